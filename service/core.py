@@ -1,0 +1,106 @@
+"""``Doctor``: the one facade every channel (REST, Slack, widget, CLI) calls.
+
+It owns the order of things: check the input, redact secrets, diagnose, store the case,
+start the walk; advance a walk and record its path; take feedback. Channels only render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from kb import KnowledgeBase
+from service.config import Settings
+from service.engine import Diagnosis, Engine
+from service.engine.walk import FixStat, Step, Walker
+from service.errors import EmptyInputError, InputTooLargeError
+from service.redact import redact
+from service.storage import CaseRecord, CaseStore, FeedbackRecord, Outcome
+
+
+class Troubleshooting(BaseModel):
+    """A diagnosis, the first step of its walk, and the case it was saved as."""
+
+    case_id: str
+    diagnosis: Diagnosis
+    step: Step
+    redactions: dict[str, int]
+
+
+@dataclass
+class Doctor:
+    settings: Settings
+    engine: Engine
+    store: CaseStore
+
+    def __post_init__(self) -> None:
+        secret = self.settings.state_secret.get_secret_value().encode()
+        self.walker = Walker(self.engine.kb, secret, self._fix_stats)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.engine.kb
+
+    def check_input(self, text: str, field: str = "text") -> None:
+        size = len(text.encode("utf-8", "replace"))
+        if size > self.settings.max_paste_bytes:
+            raise InputTooLargeError(field, size, self.settings.max_paste_bytes)
+        if not text.strip():
+            raise EmptyInputError(field)
+
+    def troubleshoot(self, text: str, channel: str = "api") -> Troubleshooting:
+        """Redact, diagnose, save the case, and start the walk where the evidence points."""
+        self.check_input(text)
+        clean, redactions = redact(text)
+        diagnosis = self.engine.diagnose(clean)
+        case_id = self.store.create_case(
+            channel=channel,
+            kb_version=self.kb.version,
+            input_text=clean,
+            input_bytes=len(text.encode("utf-8", "replace")),
+            redactions=redactions,
+            verdict=diagnosis.verdict,
+            top_cause=diagnosis.causes[0].id if diagnosis.verdict != "unknown" else None,
+            diagnosis=diagnosis.model_dump(mode="json"),
+        )
+        step = self.walker.start(diagnosis, case_id)
+        self._record(case_id, step)
+        return Troubleshooting(
+            case_id=case_id, diagnosis=diagnosis, step=step, redactions=redactions
+        )
+
+    def walk(self, state: str, node: str, option: str) -> Step:
+        step = self.walker.answer(state, node, option)
+        case_id = self.walker.decode(step.state).case
+        if case_id is not None:
+            self._record(case_id, step)
+        return step
+
+    def feedback(
+        self, case_id: str, outcome: Outcome, fix_id: str | None, comment: str | None
+    ) -> FeedbackRecord:
+        if fix_id is not None:
+            self.kb.fix(fix_id)
+        return self.store.add_feedback(case_id, outcome, fix_id, comment)
+
+    def case(self, case_id: str) -> CaseRecord:
+        return self.store.get_case(case_id)
+
+    def _record(self, case_id: str, step: Step) -> None:
+        path: list[dict[str, Any]] = [a.model_dump() for a in step.answered]
+        page = step.fix_page
+        self.store.record_walk(
+            case_id,
+            path,
+            page.cause if page else None,
+            [f.id for f in page.fixes] if page else [],
+        )
+
+    def _fix_stats(self, cause_id: str) -> Mapping[str, FixStat]:
+        return {
+            fix: FixStat(fixed=fixed, not_helped=not_helped)
+            for fix, (fixed, not_helped) in self.store.fix_stats(cause_id).items()
+        }

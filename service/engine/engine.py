@@ -1,0 +1,188 @@
+"""The one engine every channel calls: ``Engine.diagnose(text) -> Diagnosis``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index import SymptomIndex
+from kb import KnowledgeBase
+from service.engine.analyzer import Analysis, analyze
+from service.engine.findings import find_problems
+from service.engine.matcher import SignatureHit, SignatureMatcher
+from service.engine.ranker import RankingWeights, Similar, rank
+from service.engine.types import (
+    Diagnosis,
+    Evidence,
+    Fact,
+    InputStats,
+    Instead,
+    RankedCause,
+    Verdict,
+)
+
+QUERY_CHARS = 1000
+UNKNOWN_BELOW = 0.30
+# Cosine similarity under which plain words say nothing about any cause.
+NO_SIGNAL_SIMILARITY = 0.30
+
+
+@dataclass
+class Engine:
+    """Analyzer, signatures and index over one knowledge base."""
+
+    kb: KnowledgeBase
+    index: SymptomIndex | None
+    weights: RankingWeights = field(default_factory=RankingWeights)
+
+    def __post_init__(self) -> None:
+        self.matcher = SignatureMatcher(self.kb)
+
+    def diagnose(self, text: str) -> Diagnosis:
+        analysis = analyze(text)
+        hits = self.matcher.match([(g.line, g.text) for g in analysis.groups], analysis.prose)
+        facts = _merge_facts(analysis.facts, _signature_facts(hits))
+        analysis.facts = facts
+        similarity, nearest = self._similarity(analysis)
+        quiet = _quiet_log(analysis, hits)
+        extra = {"not_driver_oom": [quiet]} if quiet is not None else {}
+        causes = rank(
+            self.kb,
+            hits,
+            similarity,
+            nearest,
+            self.weights,
+            is_log=analysis.kind == "log",
+            extra=extra,
+        )
+        verdict = _verdict(causes, hits, similarity)
+        return Diagnosis(
+            verdict=verdict,
+            summary=_summary(verdict, causes),
+            causes=causes,
+            facts=facts,
+            findings=find_problems(analysis),
+            instead=self._instead(verdict, hits, quiet),
+            kb_version=self.kb.version,
+            input=InputStats(
+                bytes=len(text.encode("utf-8", "replace")),
+                lines=analysis.total_lines,
+                distinct_lines=len(analysis.groups),
+                kind=analysis.kind,  # type: ignore[arg-type]
+            ),
+        )
+
+    def query_text(self, analysis: Analysis) -> str:
+        """What gets embedded: the user's words first, then the informative log lines."""
+        parts = [analysis.words] if analysis.words else []
+        parts += [text for _, text in analysis.informative if text not in analysis.words]
+        return " ".join(parts)[:QUERY_CHARS].strip()
+
+    def _similarity(self, analysis: Analysis) -> tuple[dict[str, float], dict[str, Similar]]:
+        query = self.query_text(analysis)
+        if self.index is None or not query:
+            return {}, {}
+        similarity: dict[str, float] = {}
+        nearest: dict[str, Similar] = {}
+        for hit in self.index.search(query, k=40):
+            cause = hit.entry.cause
+            if cause not in nearest:
+                nearest[cause] = Similar(cause, hit.entry.text, hit.score)
+                similarity[cause] = hit.score
+        return similarity, nearest
+
+    def _instead(
+        self, verdict: Verdict, hits: list[SignatureHit], quiet: Evidence | None
+    ) -> Instead | None:
+        if verdict != "not_driver_oom":
+            return None
+        cause = self.kb.cause("not_driver_oom")
+        if quiet is not None:
+            return Instead(
+                what=quiet.detail,
+                where="Paste the part of the driver log around the failure (the first ERROR and "
+                "its stack trace), or the failing executor's log. " + (cause.look_instead or ""),
+            )
+        strongest = max(
+            (h for h in hits for t in h.signature.points_to if t.cause == "not_driver_oom"),
+            key=lambda h: max(
+                t.weight for t in h.signature.points_to if t.cause == "not_driver_oom"
+            ),
+            default=None,
+        )
+        what = (
+            f"{strongest.signature.title} (line {strongest.line}): "
+            f"{strongest.signature.description}"
+            if strongest is not None
+            else cause.explanation
+        )
+        return Instead(what=what, where=cause.look_instead or cause.explanation)
+
+
+QUIET_LOG_LINES = 20
+QUIET_LOG_WEIGHT = 0.6
+# Signature kinds that only fire on a failure (an exception, a kill, a dying thread).
+FAILURE_KINDS = frozenset({"exception", "container", "thread"})
+FAILURE_FACTS = ("oom_kind", "spark_error", "exit_code")
+FAILURE_MARKERS = (" ERROR ", "Traceback (most recent call last)", "Exception in thread", "FATAL")
+
+
+def _quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
+    """A whole log with no failure in it: no error line, exception, kill or memory message."""
+    if analysis.kind != "log" or analysis.total_lines < QUIET_LOG_LINES:
+        return None
+    if any(analysis.first(name) is not None for name in FAILURE_FACTS):
+        return None
+    if any(h.signature.kind in FAILURE_KINDS for h in hits):
+        return None
+    if any(m in g.text for g in analysis.groups for m in FAILURE_MARKERS):
+        return None
+    return Evidence(
+        kind="fact",
+        detail=f"{analysis.total_lines} lines of log and no out-of-memory error, killed process "
+        "or Spark memory message among them",
+        weight=QUIET_LOG_WEIGHT,
+    )
+
+
+def _signature_facts(hits: list[SignatureHit]) -> list[Fact]:
+    facts = [
+        Fact(name=name, value=value, line=hit.line, text=hit.text.strip()[:300])
+        for hit in hits
+        for name, value in hit.signature.sets_facts.items()
+    ]
+    for hit in hits:
+        if hit.signature.driver_side is not None:
+            side = "driver" if hit.signature.driver_side else "executor"
+            facts.append(
+                Fact(name="oom_side", value=side, line=hit.line, text=hit.text.strip()[:300])
+            )
+    return facts
+
+
+def _merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
+    seen = {(f.name, f.value) for f in primary}
+    merged = list(primary)
+    for fact in sorted(extra, key=lambda f: f.line or 0):
+        if (fact.name, fact.value) not in seen:
+            seen.add((fact.name, fact.value))
+            merged.append(fact)
+    return merged
+
+
+def _verdict(
+    causes: list[RankedCause], hits: list[SignatureHit], similarity: dict[str, float]
+) -> Verdict:
+    top = causes[0] if causes else None
+    no_signal = not hits and max(similarity.values(), default=0.0) < NO_SIGNAL_SIMILARITY
+    if top is None or no_signal or top.confidence < UNKNOWN_BELOW:
+        return "unknown"
+    return "not_driver_oom" if top.id == "not_driver_oom" else "driver_oom"
+
+
+def _summary(verdict: Verdict, causes: list[RankedCause]) -> str:
+    if verdict == "unknown" or not causes:
+        return "Not enough to go on yet: answer a few questions to narrow it down."
+    top = causes[0]
+    if verdict == "not_driver_oom":
+        return f"This does not look like a driver out-of-memory failure ({top.confidence:.0%})."
+    return f"Driver OOM, most likely: {top.title} ({top.confidence:.0%})."

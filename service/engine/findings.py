@@ -1,0 +1,117 @@
+"""Configuration arithmetic over facts: settings that cannot work together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from service.engine.analyzer import Analysis
+from service.engine.types import Fact, Finding
+from service.engine.units import format_size
+
+MIN_OVERHEAD = 384 << 20
+OVERHEAD_FACTOR = 0.10
+# A broadcast relation exists on the driver several times over while it is built: the
+# collected rows, the hashed relation, and its serialized chunks. A threshold above a quarter
+# of the heap leaves no room for that.
+BROADCAST_HEAP_SHARE = 0.25
+
+Rule = Callable[[Analysis], Iterable[Finding]]
+
+
+def _num(analysis: Analysis, name: str) -> Fact | None:
+    fact = analysis.first(name)
+    return fact if fact is not None and fact.number is not None else None
+
+
+def max_result_size_vs_heap(analysis: Analysis) -> Iterable[Finding]:
+    limit, heap = _num(analysis, "max_result_size_bytes"), _num(analysis, "driver_memory_bytes")
+    if limit is None or heap is None or limit.number is None or heap.number is None:
+        return
+    if limit.number == 0:
+        yield Finding(
+            id="max-result-size-unlimited",
+            severity="warning",
+            message="spark.driver.maxResultSize is 0 (no limit): an oversized collect now fails "
+            "with a driver OutOfMemoryError instead of a clean job abort.",
+            line=limit.line,
+        )
+    elif limit.number >= heap.number:
+        yield Finding(
+            id="max-result-size-above-heap",
+            severity="error",
+            message=f"spark.driver.maxResultSize ({format_size(limit.number)}) is at or above the "
+            f"driver heap ({format_size(heap.number)}): results up to the limit cannot fit in the "
+            "heap, so the guard can never fire before the driver runs out of memory.",
+            line=limit.line,
+        )
+
+
+def driver_memory_set_too_late(analysis: Analysis) -> Iterable[Finding]:
+    for group in analysis.groups:
+        text = group.text
+        runtime_set = "spark.driver.memory" in text and (
+            "conf.set" in text or ".config(" in text or "Cannot modify the value" in text
+        )
+        if runtime_set:
+            yield Finding(
+                id="driver-memory-set-at-runtime",
+                severity="error",
+                message="spark.driver.memory is set from inside a running application: the driver "
+                "JVM had already started, so the value is ignored. Pass --driver-memory to "
+                "spark-submit, put it in spark-defaults.conf, or set PYSPARK_SUBMIT_ARGS before "
+                "the session starts.",
+                line=group.line,
+            )
+            return
+
+
+def container_vs_heap(analysis: Analysis) -> Iterable[Finding]:
+    limit, heap = _num(analysis, "container_limit_bytes"), _num(analysis, "driver_memory_bytes")
+    if limit is None or heap is None or limit.number is None or heap.number is None:
+        return
+    overhead_fact = _num(analysis, "driver_memory_overhead_bytes")
+    overhead = (
+        overhead_fact.number
+        if overhead_fact is not None and overhead_fact.number is not None
+        else max(MIN_OVERHEAD, OVERHEAD_FACTOR * heap.number)
+    )
+    needed = heap.number + overhead
+    if limit.number < needed:
+        yield Finding(
+            id="container-smaller-than-heap-plus-overhead",
+            severity="error",
+            message=f"The container limit ({format_size(limit.number)}) is below driver heap "
+            f"({format_size(heap.number)}) plus overhead ({format_size(overhead)}) = "
+            f"{format_size(needed)}: the heap alone can fill the container. Keep heap + "
+            "overhead (max(384 MiB, 10 % of heap) by default) under the limit.",
+            line=limit.line,
+        )
+
+
+def broadcast_threshold_vs_heap(analysis: Analysis) -> Iterable[Finding]:
+    threshold = _num(analysis, "auto_broadcast_threshold_bytes")
+    heap = _num(analysis, "driver_memory_bytes")
+    if threshold is None or heap is None or threshold.number is None or heap.number is None:
+        return
+    if threshold.number > BROADCAST_HEAP_SHARE * heap.number:
+        yield Finding(
+            id="broadcast-threshold-above-heap-share",
+            severity="warning",
+            message=f"spark.sql.autoBroadcastJoinThreshold ({format_size(threshold.number)}) is "
+            f"more than a quarter of the driver heap ({format_size(heap.number)}); a broadcast "
+            "table is held on the driver several times over while it is built, and size "
+            "estimates are often low. Lower the threshold or raise driver memory.",
+            line=threshold.line,
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    max_result_size_vs_heap,
+    driver_memory_set_too_late,
+    container_vs_heap,
+    broadcast_threshold_vs_heap,
+)
+
+
+def find_problems(analysis: Analysis) -> list[Finding]:
+    return [finding for rule in RULES for finding in rule(analysis)]

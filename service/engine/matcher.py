@@ -1,0 +1,42 @@
+"""Knowledge-base signatures compiled once and run over the input's distinct lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb import KnowledgeBase, Signature
+
+
+@dataclass(frozen=True)
+class SignatureHit:
+    signature: Signature
+    line: int
+    text: str
+
+
+class SignatureMatcher:
+    """Every signature of the KB, compiled; ``match`` returns the first hit per signature."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.compiled: list[tuple[Signature, re.Pattern[str]]] = [
+            (sig, re.compile(sig.pattern, re.IGNORECASE if sig.ignore_case else 0))
+            for sig in sorted(kb.signatures.values(), key=lambda s: s.id)
+        ]
+
+    def match(
+        self, lines: list[tuple[int, str]], prose: list[tuple[int, str]]
+    ) -> list[SignatureHit]:
+        """Run each signature over ``(line number, text)`` pairs; first matching line wins.
+
+        ``words`` signatures describe how people talk, so they only run over ``prose`` (the
+        lines that are not log output); a log line saying "Registering BlockManagerMaster" is
+        not a user complaining about cached blocks.
+        """
+        hits: list[SignatureHit] = []
+        for signature, pattern in self.compiled:
+            for number, text in prose if signature.kind == "words" else lines:
+                if pattern.search(text):
+                    hits.append(SignatureHit(signature, number, text))
+                    break
+        return hits

@@ -1,0 +1,146 @@
+"""Hybrid ranking: signature evidence (explainable) combined with dense similarity.
+
+Signature weights for one cause combine as a noisy-OR (independent pieces of evidence), and
+negative weights discount it the same way. Dense similarity per cause (best cosine among that
+cause's phrasings) becomes a distribution with a temperature softmax; it fills in where the
+signatures are silent (plain words) and breaks ties where they are not.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kb import CAUSE_IDS, KnowledgeBase
+from service.engine.matcher import SignatureHit
+from service.engine.types import Evidence, RankedCause
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """Tuning knobs of the hybrid; ``dense_share`` 0 gives signatures only."""
+
+    dense_share: float = 0.55
+    temperature: float = 0.04
+    signature_share: float = 1.0
+    # Dense similarity only speaks when the best match is at least this close (cosine) ...
+    similarity_floor: float = 0.35
+    # ... and at full strength from here on.
+    similarity_full: float = 0.60
+    # Log lines are not how people describe problems: similarity counts less for pure logs.
+    log_dense_factor: float = 0.4
+
+
+@dataclass(frozen=True)
+class Similar:
+    cause: str
+    text: str
+    score: float
+
+
+def signature_scores(hits: list[SignatureHit]) -> dict[str, float]:
+    """Per cause: noisy-OR across signature kinds of the strongest hit within each kind.
+
+    Hits of one kind are one observation seen several times (three frames of the same stack
+    trace, two phrasings of the same sentence), so within a kind only the strongest counts;
+    different kinds (an exception, a frame, a Spark message, the user's words) are treated as
+    independent witnesses.
+    """
+    strongest: dict[tuple[str, str], float] = {}
+    weakest: dict[tuple[str, str], float] = {}
+    for hit in hits:
+        for target in hit.signature.points_to:
+            key = (target.cause, hit.signature.kind)
+            if target.weight > 0:
+                strongest[key] = max(strongest.get(key, 0.0), target.weight)
+            else:
+                weakest[key] = min(weakest.get(key, 0.0), target.weight)
+    positive: dict[str, float] = dict.fromkeys(CAUSE_IDS, 1.0)
+    negative: dict[str, float] = dict.fromkeys(CAUSE_IDS, 1.0)
+    for (cause, _kind), weight in strongest.items():
+        positive[cause] *= 1.0 - weight
+    for (cause, _kind), weight in weakest.items():
+        negative[cause] *= 1.0 + weight
+    return {c: (1.0 - positive[c]) * negative[c] for c in CAUSE_IDS}
+
+
+def dense_distribution(
+    similarity: Mapping[str, float], weights: RankingWeights
+) -> dict[str, float]:
+    """Softmax over causes, scaled by how close the best match is in absolute terms."""
+    if not similarity:
+        return dict.fromkeys(CAUSE_IDS, 0.0)
+    best = max(similarity.values())
+    span = weights.similarity_full - weights.similarity_floor
+    strength = min(max((best - weights.similarity_floor) / span, 0.0), 1.0)
+    raw = {c: math.exp((similarity.get(c, -1.0) - best) / weights.temperature) for c in CAUSE_IDS}
+    total = sum(raw.values())
+    return {c: strength * w / total for c, w in raw.items()}
+
+
+def rank(
+    kb: KnowledgeBase,
+    hits: list[SignatureHit],
+    similarity: Mapping[str, float],
+    nearest: Mapping[str, Similar],
+    weights: RankingWeights,
+    *,
+    is_log: bool = False,
+    extra: Mapping[str, list[Evidence]] | None = None,
+) -> list[RankedCause]:
+    """Ranked causes, best first, each with a confidence in [0, 1] and its evidence.
+
+    ``extra`` is evidence the engine derived from facts (e.g. a long log with no failure in
+    it); it combines with signature evidence the same noisy-OR way.
+    """
+    signature = signature_scores(hits)
+    dense = dense_distribution(similarity, weights)
+    dense_share = weights.dense_share * (weights.log_dense_factor if is_log else 1.0)
+    extra = extra or {}
+    ranked: list[RankedCause] = []
+    for cause_id in CAUSE_IDS:
+        if cause_id not in kb.causes:
+            continue
+        s = weights.signature_share * signature[cause_id]
+        for evidence in extra.get(cause_id, []):
+            s = 1.0 - (1.0 - s) * (1.0 - weights.signature_share * evidence.weight)
+        d = dense_share * dense[cause_id]
+        confidence = 1.0 - (1.0 - s) * (1.0 - d)
+        ranked.append(
+            RankedCause(
+                id=cause_id,
+                title=kb.causes[cause_id].title,
+                confidence=round(min(max(confidence, 0.0), 1.0), 4),
+                evidence=extra.get(cause_id, []) + _evidence(cause_id, hits, nearest.get(cause_id)),
+            )
+        )
+    ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
+    return ranked
+
+
+def _evidence(cause_id: str, hits: list[SignatureHit], similar: Similar | None) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    for hit in hits:
+        for target in hit.signature.points_to:
+            if target.cause == cause_id:
+                evidence.append(
+                    Evidence(
+                        kind="signature",
+                        detail=hit.signature.title,
+                        weight=target.weight,
+                        line=hit.line,
+                        text=hit.text.strip()[:300],
+                        signature=hit.signature.id,
+                    )
+                )
+    evidence.sort(key=lambda e: -e.weight)
+    if similar is not None:
+        evidence.append(
+            Evidence(
+                kind="similarity",
+                detail=f'close to "{similar.text}"',
+                weight=round(similar.score, 4),
+            )
+        )
+    return evidence

@@ -1,0 +1,87 @@
+"""Walk state that travels with the request: compact JSON, zlib, base64url, HMAC-SHA256.
+
+Any replica holding the same secret can continue any walk; nothing about a walk lives on the
+server between steps. A token that was altered, signed with another key, made for other
+knowledge-base content, or is not a token at all is refused with a reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import zlib
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from service.errors import InvalidStateError
+
+VERSION = 1
+MAX_TOKEN_CHARS = 16_000
+
+
+class StateFact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: str
+    line: int | None = None
+    text: str = ""
+    src: str = "log"
+
+
+class WalkState(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: int = VERSION
+    kb: str
+    tree: str
+    answers: dict[str, str] = Field(default_factory=dict)
+    facts: dict[str, list[StateFact]] = Field(default_factory=dict)
+    ranked: list[str] = Field(default_factory=list)
+    case: str | None = None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _sign(payload: str, secret: bytes) -> str:
+    return _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest()[:20])
+
+
+def encode_state(state: WalkState, secret: bytes) -> str:
+    raw = json.dumps(state.model_dump(exclude_defaults=True), separators=(",", ":"))
+    payload = _b64(zlib.compress(raw.encode(), 9))
+    return f"{payload}.{_sign(payload, secret)}"
+
+
+def decode_state(token: str, secret: bytes, kb_version: str) -> WalkState:
+    """Verify and decode a token; raise InvalidStateError saying what is wrong."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        raise InvalidStateError(f"state must be 1 to {MAX_TOKEN_CHARS} characters")
+    payload, _, signature = token.partition(".")
+    if not signature:
+        raise InvalidStateError("not a walk state token (no signature part)")
+    if not hmac.compare_digest(signature, _sign(payload, secret)):
+        raise InvalidStateError(
+            "signature does not match: the state was altered or is from another server"
+        )
+    try:
+        raw = json.loads(zlib.decompress(_unb64(payload), bufsize=MAX_TOKEN_CHARS))
+        state = WalkState.model_validate(raw)
+    except (ValueError, zlib.error, binascii.Error, ValidationError) as exc:
+        raise InvalidStateError(f"state payload is unreadable ({type(exc).__name__})") from None
+    if state.v != VERSION:
+        raise InvalidStateError(f"state format {state.v} is not supported; start a new diagnosis")
+    if state.kb != kb_version:
+        raise InvalidStateError(
+            f"state was made with knowledge base {state.kb}, the service now runs {kb_version}: "
+            "start a new diagnosis"
+        )
+    return state

@@ -1,0 +1,452 @@
+"""The guided walk: from a diagnosis to a fix page with as few questions as possible.
+
+Each step replays the walk from the tree's start using the state the client sent back: user
+answers are looked up, questions a fact can answer are answered from the evidence (and say
+which line), and the first question left open is asked. A leaf yields the fix page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from kb import KnowledgeBase, Node, Tree
+from kb.models import CodeChange, FactCondition, Option
+from service.engine import snippets, values
+from service.engine.state import StateFact, WalkState, decode_state, encode_state
+from service.engine.types import Diagnosis
+from service.engine.units import parse_size
+from service.errors import InvalidAnswerError, InvalidStateError, NotFoundError
+
+UNKNOWN = "unknown"
+MIN_FEEDBACK = 5
+MAX_FACT_VALUES = 4
+# Causes below this confidence do not steer "I don't know" answers.
+STEERING_CONFIDENCE = 0.2
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AnsweredQuestion(_View):
+    node: str
+    question: str
+    option: str
+    label: str
+    how: Literal["auto", "user", "unknown"]
+    because: str
+    line: int | None = None
+    text: str = ""
+
+
+class OptionView(_View):
+    id: str
+    label: str
+
+
+class QuestionView(_View):
+    node: str
+    text: str
+    help: str | None
+    options: list[OptionView]
+    unknown_label: str = "I don't know"
+
+
+class FixStat(_View):
+    fixed: int = 0
+    not_helped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.fixed + self.not_helped
+
+
+class FixView(_View):
+    id: str
+    title: str
+    summary: str
+    kind: str
+    snippets: dict[str, str]
+    computed: list[str]
+    code: list[CodeChange]
+    verify: list[str]
+    caveats: list[str]
+    fixed: int
+    not_helped: int
+    ordered_by_feedback: bool
+
+
+class DiagnosticView(_View):
+    tool: str
+    how: str
+    expect: str
+
+
+class NoteView(_View):
+    id: str
+    title: str
+    body: str
+
+
+class FixPage(_View):
+    leaf: str
+    cause: str
+    title: str
+    conclusion: str
+    fixes: list[FixView]
+    diagnostics: list[DiagnosticView]
+    notes: list[NoteView]
+
+
+class Step(_View):
+    kind: Literal["question", "fix"]
+    tree: str
+    tree_title: str
+    answered: list[AnsweredQuestion]
+    question: QuestionView | None = None
+    fix_page: FixPage | None = None
+    state: str
+
+
+FixStats = Callable[[str], Mapping[str, FixStat]]
+
+
+def _no_stats(_cause: str) -> Mapping[str, FixStat]:
+    return {}
+
+
+@dataclass
+class Walker:
+    """Starts and advances walks over one knowledge base; holds no per-walk data."""
+
+    kb: KnowledgeBase
+    secret: bytes
+    fix_stats: FixStats = _no_stats
+
+    def start(self, diagnosis: Diagnosis, case_id: str | None = None) -> Step:
+        tree = self._first_tree(diagnosis)
+        state = WalkState(
+            kb=self.kb.version,
+            tree=tree.id,
+            facts=_state_facts(diagnosis, _tree_facts(tree)),
+            ranked=[c.id for c in diagnosis.causes if c.confidence >= STEERING_CONFIDENCE],
+            case=case_id,
+        )
+        return self._step(state)
+
+    def start_tree(self, tree_id: str, case_id: str | None = None) -> Step:
+        """A walk of one tree with no evidence (e.g. a user picking a tree from the KB pages)."""
+        if tree_id not in self.kb.trees:
+            raise NotFoundError("tree", tree_id, sorted(self.kb.trees))
+        return self._step(WalkState(kb=self.kb.version, tree=tree_id, case=case_id))
+
+    def answer(self, token: str, node: str, option: str) -> Step:
+        state = self.decode(token)
+        current = self._replay(state).pending
+        if current is None:
+            raise InvalidAnswerError("this walk has already reached its fix page", "answer")
+        if node != current.id:
+            raise InvalidAnswerError(
+                f"question {node!r} is not the open question; the open one is {current.id!r}",
+                "node",
+            )
+        valid = [o.id for o in current.options] + [UNKNOWN]
+        if option not in valid:
+            raise InvalidAnswerError(
+                f"option {option!r} does not answer {node!r}; choose one of {', '.join(valid)}",
+                "option",
+            )
+        answers = {**state.answers, node: option}
+        return self._step(state.model_copy(update={"answers": answers}))
+
+    def decode(self, token: str) -> WalkState:
+        state = decode_state(token, self.secret, self.kb.version)
+        if state.tree not in self.kb.trees:
+            raise InvalidStateError(f"unknown tree {state.tree!r}")
+        return state
+
+    def path(self, token: str) -> list[AnsweredQuestion]:
+        return self._replay(self.decode(token)).answered
+
+    # --- replay ---------------------------------------------------------------------------
+
+    def _first_tree(self, diagnosis: Diagnosis) -> Tree:
+        if diagnosis.verdict != "unknown" and diagnosis.causes:
+            tree = self.kb.tree_for_cause(diagnosis.causes[0].id)
+            if tree is not None:
+                return tree
+        return self.kb.triage_tree()
+
+    def _replay(self, state: WalkState) -> _Replay:
+        tree = self.kb.tree(state.tree)
+        nodes = {n.id: n for n in tree.nodes}
+        node = nodes[tree.start]
+        answered: list[AnsweredQuestion] = []
+        # A tree is acyclic (kb lint), so the walk ends within len(nodes) steps.
+        for _ in range(len(nodes)):
+            if node.type == "leaf":
+                return _Replay(tree, answered, None, node)
+            chosen = self._choose(node, state)
+            if chosen is None:
+                return _Replay(tree, answered, node, None)
+            answered.append(chosen[1])
+            node = nodes[chosen[0].next]
+        raise InvalidStateError(f"tree {tree.id!r} did not reach a leaf")
+
+    def _choose(self, node: Node, state: WalkState) -> tuple[Option, AnsweredQuestion] | None:
+        given = state.answers.get(node.id)
+        if given is not None and given != UNKNOWN:
+            option = _option(node, given)
+            return option, _answered(node, option, "user", "you answered")
+        auto = _auto_answer(node, state.facts)
+        if auto is not None:
+            option, fact_name, fact = auto
+            return option, _answered(
+                node, option, "auto", _because(fact_name, fact), fact.line, fact.text
+            )
+        if given == UNKNOWN:
+            option, reason = self._likely(node, state)
+            return option, _answered(node, option, "unknown", reason)
+        return None
+
+    def _likely(self, node: Node, state: WalkState) -> tuple[Option, str]:
+        """The branch for "I don't know": toward the best-ranked cause, else the tree's default."""
+        tree = self.kb.tree(state.tree)
+        for cause in state.ranked:
+            for option in node.options:
+                if cause in _leaf_causes(tree, option.next):
+                    title = self.kb.causes[cause].title
+                    return option, (
+                        f'you did not know, so this follows "{option.label}": it leads to '
+                        f"{title}, which your evidence ranks highest"
+                    )
+        default = _option(node, node.default or node.options[0].id)
+        return default, f'you did not know, so this follows the more common case: "{default.label}"'
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def _step(self, state: WalkState) -> Step:
+        replay = self._replay(state)
+        token = encode_state(state, self.secret)
+        common = {
+            "tree": replay.tree.id,
+            "tree_title": replay.tree.title,
+            "answered": replay.answered,
+        }
+        if replay.pending is not None:
+            node = replay.pending
+            question = QuestionView(
+                node=node.id,
+                text=node.text,
+                help=node.help,
+                options=[OptionView(id=o.id, label=o.label) for o in node.options],
+            )
+            return Step(kind="question", question=question, state=token, **common)
+        assert replay.leaf is not None
+        return Step(kind="fix", fix_page=self.fix_page(replay.leaf, state), state=token, **common)
+
+    def fix_page(self, leaf: Node, state: WalkState) -> FixPage:
+        cause_id = leaf.cause
+        assert cause_id is not None
+        cause = self.kb.cause(cause_id)
+        fix_ids = leaf.fixes or cause.fixes
+        numbers = _numbers(state.facts)
+        stats = self.fix_stats(cause_id)
+        fixes = [self.fix_view(fid, numbers, stats.get(fid, FixStat())) for fid in fix_ids]
+        return FixPage(
+            leaf=leaf.id,
+            cause=cause_id,
+            title=cause.title,
+            conclusion=leaf.text,
+            fixes=_order_by_feedback(fixes),
+            diagnostics=[DiagnosticView(**d.model_dump()) for d in cause.diagnostics],
+            notes=[
+                NoteView(id=n, title=self.kb.notes[n].title, body=self.kb.notes[n].body)
+                for n in cause.notes
+                if n in self.kb.notes
+            ],
+        )
+
+    def fix_view(self, fix_id: str, numbers: values.Facts, stat: FixStat) -> FixView:
+        fix = self.kb.fix(fix_id)
+        configs = []
+        computed = []
+        local = dict(numbers)
+        for config in fix.configs:
+            value = values.compute(config.key, local)
+            if value is not None:
+                config = config.model_copy(update={"value": value.value})
+                computed.append(f"{config.key}={value.value}: {value.why}")
+                if config.key == "spark.driver.memory":
+                    # Later settings (the overhead) are sized for the new heap, not the old one.
+                    local["driver_memory_bytes"] = [float(parse_size(value.value) or 0)]
+            configs.append(config)
+        return FixView(
+            id=fix.id,
+            title=fix.title,
+            summary=fix.summary,
+            kind=fix.kind,
+            snippets=snippets.render(configs),
+            computed=computed,
+            code=fix.code,
+            verify=fix.verify,
+            caveats=fix.caveats,
+            fixed=stat.fixed,
+            not_helped=stat.not_helped,
+            ordered_by_feedback=stat.total >= MIN_FEEDBACK,
+        )
+
+
+@dataclass(frozen=True)
+class _Replay:
+    tree: Tree
+    answered: list[AnsweredQuestion]
+    pending: Node | None
+    leaf: Node | None
+
+
+def _order_by_feedback(fixes: list[FixView]) -> list[FixView]:
+    """Knowledge-base order, except that fixes with enough feedback move by success rate.
+
+    A fix without enough feedback counts as an even chance (0.5); one with enough is scored
+    by its Laplace-smoothed rate, so 9 of 10 "fixed it" rises and 1 of 10 sinks.
+    """
+
+    def score(fix: FixView) -> float:
+        if not fix.ordered_by_feedback:
+            return 0.5
+        return (fix.fixed + 1) / (fix.fixed + fix.not_helped + 2)
+
+    ranked = sorted(enumerate(fixes), key=lambda item: (-score(item[1]), item[0]))
+    return [fix for _, fix in ranked]
+
+
+def _option(node: Node, option_id: str) -> Option:
+    for option in node.options:
+        if option.id == option_id:
+            return option
+    raise InvalidStateError(f"answer {option_id!r} is not an option of {node.id!r}")
+
+
+def _answered(
+    node: Node,
+    option: Option,
+    how: Literal["auto", "user", "unknown"],
+    because: str,
+    line: int | None = None,
+    text: str = "",
+) -> AnsweredQuestion:
+    return AnsweredQuestion(
+        node=node.id,
+        question=node.text,
+        option=option.id,
+        label=option.label,
+        how=how,
+        because=because,
+        line=line,
+        text=text,
+    )
+
+
+def _because(name: str, fact: StateFact) -> str:
+    where = {"log": "your log", "words": "your description", "event_log": "your event log"}
+    source = where.get(fact.src, "your input")
+    line = f", line {fact.line}" if fact.line else ""
+    return f"answered from {source}{line}: {name} = {fact.v}"
+
+
+def _auto_answer(
+    node: Node, facts: Mapping[str, list[StateFact]]
+) -> tuple[Option, str, StateFact] | None:
+    for option in node.options:
+        if not option.when:
+            continue
+        matched = [_satisfying(cond, facts.get(cond.fact, [])) for cond in option.when]
+        if all(m is not None for m in matched):
+            first = matched[0]
+            assert first is not None
+            return option, option.when[0].fact, first
+    return None
+
+
+def _satisfying(cond: FactCondition, candidates: list[StateFact]) -> StateFact | None:
+    for fact in candidates:
+        if _holds(cond, fact.v):
+            return fact
+    return None
+
+
+def _holds(cond: FactCondition, value: str) -> bool:
+    if cond.equals is not None and value != cond.equals:
+        return False
+    if cond.one_of is not None and value not in cond.one_of:
+        return False
+    if cond.at_least is not None or cond.below is not None:
+        try:
+            number = float(value)
+        except ValueError:
+            return False
+        if cond.at_least is not None and number < cond.at_least:
+            return False
+        if cond.below is not None and number >= cond.below:
+            return False
+    return True
+
+
+def _tree_facts(tree: Tree) -> set[str]:
+    return {c.fact for n in tree.nodes for o in n.options for c in o.when}
+
+
+# The numbers values.py computes config suggestions from.
+NUMERIC_FACTS = (
+    "result_size_bytes",
+    "driver_memory_bytes",
+    "broadcast_size_bytes",
+    "container_limit_bytes",
+    "serialized_task_bytes",
+)
+
+
+def _state_facts(diagnosis: Diagnosis, wanted: set[str]) -> dict[str, list[StateFact]]:
+    """Only what the walk can use: the tree's facts plus the numbers fixes are computed from."""
+    keep = wanted | set(NUMERIC_FACTS)
+    facts: dict[str, list[StateFact]] = {}
+    for fact in diagnosis.facts:
+        if fact.name not in keep:
+            continue
+        bucket = facts.setdefault(fact.name, [])
+        if len(bucket) < MAX_FACT_VALUES:
+            bucket.append(
+                StateFact(v=fact.value, line=fact.line, text=fact.text[:160], src=fact.source)
+            )
+    return facts
+
+
+def _numbers(facts: Mapping[str, list[StateFact]]) -> dict[str, list[float]]:
+    numbers: dict[str, list[float]] = {}
+    for name, items in facts.items():
+        for item in items:
+            try:
+                numbers.setdefault(name, []).append(float(item.v))
+            except ValueError:
+                continue
+    return numbers
+
+
+def _leaf_causes(tree: Tree, start: str) -> set[str]:
+    nodes = {n.id: n for n in tree.nodes}
+    causes: set[str] = set()
+    stack, seen = [start], set()
+    while stack:
+        node = nodes.get(stack.pop())
+        if node is None or node.id in seen:
+            continue
+        seen.add(node.id)
+        if node.cause and node.type == "leaf":
+            causes.add(node.cause)
+        stack.extend(o.next for o in node.options)
+    return causes

@@ -1,0 +1,51 @@
+"""Errors the engine raises; every channel maps them to its own way of saying no.
+
+DoctorError
+ ├── InputTooLargeError   a paste over the configured limit          (REST: 413)
+ ├── EmptyInputError      nothing to diagnose                        (REST: 422)
+ ├── InvalidStateError    walk state tampered with, stale or unknown (REST: 400)
+ ├── InvalidAnswerError   an answer that does not fit the question   (REST: 400)
+ └── NotFoundError        unknown cause, tree or case id             (REST: 404)
+"""
+
+from __future__ import annotations
+
+
+class DoctorError(Exception):
+    """Base class; ``field`` names the request field at fault, when there is one."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InputTooLargeError(DoctorError):
+    def __init__(self, field: str, size: int, limit: int) -> None:
+        super().__init__(f"{field} is {size} bytes; the limit is {limit} bytes", field)
+        self.size = size
+        self.limit = limit
+
+
+class EmptyInputError(DoctorError):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} is empty: paste an error, a log or a few words", field)
+
+
+class InvalidStateError(DoctorError):
+    def __init__(self, message: str) -> None:
+        super().__init__(f"invalid walk state: {message}", "state")
+
+
+class InvalidAnswerError(DoctorError):
+    pass
+
+
+class NotFoundError(DoctorError):
+    def __init__(self, kind: str, entity_id: str, known: list[str] | None = None) -> None:
+        hint = f"; known: {', '.join(known)}" if known else ""
+        super().__init__(f"unknown {kind} {entity_id!r}{hint}")
+        self.kind = kind
+        self.entity_id = entity_id

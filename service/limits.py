@@ -1,0 +1,75 @@
+"""Reject oversized request bodies before reading them whole (pure ASGI middleware)."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MEDIA_TYPE = b"application/problem+json"
+
+
+class BodyTooLarge(HTTPException):
+    """An HTTPException, so frameworks reading the body re-raise it instead of wrapping it."""
+
+    def __init__(self, seen: int, limit: int) -> None:
+        super().__init__(
+            413, f"request body is over {seen} bytes so far; the limit is {limit} bytes"
+        )
+
+
+class BodyLimitMiddleware:
+    """413 when Content-Length says too much, or as soon as a streamed body passes the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(send, int(declared))
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge(seen, self.max_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._reject(send, seen)
+
+    async def _reject(self, send: Send, size: int) -> None:
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Content Too Large",
+                "status": 413,
+                "detail": f"request body is at least {size} bytes; "
+                f"the limit is {self.max_bytes} bytes",
+                "field": "body",
+                "limit": self.max_bytes,
+            }
+        ).encode()
+        headers = [(b"content-type", MEDIA_TYPE), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

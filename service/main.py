@@ -1,0 +1,60 @@
+"""The FastAPI application factory; models and indexes load in the lifespan, not at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from service import problems
+from service.config import Settings, get_settings
+from service.core import Doctor
+from service.engine import Engine
+from service.limits import BodyLimitMiddleware
+from service.routes import api_router
+from service.runtime import build_engine
+from service.storage import CaseStore
+
+# A JSON body escapes newlines, tabs and quotes: leave room above the paste limit for that;
+# the paste itself is measured exactly once parsed.
+BODY_ALLOWANCE = 2
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app; ``engine`` lets tests share one loaded model across apps."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = CaseStore(settings.resolved_database_url)
+        app.state.doctor = Doctor(settings, engine or build_engine(settings), store)
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="Driver Doctor",
+        version="1.0.0",
+        description="Diagnoses Apache Spark driver out-of-memory failures and walks to a fix.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    problems.install(app)
+    app.include_router(api_router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type", "authorization"],
+        )
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_paste_bytes * BODY_ALLOWANCE + 65536
+    )
+    return app
+
+
+app = create_app()

@@ -1,0 +1,126 @@
+"""Remove secrets from pasted text before it is stored, logged or posted anywhere.
+
+Each rule keeps the text around the secret (so the log line still reads) and replaces only the
+secret with ``[REDACTED:<kind>]``. Patterns are bounded and anchored on literal markers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    group: int  # the capture group holding the secret; 0 = the whole match
+    markers: tuple[str, ...]  # lower-case substrings one of which any match must contain
+
+
+_I = re.IGNORECASE
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "url-password",
+        re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,200}:([^\s@]{1,200})@", _I),
+        1,
+        ("://",),
+    ),
+    Rule(
+        "private-key",
+        re.compile(
+            r"-----BEGIN (?:[A-Z]{1,20} )?PRIVATE KEY-----[\s\S]{0,10000}?-----END (?:[A-Z]{1,20} )?PRIVATE KEY-----"
+        ),
+        0,
+        ("private key-----",),
+    ),
+    Rule(
+        "aws-access-key",
+        re.compile(r"\b((?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16})\b"),
+        1,
+        ("akia", "asia", "aida", "aroa"),
+    ),
+    Rule(
+        "aws-secret-key",
+        re.compile(
+            r"(?:aws_secret_access_key|secret[._-]?key|secretAccessKey)[\"']?\s{0,3}[=:,]\s{0,3}[\"']?([A-Za-z0-9/+=]{20,80})",
+            _I,
+        ),
+        1,
+        ("secret",),
+    ),
+    Rule("databricks-token", re.compile(r"\b(dapi[0-9a-f]{32}(?:-\d)?)\b"), 1, ("dapi",)),
+    Rule("slack-token", re.compile(r"\b(xox[abposr]-[0-9A-Za-z-]{10,200})"), 1, ("xox",)),
+    Rule(
+        "github-token",
+        re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{30,80})\b"),
+        1,
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    ),
+    Rule(
+        "bearer-token", re.compile(r"\bBearer\s+([A-Za-z0-9._~+/=-]{8,4000})", _I), 1, ("bearer",)
+    ),
+    Rule(
+        "jwt",
+        re.compile(r"\b(eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000})"),
+        1,
+        ("eyj",),
+    ),
+    Rule(
+        "jdbc-password",
+        re.compile(r"[;?&]\s{0,2}password\s{0,2}=\s{0,2}([^;&\s\"']{1,200})", _I),
+        1,
+        ("password",),
+    ),
+    Rule(
+        "password-setting",
+        re.compile(
+            r"\b((?:spark|fs|hadoop|javax?)\.[\w.-]{0,120}(?:password|passwd|secret|credentials?|token|access\.key|secret\.key)[\w.-]{0,40})"
+            r"[\"']?\s{0,3}(?:=|:|\s|,)\s{0,3}[\"']?([^\s\"',;]{1,400})",
+            _I,
+        ),
+        2,
+        ("password", "passwd", "secret", "credential", "token", "access.key", "secret.key"),
+    ),
+    Rule(
+        "password-field",
+        re.compile(
+            r"\b(?:password|passwd|pwd|api[_-]?key|apikey|secret|token)[\"']?\s{0,3}[=:]\s{0,3}[\"']?([^\s\"',;&]{4,400})",
+            _I,
+        ),
+        1,
+        ("password", "passwd", "pwd", "api_key", "api-key", "apikey", "secret", "token"),
+    ),
+)
+
+
+def redact(text: str) -> tuple[str, dict[str, int]]:
+    """Text with every secret replaced, and how many of each kind were found."""
+    counts: dict[str, int] = {}
+    lowered = text.lower()
+    for rule in RULES:
+        # Most logs hold no secret at all: skip a rule unless its marker occurs somewhere.
+        if not any(marker in lowered for marker in rule.markers):
+            continue
+        text, found = _apply(rule, text)
+        if found:
+            counts[rule.kind] = counts.get(rule.kind, 0) + found
+    return text, counts
+
+
+def _apply(rule: Rule, text: str) -> tuple[str, int]:
+    found = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal found
+        secret = match.group(rule.group)
+        if secret.startswith("[REDACTED"):
+            return match.group(0)
+        found += 1
+        start, end = match.span(rule.group)
+        whole_start = match.start(0)
+        head = match.group(0)[: start - whole_start]
+        tail = match.group(0)[end - whole_start :]
+        return f"{head}[REDACTED:{rule.kind}]{tail}"
+
+    return rule.pattern.sub(replace, text), found

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.deps import DoctorDep
+from service.engine.walk import Step
+from service.schemas import DiagnoseRequest, DiagnoseResponse, WalkRequest, WalkStartRequest
+
+router = APIRouter(prefix="/v1", tags=["troubleshoot"])
+
+
+@router.post("/diagnose", response_model=DiagnoseResponse)
+def diagnose(body: DiagnoseRequest, doctor: DoctorDep) -> DiagnoseResponse:
+    """Diagnose pasted text: verdict, ranked causes with evidence, facts, first walk step."""
+    result = doctor.troubleshoot(body.text, channel="api")
+    return DiagnoseResponse(
+        **result.diagnosis.model_dump(),
+        case_id=result.case_id,
+        step=result.step,
+        redactions=result.redactions,
+    )
+
+
+@router.post("/walk", response_model=Step)
+def walk(body: WalkRequest, doctor: DoctorDep) -> Step:
+    """Answer the open question of a walk (or 'unknown') and get the next step."""
+    return doctor.walk(body.state, body.node, body.answer)
+
+
+@router.post("/walk/start", response_model=Step)
+def start_walk(body: WalkStartRequest, doctor: DoctorDep) -> Step:
+    """Start walking one tree from its first question, with no evidence (e.g. from the KB pages)."""
+    return doctor.walker.start_tree(body.tree)

@@ -1,0 +1,92 @@
+"""Request and response bodies of the REST API (v1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kb.models import Cause, Diagnostic, Note, Tree
+from service.engine.types import Diagnosis
+from service.engine.walk import FixView, Step
+
+MAX_COMMENT = 4000
+
+
+class DiagnoseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="Pasted error, stack trace, driver log or words.")
+
+
+class DiagnoseResponse(Diagnosis):
+    case_id: str
+    step: Step
+    redactions: dict[str, int] = Field(description="Secrets removed before storing, by kind.")
+
+
+class WalkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: str = Field(min_length=1, max_length=16000, description="The state of the last step.")
+    node: str = Field(min_length=1, max_length=200, description="The question being answered.")
+    answer: str = Field(
+        min_length=1, max_length=200, description="An option id, or 'unknown' for I don't know."
+    )
+
+
+class WalkStartRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tree: str = Field(min_length=1, max_length=200, description="A tree id from the KB.")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["fixed", "not_helped"]
+    fix_id: str | None = Field(default=None, max_length=200)
+    comment: str | None = Field(default=None, max_length=MAX_COMMENT)
+
+
+class CauseSummary(BaseModel):
+    id: str
+    title: str
+    description: str
+    memory_area: list[str]
+    frequency_rank: int | None
+
+
+class CausesPublic(BaseModel):
+    data: list[CauseSummary]
+    count: int
+
+
+class CausePublic(BaseModel):
+    cause: Cause
+    symptoms: list[str]
+    diagnostics: list[Diagnostic]
+    fixes: list[FixView]
+    notes: list[Note]
+    trees: list[str] = Field(description="Trees with a leaf that ends at this cause.")
+
+
+class TreePublic(Tree):
+    pass
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    field: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "starting"]
+    kb_version: str | None = None
+    index_entries: int | None = None

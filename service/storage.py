@@ -1,0 +1,251 @@
+"""Cases and feedback in a real database: SQLite (WAL) by default, any SQLAlchemy URL otherwise.
+
+A write returns only after its transaction committed, so whatever the API acknowledged
+survives a restart (SQLite runs with ``synchronous=FULL`` in WAL mode for that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from service.errors import NotFoundError
+
+Outcome = Literal["fixed", "not_helped"]
+
+metadata = MetaData()
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("kb_version", String(64), nullable=False),
+    Column("input_text", Text, nullable=False),
+    Column("input_bytes", Integer, nullable=False),
+    Column("redactions", Text, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("top_cause", String(64)),
+    Column("diagnosis", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("leaf_cause", String(64)),
+    Column("fixes", Text, nullable=False),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(32), ForeignKey("cases.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("cause_id", String(64)),
+    Column("fix_id", String(128)),
+    Column("comment", Text),
+)
+
+
+class FeedbackRecord(BaseModel):
+    id: int
+    case_id: str
+    created_at: dt.datetime
+    outcome: Outcome
+    cause_id: str | None
+    fix_id: str | None
+    comment: str | None
+
+
+class CaseRecord(BaseModel):
+    id: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    channel: str
+    kb_version: str
+    input_text: str
+    input_bytes: int
+    redactions: dict[str, int]
+    verdict: str
+    top_cause: str | None
+    diagnosis: dict[str, Any]
+    path: list[dict[str, Any]]
+    leaf_cause: str | None
+    fixes: list[str]
+    feedback: list[FeedbackRecord]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class CaseStore:
+    """Every diagnosis as a case, the walk it took, the fix it reached, and the feedback."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        metadata.create_all(self.engine)
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def create_case(
+        self,
+        *,
+        channel: str,
+        kb_version: str,
+        input_text: str,
+        input_bytes: int,
+        redactions: dict[str, int],
+        verdict: str,
+        top_cause: str | None,
+        diagnosis: dict[str, Any],
+    ) -> str:
+        case_id = uuid.uuid4().hex
+        now = _now()
+        with self._tx() as tx:
+            tx.execute(
+                insert(cases).values(
+                    id=case_id,
+                    created_at=now,
+                    updated_at=now,
+                    channel=channel,
+                    kb_version=kb_version,
+                    input_text=input_text,
+                    input_bytes=input_bytes,
+                    redactions=json.dumps(redactions),
+                    verdict=verdict,
+                    top_cause=top_cause,
+                    diagnosis=json.dumps(diagnosis),
+                    path="[]",
+                    leaf_cause=None,
+                    fixes="[]",
+                )
+            )
+        return case_id
+
+    def record_walk(
+        self, case_id: str, path: list[dict[str, Any]], leaf_cause: str | None, fixes: list[str]
+    ) -> None:
+        with self._tx() as tx:
+            result = tx.execute(
+                update(cases)
+                .where(cases.c.id == case_id)
+                .values(
+                    path=json.dumps(path),
+                    leaf_cause=leaf_cause,
+                    fixes=json.dumps(fixes),
+                    updated_at=_now(),
+                )
+            )
+            if result.rowcount == 0:
+                raise NotFoundError("case", case_id)
+
+    def add_feedback(
+        self, case_id: str, outcome: Outcome, fix_id: str | None, comment: str | None
+    ) -> FeedbackRecord:
+        with self._tx() as tx:
+            row = tx.execute(
+                select(cases.c.leaf_cause, cases.c.top_cause, cases.c.fixes).where(
+                    cases.c.id == case_id
+                )
+            ).first()
+            if row is None:
+                raise NotFoundError("case", case_id)
+            shown = json.loads(row.fixes)
+            fix = fix_id or (shown[0] if shown else None)
+            values = {
+                "case_id": case_id,
+                "created_at": _now(),
+                "outcome": outcome,
+                "cause_id": row.leaf_cause or row.top_cause,
+                "fix_id": fix,
+                "comment": comment,
+            }
+            new_id = tx.execute(insert(feedback).values(**values)).inserted_primary_key
+            assert new_id is not None
+        return FeedbackRecord(id=int(new_id[0]), **values)
+
+    def get_case(self, case_id: str) -> CaseRecord:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
+            if row is None:
+                raise NotFoundError("case", case_id)
+            notes = connection.execute(
+                select(feedback).where(feedback.c.case_id == case_id).order_by(feedback.c.id)
+            ).mappings()
+            return CaseRecord(
+                **{
+                    **row,
+                    "redactions": json.loads(row["redactions"]),
+                    "diagnosis": json.loads(row["diagnosis"]),
+                    "path": json.loads(row["path"]),
+                    "fixes": json.loads(row["fixes"]),
+                },
+                feedback=[FeedbackRecord(**n) for n in notes],
+            )
+
+    def fix_stats(self, cause_id: str) -> dict[str, tuple[int, int]]:
+        """(fixed, not helped) counts per fix for one cause."""
+        query = (
+            select(feedback.c.fix_id, feedback.c.outcome, func.count())
+            .where(feedback.c.cause_id == cause_id, feedback.c.fix_id.is_not(None))
+            .group_by(feedback.c.fix_id, feedback.c.outcome)
+        )
+        stats: dict[str, tuple[int, int]] = {}
+        with self.engine.connect() as connection:
+            for fix_id, outcome, count in connection.execute(query):
+                fixed, not_helped = stats.get(fix_id, (0, 0))
+                if outcome == "fixed":
+                    fixed += count
+                else:
+                    not_helped += count
+                stats[fix_id] = (fixed, not_helped)
+        return stats
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from service.engine import analyze
+from service.engine.analyzer import MAX_LINE
+
+TRACE = """24/11/26 10:00:01 INFO SparkContext: Running Spark version 3.5.1
+24/11/26 10:00:02 INFO DAGScheduler: Submitting 400000 missing tasks from ShuffleMapStage 3
+Exception in thread "dag-scheduler-event-loop" java.lang.OutOfMemoryError: GC overhead limit exceeded
+\tat org.apache.spark.scheduler.TaskSetManager.<init>(TaskSetManager.scala:124)
+\tat org.apache.spark.scheduler.TaskSchedulerImpl.createTaskSetManager(TaskSchedulerImpl.scala:263)
+"""
+
+
+def _fact(text: str, name: str) -> tuple[str, int | None]:
+    fact = analyze(text).first(name)
+    assert fact is not None, f"no {name} fact"
+    return fact.value, fact.line
+
+
+def test_analyze_reads_thread_and_frames_with_line_numbers() -> None:
+    analysis = analyze(TRACE)
+    trace = analysis.traces[0]
+    assert (trace.thread, trace.line) == ("dag-scheduler-event-loop", 3)
+    assert trace.exception == "java.lang.OutOfMemoryError"
+    assert trace.message == "GC overhead limit exceeded"
+    assert trace.frames[0] == "org.apache.spark.scheduler.TaskSetManager.<init>"
+    assert _fact(TRACE, "failing_thread") == ("dag-scheduler-event-loop", 3)
+    assert _fact(TRACE, "num_tasks") == ("400000", 2)
+    assert _fact(TRACE, "spark_version") == ("3.5.1", 1)
+
+
+def test_analyze_reads_max_result_size_numbers() -> None:
+    text = (
+        "org.apache.spark.SparkException: Job aborted due to stage failure: Total size of "
+        "serialized results of 1842 tasks (1024.3 MiB) is bigger than spark.driver.maxResultSize "
+        "(1024.0 MiB)"
+    )
+    assert _fact(text, "result_size_bytes")[0] == str(int(1024.3 * 2**20))
+    assert _fact(text, "max_result_size_bytes")[0] == str(2**30)
+    assert _fact(text, "spark_error")[0] == "max_result_size"
+
+
+def test_analyze_reads_rpc_sizes() -> None:
+    text = (
+        "Serialized task 12:0 was 268435602 bytes, which exceeds max allowed: "
+        "spark.rpc.message.maxSize (134217728 bytes)."
+    )
+    assert _fact(text, "serialized_task_bytes")[0] == "268435602"
+    assert _fact(text, "rpc_max_bytes")[0] == "134217728"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value"),
+    [
+        ("spark-submit --deploy-mode client --driver-memory 2g app.py", "deploy_mode", "client"),
+        (
+            "spark-submit --deploy-mode client --driver-memory 2g app.py",
+            "driver_memory_bytes",
+            str(2 << 30),
+        ),
+        ("we run in client mode from an edge node", "deploy_mode", "client"),
+        ("container memory limit 6Gi", "container_limit_bytes", str(6 << 30)),
+        ("11.2 GB of 11 GB physical memory used", "container_limit_bytes", str(11 << 30)),
+        ("reading 2 million tiny parquet files", "num_files", "2000000"),
+        ("each with 20k partitions", "num_partitions", "20000"),
+        ("driver pod terminated: reason OOMKilled, exit code 137", "exit_code", "137"),
+        ("spark.sql.autoBroadcastJoinThreshold=-1", "auto_broadcast_threshold_bytes", "-1"),
+        (
+            "spark.conf.set('spark.sql.autoBroadcastJoinThreshold', '100MB')",
+            "auto_broadcast_threshold_bytes",
+            str(100 << 20),
+        ),
+        ("the query runs for days and memory keeps growing", "memory_growth", "gradual"),
+        ("df.toPandas() dies", "action", "to_pandas"),
+        ("structured streaming query with a watermark", "streaming", "yes"),
+    ],
+)
+def test_analyze_extracts_fact(text: str, name: str, value: str) -> None:
+    assert value in analyze(text).values(name)
+
+
+def test_analyze_collapses_repeated_lines() -> None:
+    lines = [
+        f"24/11/26 10:00:{i % 60:02d} INFO TaskSetManager: Finished task {i}.0 in stage 0.0 (TID {i})"
+        for i in range(5000)
+    ]
+    analysis = analyze("\n".join(lines))
+    assert analysis.total_lines == 5000
+    assert len(analysis.groups) == 1
+    assert analysis.groups[0].count == 5000
+
+
+def test_analyze_keeps_largest_task_count() -> None:
+    text = "\n".join(
+        f"INFO DAGScheduler: Submitting {n} missing tasks from ResultStage {i}"
+        for i, n in enumerate([10, 250000, 7])
+    )
+    assert analyze(text).first("num_tasks").value == "250000"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "a" * 200_000,
+        'Exception in thread "' + "x" * 100_000,
+        "java." * 50_000 + "Exception",
+        ("\tat " + "a." * 30_000 + "(") * 3,
+        "Total size of serialized results of " + "9" * 50_000 + " tasks (",
+        "spark.driver.memory=" + "1" * 100_000,
+        "broadcast " + "1 " * 50_000,
+        "1" * 100_000 + " tasks",
+        "(" * 50_000 + ")" * 50_000,
+    ],
+)
+def test_analyze_is_fast_on_adversarial_lines(payload: str) -> None:
+    started = time.perf_counter()
+    analyze(payload)
+    # Generous bound: catastrophic backtracking would take minutes, not a second.
+    assert time.perf_counter() - started < 2.0
+
+
+def test_analyze_truncates_long_lines() -> None:
+    analysis = analyze("x" * (MAX_LINE * 3))
+    assert len(analysis.groups[0].text) == MAX_LINE
+
+
+def test_analyze_handles_empty_and_binary_text() -> None:
+    assert analyze("").facts == []
+    assert analyze("\x00\x01\x02 \ufffd").total_lines == 1
