@@ -15,6 +15,7 @@ from kb.errors import KBLoadError, Location, UnknownCauseError, UnknownEntityErr
 from kb.models import (
     Cause,
     Entity,
+    FactRule,
     FactSpec,
     FactVocabulary,
     Fix,
@@ -34,6 +35,7 @@ KINDS: dict[str, type[Entity]] = {
     "fixes": Fix,
     "trees": Tree,
     "notes": Note,
+    "rules": FactRule,
 }
 
 FACTS_FILE = "facts.yaml"
@@ -52,6 +54,7 @@ class KnowledgeBase:
     fixes: dict[str, Fix]
     trees: dict[str, Tree]
     notes: dict[str, Note]
+    rules: dict[str, FactRule]
     facts: dict[str, FactSpec]
     paths: dict[tuple[str, str], Path]
     content_hash: str
@@ -140,6 +143,7 @@ def load_kb(root: Path | str | None = None, *, collect_errors: bool = False) -> 
         fixes=_typed(loaded["fixes"], Fix),
         trees=_typed(loaded["trees"], Tree),
         notes=_typed(loaded["notes"], Note),
+        rules=_typed(loaded["rules"], FactRule),
         facts=_load_facts(base),
         paths=paths,
         content_hash=content_hash(base),

@@ -184,6 +184,14 @@ class FactCondition(_Frozen):
     below: float | None = None
 
 
+class FactRule(Entity):
+    """Evidence from facts rather than from one line: "a stage of 400,000 tasks" points at
+    too_many_tasks whether it came from a log line, the user's words or an event log."""
+
+    when: list[FactCondition] = Field(min_length=1, description="All must hold.")
+    points_to: list[CauseWeight] = Field(min_length=1)
+
+
 class Option(_Frozen):
     id: str = Field(pattern=_ID_PATTERN)
     label: str

@@ -12,12 +12,16 @@ from kb.models import FactCondition, FactSpec
 Field = tuple[str | int, ...]
 
 
-def _conditions(kb: KnowledgeBase) -> Iterator[tuple[str, Field, FactCondition]]:
+def _conditions(kb: KnowledgeBase) -> Iterator[tuple[str, str, Field, FactCondition]]:
+    """(kind, entity id, field, condition) of every fact condition in trees and rules."""
+    for rule in kb.rules.values():
+        for w, condition in enumerate(rule.when):
+            yield "rules", rule.id, ("when", w), condition
     for tree in kb.trees.values():
         for n, node in enumerate(tree.nodes):
             for o, option in enumerate(node.options):
                 for w, condition in enumerate(option.when):
-                    yield tree.id, ("nodes", n, "options", o, "when", w), condition
+                    yield "trees", tree.id, ("nodes", n, "options", o, "when", w), condition
 
 
 def _fact_names(kb: KnowledgeBase) -> Iterator[tuple[str, str, Field, str]]:
@@ -26,8 +30,8 @@ def _fact_names(kb: KnowledgeBase) -> Iterator[tuple[str, str, Field, str]]:
         for n, node in enumerate(tree.nodes):
             for i, name in enumerate(node.facts):
                 yield "trees", tree.id, ("nodes", n, "facts", i), name
-    for tree_id, field, condition in _conditions(kb):
-        yield "trees", tree_id, (*field, "fact"), condition.fact
+    for kind, entity_id, field, condition in _conditions(kb):
+        yield kind, entity_id, (*field, "fact"), condition.fact
     for signature in kb.signatures.values():
         for name in signature.sets_facts:
             yield "signatures", signature.id, ("sets_facts", name), name
@@ -56,7 +60,7 @@ class FactValueValidator(Validator):
     """Values compared with or set on enum facts are allowed values; numbers parse."""
 
     def check(self, kb: KnowledgeBase) -> Iterator[LintIssue]:
-        for tree_id, field, cond in _conditions(kb):
+        for kind, tree_id, field, cond in _conditions(kb):
             spec = kb.facts.get(cond.fact)
             if spec is None or spec.type != "enum":
                 continue
@@ -67,7 +71,7 @@ class FactValueValidator(Validator):
                 problem = _value_problem(cond.fact, spec, value)
                 if problem:
                     place = (*field, part) if part == "equals" else (*field, "one_of", part)
-                    yield self.issue(kb, "trees", tree_id, place, problem)
+                    yield self.issue(kb, kind, tree_id, place, problem)
         for signature in kb.signatures.values():
             for name, value in signature.sets_facts.items():
                 spec = kb.facts.get(name)
@@ -81,7 +85,7 @@ class FactOperatorValidator(Validator):
     """at_least/below test number facts; equals/one_of test enum or text facts."""
 
     def check(self, kb: KnowledgeBase) -> Iterator[LintIssue]:
-        for tree_id, field, cond in _conditions(kb):
+        for kind, tree_id, field, cond in _conditions(kb):
             spec = kb.facts.get(cond.fact)
             if spec is None:
                 continue
@@ -90,7 +94,7 @@ class FactOperatorValidator(Validator):
             wrong = textual if spec.type == "number" else numeric
             for op in wrong:
                 problem = f"{op!r} cannot test {spec.type} fact {cond.fact!r}"
-                yield self.issue(kb, "trees", tree_id, (*field, op), problem)
+                yield self.issue(kb, kind, tree_id, (*field, op), problem)
             if not numeric and not textual:
                 problem = f"condition on {cond.fact!r} tests nothing (equals/one_of/at_least/below)"
-                yield self.issue(kb, "trees", tree_id, field, problem)
+                yield self.issue(kb, kind, tree_id, field, problem)

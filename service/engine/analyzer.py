@@ -269,6 +269,11 @@ _EXTRACTORS: list[Extractor] = [
     ("missing tasks", re.compile(r"Submitting (\d+) missing tasks"), _count("num_tasks")),
     ("task set", re.compile(r"Adding task set [\d.]+ with (\d+) tasks"), _count("num_tasks")),
     (
+        "output partitions",
+        re.compile(r"Got job \d+ \([^)]{0,300}\) with (\d+) output partitions"),
+        _count("num_tasks"),
+    ),
+    (
         "task",
         re.compile(
             r"\b(\d[\d,.]*\s?(?:k|m|thousand|million|millions|billion)?)\s+(?:small |tiny |scheduled |pending )?tasks\b",
@@ -279,7 +284,7 @@ _EXTRACTORS: list[Extractor] = [
     (
         "partition",
         re.compile(
-            r"\b(\d[\d,.]*\s?(?:k|m|thousand|million|millions|billion)?)\s+(?:shuffle |input |small |tiny )?partitions\b",
+            r"\b(\d[\d,.]*\s?(?:k|m|thousand|million|millions|billion)?)\s+(?:shuffle |input |output |small |tiny )?partitions\b",
             _C,
         ),
         _count("num_partitions"),
@@ -380,7 +385,11 @@ _EXTRACTORS: list[Extractor] = [
         re.compile(rf"\b({_SIZE})\W{{0,3}}(?:\w+\W{{1,3}}){{0,4}}broadcast", _C),
         _size("broadcast_size_bytes"),
     ),
-    ("RAM", re.compile(rf"\b({_SIZE}) (?:of )?RAM\b", _C), _size("host_memory_bytes")),
+    (
+        "RAM",
+        re.compile(rf"\b({_SIZE}) (?:of )?(?:RAM|memory)\b(?! ?(?:used|for|to))", _C),
+        _size("host_memory_bytes"),
+    ),
     (
         "xit",
         re.compile(r"\bexit(?:ed with)? (?:code|status)[:= ]{0,3}(-?\d{1,3})\b", _C),
@@ -489,8 +498,14 @@ _EXTRACTORS: list[Extractor] = [
 ]
 
 
+# Sizes of the machine only mean something in the user's words: a log line such as
+# "Registering block manager ... with 117.0 MiB RAM" is Spark's storage pool, not the host.
+_PROSE_ONLY = {"RAM"}
+_LOG_EXTRACTORS = [e for e in _EXTRACTORS if e[0] not in _PROSE_ONLY]
+
+
 def _line_facts(number: int, text: str, source: FactSource) -> Iterable[Fact]:
-    return _facts_from(_EXTRACTORS, number, text, source)
+    return _facts_from(_EXTRACTORS if source == "words" else _LOG_EXTRACTORS, number, text, source)
 
 
 def _facts_from(
@@ -507,14 +522,14 @@ def _facts_from(
             yield Fact(name=name, value=value, line=number, text=shown, source=source)
 
 
-_MAXIMA = [(g, p, e) for g, p, e in _EXTRACTORS if g in {"missing tasks", "task set"}]
+_MAXIMA = [e for e in _EXTRACTORS if e[0] in {"missing tasks", "task set", "output partitions"}]
 
 
 def _numeric_maxima(lines: list[str]) -> Iterable[Fact]:
     """Task counts appear on many lines of one shape: keep the largest, not the first."""
     best: dict[str, Fact] = {}
     for number, raw in enumerate(lines, start=1):
-        if "tasks" not in raw:
+        if "tasks" not in raw and "output partitions" not in raw:
             continue
         for fact in _facts_from(_MAXIMA, number, raw[:MAX_LINE], "log"):
             current = best.get(fact.name)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from index import SymptomIndex
 from kb import KnowledgeBase
 from service.engine.analyzer import Analysis, analyze
+from service.engine.conditions import first_satisfying
 from service.engine.findings import find_problems
 from service.engine.matcher import SignatureHit, SignatureMatcher
 from service.engine.ranker import RankingWeights, Similar, rank
@@ -44,7 +45,9 @@ class Engine:
         analysis.facts = facts
         similarity, nearest = self._similarity(analysis)
         quiet = _quiet_log(analysis, hits)
-        extra = {"not_driver_oom": [quiet]} if quiet is not None else {}
+        extra = self.rule_evidence(facts)
+        if quiet is not None:
+            extra.setdefault("not_driver_oom", []).append(quiet)
         causes = rank(
             self.kb,
             hits,
@@ -70,6 +73,34 @@ class Engine:
                 kind=analysis.kind,  # type: ignore[arg-type]
             ),
         )
+
+    def rule_evidence(self, facts: list[Fact]) -> dict[str, list[Evidence]]:
+        """Evidence from the KB's fact rules, per cause, citing the fact that satisfied each."""
+        by_name: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_name.setdefault(fact.name, []).append(fact)
+        evidence: dict[str, list[Evidence]] = {}
+        for rule in sorted(self.kb.rules.values(), key=lambda r: r.id):
+            witnesses = [
+                first_satisfying(cond, ((f.value, f) for f in by_name.get(cond.fact, [])))
+                for cond in rule.when
+            ]
+            if any(w is None for w in witnesses):
+                continue
+            first = witnesses[0]
+            assert first is not None
+            for target in rule.points_to:
+                evidence.setdefault(target.cause, []).append(
+                    Evidence(
+                        kind="fact",
+                        detail=f"{rule.title} ({first.name} = {first.value})",
+                        weight=target.weight,
+                        line=first.line,
+                        text=first.text,
+                        signature=rule.id,
+                    )
+                )
+        return evidence
 
     def query_text(self, analysis: Analysis) -> str:
         """What gets embedded: the user's words first, then the informative log lines."""

@@ -102,9 +102,7 @@ def rank(
     for cause_id in CAUSE_IDS:
         if cause_id not in kb.causes:
             continue
-        s = weights.signature_share * signature[cause_id]
-        for evidence in extra.get(cause_id, []):
-            s = 1.0 - (1.0 - s) * (1.0 - weights.signature_share * evidence.weight)
+        s = weights.signature_share * _with_facts(signature[cause_id], extra.get(cause_id, []))
         d = dense_share * dense[cause_id]
         confidence = 1.0 - (1.0 - s) * (1.0 - d)
         ranked.append(
@@ -117,6 +115,13 @@ def rank(
         )
     ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
     return ranked
+
+
+def _with_facts(score: float, evidence: list[Evidence]) -> float:
+    """Fold fact evidence in: like one more signature kind (strongest positive, strongest negative)."""
+    positive = max((e.weight for e in evidence if e.weight > 0), default=0.0)
+    negative = min((e.weight for e in evidence if e.weight < 0), default=0.0)
+    return (1.0 - (1.0 - score) * (1.0 - positive)) * (1.0 + negative)
 
 
 def _evidence(cause_id: str, hits: list[SignatureHit], similar: Similar | None) -> list[Evidence]:

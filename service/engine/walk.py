@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from kb import KnowledgeBase, Node, Tree
 from kb.models import CodeChange, FactCondition, Option
 from service.engine import snippets, values
+from service.engine.conditions import first_satisfying
 from service.engine.state import StateFact, WalkState, decode_state, encode_state
 from service.engine.types import Diagnosis
 from service.engine.units import parse_size
@@ -374,27 +375,7 @@ def _auto_answer(
 
 
 def _satisfying(cond: FactCondition, candidates: list[StateFact]) -> StateFact | None:
-    for fact in candidates:
-        if _holds(cond, fact.v):
-            return fact
-    return None
-
-
-def _holds(cond: FactCondition, value: str) -> bool:
-    if cond.equals is not None and value != cond.equals:
-        return False
-    if cond.one_of is not None and value not in cond.one_of:
-        return False
-    if cond.at_least is not None or cond.below is not None:
-        try:
-            number = float(value)
-        except ValueError:
-            return False
-        if cond.at_least is not None and number < cond.at_least:
-            return False
-        if cond.below is not None and number >= cond.below:
-            return False
-    return True
+    return first_satisfying(cond, ((fact.v, fact) for fact in candidates))
 
 
 def _tree_facts(tree: Tree) -> set[str]:

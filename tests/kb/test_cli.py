@@ -103,7 +103,16 @@ def test_schema_files_are_up_to_date(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["schema", "--check"]) == 0, capsys.readouterr().out
     assert sorted(p.name for p in SCHEMA_DIR.glob("*.json")) == [
         f"{kind}.schema.json"
-        for kind in ("causes", "facts", "fixes", "notes", "signatures", "symptoms", "trees")
+        for kind in (
+            "causes",
+            "facts",
+            "fixes",
+            "notes",
+            "rules",
+            "signatures",
+            "symptoms",
+            "trees",
+        )
     ]
 
 
