@@ -59,12 +59,15 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         self._model: Any = SentenceTransformer(
             str(model_path or bundled_model_path()), device="cpu", local_files_only=True
         )
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            raise ValueError(f"model at {model_path} does not report an embedding dimension")
+        self.dimension = int(dimension)
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._cache_size = cache_size
         # encode() is not re-entrant on one model; the threadpool may call us concurrently.

@@ -70,12 +70,18 @@ class SymptomIndex:
         return scores
 
 
+VAGUE = "_vague"
+
+
 def index_entries(kb: KnowledgeBase) -> list[IndexEntry]:
-    """What gets embedded, in a fixed order: each cause's title, then its phrasings."""
+    """What gets embedded, in a fixed order: each cause's title, then its phrasings, then
+    the vague phrasings (labelled ``_vague``) that similarity is measured against."""
     entries: list[IndexEntry] = []
     for cause_id in sorted(kb.causes):
         entries.append(IndexEntry(cause=cause_id, text=kb.causes[cause_id].title))
         entries.extend(IndexEntry(cause=cause_id, text=p) for p in kb.phrasings_for(cause_id))
+    for vague_id in sorted(kb.vague):
+        entries.extend(IndexEntry(cause=VAGUE, text=p) for p in kb.vague[vague_id].phrasings)
     return entries
 
 

@@ -23,6 +23,7 @@ from kb.models import (
     Signature,
     SymptomSet,
     Tree,
+    VagueSet,
 )
 
 DEFAULT_ROOT = Path(__file__).resolve().parent / "data"
@@ -36,6 +37,7 @@ KINDS: dict[str, type[Entity]] = {
     "trees": Tree,
     "notes": Note,
     "rules": FactRule,
+    "vague": VagueSet,
 }
 
 FACTS_FILE = "facts.yaml"
@@ -55,6 +57,7 @@ class KnowledgeBase:
     trees: dict[str, Tree]
     notes: dict[str, Note]
     rules: dict[str, FactRule]
+    vague: dict[str, VagueSet]
     facts: dict[str, FactSpec]
     paths: dict[tuple[str, str], Path]
     content_hash: str
@@ -128,10 +131,10 @@ def load_kb(root: Path | str | None = None, *, collect_errors: bool = False) -> 
             errors.append(exc)
             continue
         if entity.id in loaded[kind]:
-            exc = KBLoadError(_loc(path, base, "id"), f"duplicate {kind} id {entity.id!r}")
+            duplicate = KBLoadError(_loc(path, base, "id"), f"duplicate {kind} id {entity.id!r}")
             if not collect_errors:
-                raise exc
-            errors.append(exc)
+                raise duplicate
+            errors.append(duplicate)
             continue
         loaded[kind][entity.id] = entity
         paths[(kind, entity.id)] = path
@@ -144,6 +147,7 @@ def load_kb(root: Path | str | None = None, *, collect_errors: bool = False) -> 
         trees=_typed(loaded["trees"], Tree),
         notes=_typed(loaded["notes"], Note),
         rules=_typed(loaded["rules"], FactRule),
+        vague=_typed(loaded["vague"], VagueSet),
         facts=_load_facts(base),
         paths=paths,
         content_hash=content_hash(base),

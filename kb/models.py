@@ -88,7 +88,7 @@ class Signature(Entity):
 
 
 class Cause(Entity):
-    id: CauseId  # type: ignore[assignment]
+    id: CauseId
     explanation: str = Field(min_length=40)
     memory_area: list[MemoryArea] = Field(min_length=1)
     frequency_rank: int | None = Field(
@@ -124,6 +124,16 @@ class SymptomSet(Entity):
         if len(seen) != len(value):
             raise ValueError("phrasings contain duplicates")
         return value
+
+
+class VagueSet(Entity):
+    """Phrasings that say something failed but not why: the contrast class for similarity.
+
+    When a query is as close to these as to any cause's phrasings, its words carry no
+    evidence about the cause, and the walk should ask instead of guessing.
+    """
+
+    phrasings: list[str] = Field(min_length=8)
 
 
 class ConfigSetting(_Frozen):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index import DEFAULT_INDEX_DIR
 
@@ -29,10 +29,52 @@ class Settings(BaseSettings):
     )
     embedder: Literal["minilm", "hash"] = "minilm"
     max_paste_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    max_event_log_bytes: int = Field(
+        default=2 * 1024**3, gt=0, description="Largest accepted event log upload (as sent)."
+    )
     state_secret: SecretStr = SecretStr(DEV_STATE_SECRET)
     cors_origins: list[str] = Field(default_factory=list)
-    slack_signing_secret: SecretStr | None = None
-    slack_bot_token: SecretStr | None = None
+    # Slack's own variable names work too; the DOCTOR_ one wins when both are set.
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "DOCTOR_SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET", "slack_signing_secret"
+        ),
+        description="Enables the Slack routes; requests are verified with it.",
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "DOCTOR_SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN", "slack_bot_token"
+        ),
+        description="Lets the Slack app open the paste modal (views.open).",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base URL (tests: a mock)."
+    )
+    public_base_url: str | None = Field(
+        default=None, description="Where users reach this service, for links to case pages."
+    )
+
+    # Access and observability (service/security.py, service/logging.py, service/metrics.py).
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="API keys as comma-separated NAME:SHA256 items (hashes, never keys).",
+    )
+    api_keys_file: Path | None = Field(
+        default=None, description="A YAML or JSON file of API keys (name, sha256, own limit)."
+    )
+    rate_limit_per_minute: int = Field(
+        default=120, ge=0, description="Calls a minute per key or client address; 0 = no limit."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_api_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_prod(self) -> Settings:

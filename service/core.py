@@ -6,19 +6,24 @@ start the walk; advance a walk and record its path; take feedback. Channels only
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
 from kb import KnowledgeBase
 from service.config import Settings
 from service.engine import Diagnosis, Engine
+from service.engine.eventlog import read_event_log
 from service.engine.walk import FixStat, Step, Walker
 from service.errors import EmptyInputError, InputTooLargeError
-from service.redact import redact
+from service.redact import redact, redact_data
 from service.storage import CaseRecord, CaseStore, FeedbackRecord, Outcome
+
+log = logging.getLogger(__name__)
 
 
 class Troubleshooting(BaseModel):
@@ -56,11 +61,38 @@ class Doctor:
         self.check_input(text)
         clean, redactions = redact(text)
         diagnosis = self.engine.diagnose(clean)
+        size = len(text.encode("utf-8", "replace"))
+        return self._open_case(diagnosis, channel, clean, size, redactions)
+
+    def troubleshoot_event_log(
+        self, source: Path | BinaryIO, channel: str = "api", name: str = ""
+    ) -> Troubleshooting:
+        """Stream a Spark event log, diagnose it, and save the case with a summary of the log
+        (its facts and failure texts), not the whole file."""
+        summary = read_event_log(source, name)
+        # The log is diagnosed as read; what the diagnosis quotes of it is redacted before
+        # it is stored, returned or carried in the walk state.
+        found = self.engine.diagnose_event_log(summary)
+        quoted, quoted_counts = redact_data(found.model_dump())
+        diagnosis = Diagnosis.model_validate(quoted)
+        clean, redactions = redact(summary.describe())
+        for kind, count in quoted_counts.items():
+            redactions[kind] = max(count, redactions.get(kind, 0))
+        return self._open_case(diagnosis, channel, clean, summary.stats.bytes, redactions)
+
+    def _open_case(
+        self,
+        diagnosis: Diagnosis,
+        channel: str,
+        clean: str,
+        input_bytes: int,
+        redactions: dict[str, int],
+    ) -> Troubleshooting:
         case_id = self.store.create_case(
             channel=channel,
             kb_version=self.kb.version,
             input_text=clean,
-            input_bytes=len(text.encode("utf-8", "replace")),
+            input_bytes=input_bytes,
             redactions=redactions,
             verdict=diagnosis.verdict,
             top_cause=diagnosis.causes[0].id if diagnosis.verdict != "unknown" else None,
@@ -68,6 +100,14 @@ class Doctor:
         )
         step = self.walker.start(diagnosis, case_id)
         self._record(case_id, step)
+        log.info(
+            "case %s opened from %s: %s, %s",
+            case_id,
+            channel,
+            diagnosis.verdict,
+            diagnosis.causes[0].id if diagnosis.causes else "no cause",
+            extra={"case_id": case_id, "input_bytes": input_bytes, "redactions": redactions},
+        )
         return Troubleshooting(
             case_id=case_id, diagnosis=diagnosis, step=step, redactions=redactions
         )
@@ -84,7 +124,8 @@ class Doctor:
     ) -> FeedbackRecord:
         if fix_id is not None:
             self.kb.fix(fix_id)
-        return self.store.add_feedback(case_id, outcome, fix_id, comment)
+        clean = redact(comment)[0] if comment is not None else None
+        return self.store.add_feedback(case_id, outcome, fix_id, clean)
 
     def case(self, case_id: str) -> CaseRecord:
         return self.store.get_case(case_id)
@@ -92,11 +133,14 @@ class Doctor:
     def _record(self, case_id: str, step: Step) -> None:
         path: list[dict[str, Any]] = [a.model_dump() for a in step.answered]
         page = step.fix_page
+        question = step.question
         self.store.record_walk(
             case_id,
             path,
             page.cause if page else None,
             [f.id for f in page.fixes] if page else [],
+            step.tree,
+            question.node if question else None,
         )
 
     def _fix_stats(self, cause_id: str) -> Mapping[str, FixStat]:

@@ -10,6 +10,7 @@ from kb import KnowledgeBase
 from service.config import Settings
 from service.core import Doctor
 from service.errors import DoctorError
+from service.metrics import Metrics
 
 
 def get_doctor(request: Request) -> Doctor:
@@ -28,6 +29,12 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
 DoctorDep = Annotated[Doctor, Depends(get_doctor)]
 KBDep = Annotated[KnowledgeBase, Depends(get_kb)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]

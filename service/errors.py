@@ -5,6 +5,7 @@ DoctorError
  ├── EmptyInputError      nothing to diagnose                        (REST: 422)
  ├── InvalidStateError    walk state tampered with, stale or unknown (REST: 400)
  ├── InvalidAnswerError   an answer that does not fit the question   (REST: 400)
+ ├── EventLogError        an event log that cannot be read (names the line) (REST: 422)
  └── NotFoundError        unknown cause, tree or case id             (REST: 404)
 """
 
@@ -41,6 +42,14 @@ class InvalidStateError(DoctorError):
 
 class InvalidAnswerError(DoctorError):
     pass
+
+
+class EventLogError(DoctorError):
+    """An event log line that is not a Spark event, or data that does not decompress."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message, "file")
+        self.line = line
 
 
 class NotFoundError(DoctorError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,17 +23,22 @@ class BodyTooLarge(HTTPException):
 class BodyLimitMiddleware:
     """413 when Content-Length says too much, or as soon as a streamed body passes the limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, path_limits: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Routes that take uploads (an event log) may allow more than a pasted body.
+        self.path_limits = dict(path_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.path_limits.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send, int(declared))
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(send, int(declared), limit)
             return
         seen = 0
         started = False
@@ -42,8 +48,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(seen, self.max_bytes)
+                if seen > limit:
+                    raise BodyTooLarge(seen, limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -56,18 +62,17 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._reject(send, seen)
+                await self._reject(send, seen, limit)
 
-    async def _reject(self, send: Send, size: int) -> None:
+    async def _reject(self, send: Send, size: int, limit: int) -> None:
         body = json.dumps(
             {
                 "type": "about:blank",
                 "title": "Content Too Large",
                 "status": 413,
-                "detail": f"request body is at least {size} bytes; "
-                f"the limit is {self.max_bytes} bytes",
+                "detail": f"request body is at least {size} bytes; the limit is {limit} bytes",
                 "field": "body",
-                "limit": self.max_bytes,
+                "limit": limit,
             }
         ).encode()
         headers = [(b"content-type", MEDIA_TYPE), (b"content-length", str(len(body)).encode())]

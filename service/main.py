@@ -13,13 +13,20 @@ from service.config import Settings, get_settings
 from service.core import Doctor
 from service.engine import Engine
 from service.limits import BodyLimitMiddleware
-from service.routes import api_router
+from service.logging import AccessLogMiddleware
+from service.metrics import Metrics
+from service.routes import api_router, slack
+from service.routes.eventlog import EVENT_LOG_PATH
 from service.runtime import build_engine
+from service.security import AccessMiddleware
 from service.storage import CaseStore
 
 # A JSON body escapes newlines, tabs and quotes: leave room above the paste limit for that;
 # the paste itself is measured exactly once parsed.
 BODY_ALLOWANCE = 2
+# Room for the multipart framing around an uploaded event log; the file itself is measured
+# exactly by its route.
+MULTIPART_ALLOWANCE = 65536
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -44,16 +51,27 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     problems.install(app)
     app.include_router(api_router)
+    signing_secret = settings.slack_signing_secret
+    if signing_secret is not None and signing_secret.get_secret_value().strip():
+        app.include_router(slack.router)
+    # Outermost last: the access log sees every answer (401, 413, 429 included); CORS wraps
+    # the key check so a refusal still reaches the widget readable.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_paste_bytes * BODY_ALLOWANCE + 65536,
+        path_limits={EVENT_LOG_PATH: settings.max_event_log_bytes + MULTIPART_ALLOWANCE},
+    )
+    app.add_middleware(AccessMiddleware, settings=settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["content-type", "authorization"],
+            expose_headers=["retry-after", "x-request-id"],
         )
-    app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_paste_bytes * BODY_ALLOWANCE + 65536
-    )
+    app.state.metrics = Metrics()
+    app.add_middleware(AccessLogMiddleware, metrics=app.state.metrics)
     return app
 
 

@@ -13,6 +13,7 @@ from kb.errors import UnknownEntityError
 from service.errors import (
     DoctorError,
     EmptyInputError,
+    EventLogError,
     InputTooLargeError,
     InvalidAnswerError,
     InvalidStateError,
@@ -24,6 +25,7 @@ MEDIA_TYPE = "application/problem+json"
 STATUS: dict[type[DoctorError], int] = {
     InputTooLargeError: 413,
     EmptyInputError: 422,
+    EventLogError: 422,
     InvalidStateError: 400,
     InvalidAnswerError: 400,
     NotFoundError: 404,
@@ -57,7 +59,9 @@ def _validation(_request: Request, exc: Exception) -> JSONResponse:
 def _doctor(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DoctorError)
     status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 400)
-    extra = {"limit": exc.limit} if isinstance(exc, InputTooLargeError) else {}
+    extra: dict[str, object] = {"limit": exc.limit} if isinstance(exc, InputTooLargeError) else {}
+    if isinstance(exc, EventLogError) and exc.line is not None:
+        extra["line"] = exc.line
     return problem(status, exc.message, exc.field, **extra)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,21 @@ RULES: tuple[Rule, ...] = (
         re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,200}:([^\s@]{1,200})@", _I),
         1,
         ("://",),
+    ),
+    Rule(
+        "jdbc-password",
+        # Oracle's thin driver puts user/password before the host: jdbc:oracle:thin:scott/tiger@
+        re.compile(r"\bjdbc:oracle:[a-z]{1,10}:[^\s/@:]{1,200}/([^\s@]{1,200})@", _I),
+        1,
+        ("jdbc:oracle",),
+    ),
+    Rule(
+        "slack-webhook",
+        re.compile(
+            r"\bhooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]{10,300})", _I
+        ),
+        1,
+        ("hooks.slack.com",),
     ),
     Rule(
         "private-key",
@@ -61,6 +77,14 @@ RULES: tuple[Rule, ...] = (
         "bearer-token", re.compile(r"\bBearer\s+([A-Za-z0-9._~+/=-]{8,4000})", _I), 1, ("bearer",)
     ),
     Rule(
+        "basic-auth",
+        re.compile(
+            r"\bAuthorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?Basic\s+([A-Za-z0-9+/=]{8,4000})", _I
+        ),
+        1,
+        ("basic",),
+    ),
+    Rule(
         "jwt",
         re.compile(r"\b(eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000})"),
         1,
@@ -75,17 +99,27 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "password-setting",
         re.compile(
-            r"\b((?:spark|fs|hadoop|javax?)\.[\w.-]{0,120}(?:password|passwd|secret|credentials?|token|access\.key|secret\.key)[\w.-]{0,40})"
+            r"\b((?:spark|fs|hadoop|javax?)\.[\w.-]{0,120}(?:password|passwd|secret|credentials?|token|access\.key|secret\.key|account\.key)[\w.-]{0,40})"
             r"[\"']?\s{0,3}(?:=|:|\s|,)\s{0,3}[\"']?([^\s\"',;]{1,400})",
             _I,
         ),
         2,
-        ("password", "passwd", "secret", "credential", "token", "access.key", "secret.key"),
+        ("password", "passwd", "secret", "credential", "token", "access.key", "account.key"),
+    ),
+    Rule(
+        "password-argument",
+        re.compile(
+            r"[\"']([\w.-]{0,60}(?:password|passwd|pwd|secret|token|credentials?|api[_-]?key|access[_-]?key|account[_-]?key))[\"']"
+            r"\s{0,3}[,:]\s{0,3}[\"']([^\"'\s]{1,400})[\"']",
+            _I,
+        ),
+        2,
+        ("password", "passwd", "pwd", "secret", "token", "credential", "key"),
     ),
     Rule(
         "password-field",
         re.compile(
-            r"\b(?:password|passwd|pwd|api[_-]?key|apikey|secret|token)[\"']?\s{0,3}[=:]\s{0,3}[\"']?([^\s\"',;&]{4,400})",
+            r"(?<![A-Za-z0-9])[A-Za-z0-9]{0,30}?(?:password|passwd|pwd|api[_-]?key|apikey|secret|token)[\"']?\s{0,3}[=:]\s{0,3}[\"']?([^\s\"',;&]{4,400})",
             _I,
         ),
         1,
@@ -124,3 +158,22 @@ def _apply(rule: Rule, text: str) -> tuple[str, int]:
         return f"{head}[REDACTED:{rule.kind}]{tail}"
 
     return rule.pattern.sub(replace, text), found
+
+
+def redact_data(data: Any) -> tuple[Any, dict[str, int]]:
+    """JSON-like data (dicts, lists, strings) with every string redacted, and the counts."""
+    counts: dict[str, int] = {}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            clean, found = redact(value)
+            for kind, n in found.items():
+                counts[kind] = counts.get(kind, 0) + n
+            return clean
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(item) for item in value]
+        return value
+
+    return walk(data), counts

@@ -1,7 +1,8 @@
 """Cases and feedback in a real database: SQLite (WAL) by default, any SQLAlchemy URL otherwise.
 
 A write returns only after its transaction committed, so whatever the API acknowledged
-survives a restart (SQLite runs with ``synchronous=FULL`` in WAL mode for that).
+survives a restart (SQLite runs with ``synchronous=FULL`` in WAL mode for that). The schema is
+Alembic's (``service/migrations``): ``CaseStore`` upgrades the database to head when it opens.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from alembic import command
+from alembic.config import Config
 from pydantic import BaseModel
 from sqlalchemy import (
     Column,
@@ -28,7 +31,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -56,6 +61,9 @@ cases = Table(
     Column("path", Text, nullable=False),
     Column("leaf_cause", String(64)),
     Column("fixes", Text, nullable=False),
+    # The tree the walk is in, and the question it stopped at (NULL once at a fix page).
+    Column("walk_tree", String(64)),
+    Column("open_node", String(64)),
 )
 
 feedback = Table(
@@ -96,6 +104,8 @@ class CaseRecord(BaseModel):
     path: list[dict[str, Any]]
     leaf_cause: str | None
     fixes: list[str]
+    walk_tree: str | None = None
+    open_node: str | None = None
     feedback: list[FeedbackRecord]
 
 
@@ -112,6 +122,39 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant: serializes concurrent start-ups (several workers) migrating one PostgreSQL.
+_MIGRATION_LOCK = 0x0D0C7012
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the database to the newest schema; a no-op when it is already there."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        _lock_for_migration(connection)
+        config.attributes["connection"] = connection
+        tables = set(inspect(connection).get_table_names())
+        if "cases" in tables and "alembic_version" not in tables:
+            # Made by create_all before migrations existed: that schema is revision 0001.
+            command.stamp(config, "0001")
+        command.upgrade(config, "head")
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    elif connection.dialect.name == "sqlite":
+        # pysqlite runs DDL outside a transaction; an explicit write lock makes a second
+        # process wait (busy_timeout) and then find the schema already at head.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -126,7 +169,7 @@ class CaseStore:
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        metadata.create_all(self.engine)
+        migrate(self.engine)
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
@@ -169,8 +212,15 @@ class CaseStore:
         return case_id
 
     def record_walk(
-        self, case_id: str, path: list[dict[str, Any]], leaf_cause: str | None, fixes: list[str]
+        self,
+        case_id: str,
+        path: list[dict[str, Any]],
+        leaf_cause: str | None,
+        fixes: list[str],
+        tree: str | None = None,
+        open_node: str | None = None,
     ) -> None:
+        """Save where a walk is: its tree, answers, and its fix page or the question open."""
         with self._tx() as tx:
             result = tx.execute(
                 update(cases)
@@ -179,6 +229,8 @@ class CaseStore:
                     path=json.dumps(path),
                     leaf_cause=leaf_cause,
                     fixes=json.dumps(fixes),
+                    walk_tree=tree,
+                    open_node=open_node,
                     updated_at=_now(),
                 )
             )

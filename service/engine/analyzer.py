@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from service.engine.types import Fact, FactSource
+from service.engine.types import Fact, FactSource, InputKind
 from service.engine.units import SIZE_PATTERN, parse_count, parse_size
 
 MAX_LINE = 4000
-_DIGITS = str.maketrans("", "", "0123456789")
+_DIGITS = b"0123456789"
 _LOG_LINE = re.compile(
     r"^\s*(?:at |\.\.\. \d+ more|Caused by|Traceback|File \"|\d{2,4}[/-]\d{2}[/-]\d{2}"
     r"|\[|[A-Z]{4,5} |(?:[\w$]+\.){2,}[\w$]*(?:Exception|Error)\b|Exception in thread|/[\w.-]+/)"
@@ -58,6 +58,41 @@ class StackTrace:
     frames: list[str]
 
 
+_MEMORY = re.compile(
+    r"OutOfMemory|MemoryError|heap space|GC overhead|memory|maxResultSize|rpc\.message\.maxSize"
+    r"|broadcast|killed|exceed|too large|very large",
+    re.IGNORECASE,
+)
+
+
+def quiet_frame_lines(traces: list[StackTrace]) -> set[int]:
+    """Line numbers of frames under exceptions that have nothing to do with memory.
+
+    A frame says where something happened; inside "Task not serializable" or an
+    AnalysisException it says nothing about memory. A chain of "Caused by:" traces counts
+    as memory-related when any link of it is.
+    """
+    quiet: set[int] = set()
+    block: list[StackTrace] = []
+
+    def close() -> None:
+        if block and not any(_MEMORY.search(f"{t.exception} {t.message}") for t in block):
+            for trace in block:
+                quiet.update(range(trace.line + 1, trace.line + 1 + len(trace.frames)))
+        block.clear()
+
+    for trace in traces:
+        previous = block[-1] if block else None
+        chained = previous is not None and trace.text.startswith("Caused by") and (
+            trace.line - (previous.line + len(previous.frames)) <= 3
+        )
+        if not chained:
+            close()
+        block.append(trace)
+    close()
+    return quiet
+
+
 @dataclass
 class Analysis:
     """Everything the analyzer saw: facts, traces, and the informative lines."""
@@ -69,7 +104,7 @@ class Analysis:
     prose: list[tuple[int, str]]
     words: str
     total_lines: int
-    kind: str
+    kind: InputKind
 
     def first(self, name: str) -> Fact | None:
         return next((f for f in self.facts if f.name == name), None)
@@ -79,22 +114,27 @@ class Analysis:
 
 
 def split_lines(text: str) -> list[str]:
-    return text.splitlines()
+    return text.split("\n")
 
 
-def collapse(lines: list[str]) -> list[LineGroup]:
-    """Group lines by shape (digits dropped), keeping order of first appearance."""
-    groups: dict[str, LineGroup] = {}
-    for number, raw in enumerate(lines, start=1):
-        text = raw[:MAX_LINE].rstrip()
-        if not text.strip():
-            continue
-        key = text.translate(_DIGITS)
+def collapse(text: str, lines: list[str]) -> list[LineGroup]:
+    """Group lines by shape (digits dropped), keeping order of first appearance.
+
+    Shapes are computed on the UTF-8 bytes in one pass: ``bytes.translate`` is a C table
+    lookup, where ``str.translate`` on non-ASCII text costs a dict lookup per character.
+    Splitting both on newline keeps them aligned (no UTF-8 sequence contains the byte 0x0A).
+    """
+    shapes = text.encode("utf-8", "surrogatepass").translate(None, _DIGITS).split(b"\n")
+    groups: dict[bytes, LineGroup] = {}
+    for number, (raw, shape) in enumerate(zip(lines, shapes, strict=True), start=1):
+        key = shape[:MAX_LINE].rstrip()
         group = groups.get(key)
-        if group is None:
-            groups[key] = LineGroup(number, text)
-        else:
+        if group is not None:
             group.count += 1
+            continue
+        line = raw[:MAX_LINE].rstrip()
+        if line.strip():
+            groups[key] = LineGroup(number, line)
     return list(groups.values())
 
 
@@ -115,12 +155,12 @@ def _is_prose(text: str) -> bool:
 def analyze(text: str) -> Analysis:
     """Analyze pasted text; facts cite the 1-based line they were read from."""
     lines = split_lines(text)
-    groups = collapse(lines)
+    groups = collapse(text, lines)
     log_groups = [g for g in groups if _is_log_line(g.text)]
     word_groups = [g for g in groups if not _is_log_line(g.text)]
     if log_groups:
         word_groups = [g for g in word_groups if _is_prose(g.text)]
-    kind = "log" if not word_groups else ("words" if not log_groups else "mixed")
+    kind: InputKind = "log" if not word_groups else ("words" if not log_groups else "mixed")
     traces = _stack_traces(lines)
     facts: list[Fact] = []
     for group in groups:

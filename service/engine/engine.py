@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 from index import SymptomIndex
+from index.store import VAGUE
 from kb import KnowledgeBase
-from service.engine.analyzer import Analysis, analyze
+from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
 from service.engine.conditions import first_satisfying
+from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.findings import find_problems
+from service.engine.keyword import KeywordIndex
 from service.engine.matcher import SignatureHit, SignatureMatcher
 from service.engine.ranker import RankingWeights, Similar, rank
 from service.engine.types import (
@@ -21,8 +26,11 @@ from service.engine.types import (
     Verdict,
 )
 
-QUERY_CHARS = 1000
+# MiniLM cost grows with tokens; ~500 characters (~120 tokens) keeps a query near 15 ms.
+QUERY_CHARS = 500
 UNKNOWN_BELOW = 0.30
+# The best BM25 match maps to this cosine-like value (the top of the dense range).
+KEYWORD_CEILING = 0.75
 # Cosine similarity under which plain words say nothing about any cause.
 NO_SIGNAL_SIMILARITY = 0.30
 
@@ -37,13 +45,20 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.matcher = SignatureMatcher(self.kb)
+        self._keywords: KeywordIndex | None = None
 
     def diagnose(self, text: str) -> Diagnosis:
         analysis = analyze(text)
-        hits = self.matcher.match([(g.line, g.text) for g in analysis.groups], analysis.prose)
+        hits = self.matcher.match(
+            [(g.line, g.text) for g in analysis.groups],
+            analysis.prose,
+            quiet_frame_lines(analysis.traces),
+        )
         facts = _merge_facts(analysis.facts, _signature_facts(hits))
         analysis.facts = facts
         similarity, nearest = self._similarity(analysis)
+        vague = similarity.pop(VAGUE, -1.0)
+        nearest.pop(VAGUE, None)
         quiet = _quiet_log(analysis, hits)
         extra = self.rule_evidence(facts)
         if quiet is not None:
@@ -55,9 +70,10 @@ class Engine:
             nearest,
             self.weights,
             is_log=analysis.kind == "log",
+            vague=vague,
             extra=extra,
         )
-        verdict = _verdict(causes, hits, similarity)
+        verdict = _verdict(causes, bool(hits or extra), similarity)
         return Diagnosis(
             verdict=verdict,
             summary=_summary(verdict, causes),
@@ -70,9 +86,16 @@ class Engine:
                 bytes=len(text.encode("utf-8", "replace")),
                 lines=analysis.total_lines,
                 distinct_lines=len(analysis.groups),
-                kind=analysis.kind,  # type: ignore[arg-type]
+                kind=analysis.kind,
             ),
         )
+
+    def diagnose_event_log(self, source: Path | BinaryIO | EventLogSummary) -> Diagnosis:
+        """Diagnose a Spark event log (file, rolling directory, stream, or one already read)."""
+        from service.engine.eventlog.diagnosis import diagnose_summary
+
+        summary = source if isinstance(source, EventLogSummary) else read_event_log(source)
+        return diagnose_summary(self, summary)
 
     def rule_evidence(self, facts: list[Fact]) -> dict[str, list[Evidence]]:
         """Evidence from the KB's fact rules, per cause, citing the fact that satisfied each."""
@@ -110,6 +133,10 @@ class Engine:
 
     def _similarity(self, analysis: Analysis) -> tuple[dict[str, float], dict[str, Similar]]:
         query = self.query_text(analysis)
+        if self.weights.dense_share == 0:
+            return {}, {}
+        if self.weights.similarity == "keyword":
+            return self._keyword_similarity(query), {}
         if self.index is None or not query:
             return {}, {}
         similarity: dict[str, float] = {}
@@ -120,6 +147,16 @@ class Engine:
                 nearest[cause] = Similar(cause, hit.entry.text, hit.score)
                 similarity[cause] = hit.score
         return similarity, nearest
+
+    def _keyword_similarity(self, query: str) -> dict[str, float]:
+        """BM25 scores rescaled into the cosine range the ranker's gates expect."""
+        if self._keywords is None:
+            self._keywords = KeywordIndex(self.kb)
+        scores = self._keywords.cause_scores(query)
+        best = max(scores.values(), default=0.0)
+        if best <= 0:
+            return {}
+        return {c: KEYWORD_CEILING * s / best for c, s in scores.items()}
 
     def _instead(
         self, verdict: Verdict, hits: list[SignatureHit], quiet: Evidence | None
@@ -201,10 +238,10 @@ def _merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
 
 
 def _verdict(
-    causes: list[RankedCause], hits: list[SignatureHit], similarity: dict[str, float]
+    causes: list[RankedCause], has_evidence: bool, similarity: dict[str, float]
 ) -> Verdict:
     top = causes[0] if causes else None
-    no_signal = not hits and max(similarity.values(), default=0.0) < NO_SIGNAL_SIMILARITY
+    no_signal = not has_evidence and max(similarity.values(), default=0.0) < NO_SIGNAL_SIMILARITY
     if top is None or no_signal or top.confidence < UNKNOWN_BELOW:
         return "unknown"
     return "not_driver_oom" if top.id == "not_driver_oom" else "driver_oom"

@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from kb import KnowledgeBase, Signature
 
 
+QUIET_FACTOR = 0.3
+
+
 @dataclass(frozen=True)
 class SignatureHit:
     signature: Signature
     line: int
     text: str
+    # Scales the hit's positive weights: frames of a non-memory exception count for little.
+    factor: float = 1.0
 
 
 class SignatureMatcher:
@@ -25,7 +30,10 @@ class SignatureMatcher:
         ]
 
     def match(
-        self, lines: list[tuple[int, str]], prose: list[tuple[int, str]]
+        self,
+        lines: list[tuple[int, str]],
+        prose: list[tuple[int, str]],
+        quiet: set[int] | None = None,
     ) -> list[SignatureHit]:
         """Run each signature over ``(line number, text)`` pairs; first matching line wins.
 
@@ -33,10 +41,16 @@ class SignatureMatcher:
         lines that are not log output); a log line saying "Registering BlockManagerMaster" is
         not a user complaining about cached blocks.
         """
+        quiet = quiet or set()
         hits: list[SignatureHit] = []
         for signature, pattern in self.compiled:
+            best: SignatureHit | None = None
             for number, text in prose if signature.kind == "words" else lines:
                 if pattern.search(text):
-                    hits.append(SignatureHit(signature, number, text))
-                    break
+                    factor = QUIET_FACTOR if number in quiet else 1.0
+                    best = SignatureHit(signature, number, text, factor)
+                    if factor == 1.0:
+                        break
+            if best is not None:
+                hits.append(best)
         return hits

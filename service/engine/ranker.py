@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from kb import CAUSE_IDS, KnowledgeBase
 from service.engine.matcher import SignatureHit
@@ -30,6 +31,10 @@ class RankingWeights:
     similarity_full: float = 0.60
     # Log lines are not how people describe problems: similarity counts less for pure logs.
     log_dense_factor: float = 0.4
+    # A query must be this much closer to a cause than to the vague phrasings to count fully.
+    vague_margin: float = 0.08
+    # Where similarity comes from: the embedding index, or BM25 keywords (a baseline).
+    similarity: Literal["dense", "keyword"] = "dense"
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def signature_scores(hits: list[SignatureHit]) -> dict[str, float]:
         for target in hit.signature.points_to:
             key = (target.cause, hit.signature.kind)
             if target.weight > 0:
-                strongest[key] = max(strongest.get(key, 0.0), target.weight)
+                strongest[key] = max(strongest.get(key, 0.0), target.weight * hit.factor)
             else:
                 weakest[key] = min(weakest.get(key, 0.0), target.weight)
     positive: dict[str, float] = dict.fromkeys(CAUSE_IDS, 1.0)
@@ -66,14 +71,16 @@ def signature_scores(hits: list[SignatureHit]) -> dict[str, float]:
 
 
 def dense_distribution(
-    similarity: Mapping[str, float], weights: RankingWeights
+    similarity: Mapping[str, float], weights: RankingWeights, vague: float = -1.0
 ) -> dict[str, float]:
-    """Softmax over causes, scaled by how close the best match is in absolute terms."""
+    """Softmax over causes, scaled by how close the best match is in absolute terms and by
+    how much closer it is than the vague phrasings (``vague``: best cosine to those)."""
     if not similarity:
         return dict.fromkeys(CAUSE_IDS, 0.0)
     best = max(similarity.values())
     span = weights.similarity_full - weights.similarity_floor
     strength = min(max((best - weights.similarity_floor) / span, 0.0), 1.0)
+    strength *= min(max((best - vague) / weights.vague_margin, 0.0), 1.0)
     raw = {c: math.exp((similarity.get(c, -1.0) - best) / weights.temperature) for c in CAUSE_IDS}
     total = sum(raw.values())
     return {c: strength * w / total for c, w in raw.items()}
@@ -88,6 +95,7 @@ def rank(
     *,
     is_log: bool = False,
     extra: Mapping[str, list[Evidence]] | None = None,
+    vague: float = -1.0,
 ) -> list[RankedCause]:
     """Ranked causes, best first, each with a confidence in [0, 1] and its evidence.
 
@@ -95,7 +103,7 @@ def rank(
     it); it combines with signature evidence the same noisy-OR way.
     """
     signature = signature_scores(hits)
-    dense = dense_distribution(similarity, weights)
+    dense = dense_distribution(similarity, weights, vague)
     dense_share = weights.dense_share * (weights.log_dense_factor if is_log else 1.0)
     extra = extra or {}
     ranked: list[RankedCause] = []
@@ -133,7 +141,9 @@ def _evidence(cause_id: str, hits: list[SignatureHit], similar: Similar | None) 
                     Evidence(
                         kind="signature",
                         detail=hit.signature.title,
-                        weight=target.weight,
+                        weight=round(target.weight * hit.factor, 4)
+                        if target.weight > 0
+                        else target.weight,
                         line=hit.line,
                         text=hit.text.strip()[:300],
                         signature=hit.signature.id,

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Verdict = Literal["driver_oom", "not_driver_oom", "unknown"]
 FactSource = Literal["log", "words", "event_log"]
+InputKind = Literal["words", "log", "mixed", "event_log"]
 
 
 class _Model(BaseModel):
@@ -69,7 +70,7 @@ class InputStats(_Model):
     bytes: int
     lines: int
     distinct_lines: int
-    kind: Literal["words", "log", "mixed", "event_log"]
+    kind: InputKind
 
 
 class Diagnosis(_Model):

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from service.routes import cases, health, kb, troubleshoot
+from service.routes import cases, eventlog, health, kb, metrics, report, troubleshoot, widget
 
 api_router = APIRouter()
-for module in (troubleshoot, kb, cases, health):
+for module in (troubleshoot, eventlog, kb, cases, report, health, metrics, widget):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.deps import DoctorDep
+from service.deps import DoctorDep, MetricsDep
 from service.schemas import FeedbackRequest
 from service.storage import CaseRecord, FeedbackRecord
 
@@ -16,6 +16,10 @@ def read_case(case_id: str, doctor: DoctorDep) -> CaseRecord:
 
 
 @router.post("/{case_id}/feedback", response_model=FeedbackRecord, status_code=201)
-def create_feedback(case_id: str, body: FeedbackRequest, doctor: DoctorDep) -> FeedbackRecord:
+def create_feedback(
+    case_id: str, body: FeedbackRequest, doctor: DoctorDep, metrics: MetricsDep
+) -> FeedbackRecord:
     """Record whether the fix worked ("fixed" / "not_helped") with an optional comment."""
-    return doctor.feedback(case_id, body.outcome, body.fix_id, body.comment)
+    record = doctor.feedback(case_id, body.outcome, body.fix_id, body.comment)
+    metrics.feedback.labels(record.outcome).inc()
+    return record

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.deps import DoctorDep
+from service.deps import DoctorDep, MetricsDep
 from service.engine.walk import Step
 from service.schemas import DiagnoseRequest, DiagnoseResponse, WalkRequest, WalkStartRequest
 
@@ -10,9 +10,10 @@ router = APIRouter(prefix="/v1", tags=["troubleshoot"])
 
 
 @router.post("/diagnose", response_model=DiagnoseResponse)
-def diagnose(body: DiagnoseRequest, doctor: DoctorDep) -> DiagnoseResponse:
+def diagnose(body: DiagnoseRequest, doctor: DoctorDep, metrics: MetricsDep) -> DiagnoseResponse:
     """Diagnose pasted text: verdict, ranked causes with evidence, facts, first walk step."""
     result = doctor.troubleshoot(body.text, channel="api")
+    metrics.verdicts.labels(result.diagnosis.verdict, "text").inc()
     return DiagnoseResponse(
         **result.diagnosis.model_dump(),
         case_id=result.case_id,

@@ -32,7 +32,8 @@ def test_build_index_is_deterministic_with_real_model(
 def test_build_index_embeds_every_phrasing(kb: KnowledgeBase) -> None:
     index = build_index(kb, HashEmbedder())
     phrasings = sum(len(s.phrasings) for s in kb.symptoms.values())
-    assert len(index.manifest.entries) == phrasings + len(kb.causes)
+    vague = sum(len(v.phrasings) for v in kb.vague.values())
+    assert len(index.manifest.entries) == phrasings + len(kb.causes) + vague
     assert index.retriever.size == len(index.manifest.entries)
     assert index.manifest.kb_hash == kb.content_hash
 

@@ -112,6 +112,7 @@ def test_schema_files_are_up_to_date(capsys: pytest.CaptureFixture[str]) -> None
             "signatures",
             "symptoms",
             "trees",
+            "vague",
         )
     ]
 

@@ -20,6 +20,7 @@ def settings(tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         state_secret=SECRET,  # type: ignore[arg-type]
         max_paste_bytes=1_000_000,
+        rate_limit_per_minute=0,  # limits have their own tests (test_security.py)
     )
 
 

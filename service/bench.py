@@ -1,0 +1,380 @@
+"""``doctor bench``: latency, throughput, memory and accuracy figures (run by hand, not in CI).
+
+Everything runs on this machine: the engine in-process, then the real service started as a
+subprocess on a loopback port and driven over HTTP by a bounded load generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from index import SentenceTransformerEmbedder, build_index
+from kb import load_kb
+from service.config import Settings
+from service.engine import Engine
+from service.engine.walk import Walker
+from service.evaluation import evaluate, read_cases
+from service.runtime import build_engine
+
+REPO = Path(__file__).resolve().parent.parent
+SPARK_LOGS = REPO / "tests" / "data" / "spark" / "logs"
+CASE_SETS = {
+    "dev": REPO.parent / "shared" / "eval" / "dev" / "cases.jsonl",
+    "spark logs": REPO / "tests" / "data" / "spark" / "cases.jsonl",
+    "held-out": REPO / "tests" / "data" / "heldout" / "cases.jsonl",
+}
+SYMPTOMS = [
+    "driver dies after toPandas on a 40 million row table",
+    "job aborted, serialized results bigger than maxResultSize",
+    "broadcast join of a 2 GB dimension kills the driver",
+    "GC overhead limit exceeded in dag-scheduler-event-loop with 500k tasks",
+    "structured streaming query driver memory grows every day",
+    "we cache hundreds of dataframes and the storage tab shows millions of blocks",
+    "spark-submit in client mode on a tiny edge node, the OOM killer kills java",
+    "Serialized task exceeds max allowed spark.rpc.message.maxSize",
+    "executor lost, container killed by YARN for exceeding memory limits",
+    "my loop appends every result to a python list on the driver",
+]
+BENCH_SLACK_SECRET = "bench-signing-secret"
+
+
+@dataclass
+class Timing:
+    name: str
+    samples: list[float]
+
+    def row(self) -> str:
+        ms = sorted(s * 1000 for s in self.samples)
+        q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
+        return f"| {self.name} | {len(ms)} | {q[49]:.1f} | {q[94]:.1f} | {q[98]:.1f} |"
+
+
+def _time(fn: Callable[[], object], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def stack_trace(lines: int = 50) -> str:
+    head = 'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space'
+    frames = [
+        f"\tat org.apache.spark.sql.execution.SparkPlan.executeCollect{i}(SparkPlan.scala:{400 + i})"
+        for i in range(lines - 1)
+    ]
+    return "\n".join([head, *frames])
+
+
+def driver_log(size: int) -> str:
+    """A driver log of about ``size`` bytes: INFO noise with varying numbers, then a real failure."""
+    tail = (SPARK_LOGS / "collect_oom.log").read_text() if SPARK_LOGS.exists() else stack_trace()
+    lines, total, i = [], len(tail), 0
+    while total < size:
+        i += 1
+        line = (
+            f"26/11/26 12:{i % 60:02d}:{i % 60:02d} INFO TaskSetManager: Finished task {i}.0 in "
+            f"stage {i // 1000}.0 (TID {i}) in {i % 997} ms on 10.0.{i % 255}.{i % 13} "
+            f"(executor {i % 40}) ({i}/{i + 5})"
+        )
+        lines.append(line)
+        total += len(line) + 1
+    return "\n".join([*lines, tail])
+
+
+def engine_rows(engine: Engine, quick: bool) -> list[Timing]:
+    scale = 0.2 if quick else 1.0
+    counter = iter(range(10**9))
+    inputs: list[tuple[str, Callable[[], str], int]] = [
+        (
+            "symptom, distinct text (embedding computed)",
+            lambda: f"{SYMPTOMS[next(counter) % len(SYMPTOMS)]} #{next(counter)}",
+            200,
+        ),
+        ("symptom, repeated text (embedding cached)", lambda: SYMPTOMS[0], 200),
+        ("50-line stack trace", lambda: stack_trace(), 100),
+    ]
+    rows = []
+    for name, make, runs in inputs:
+        rows.append(
+            Timing(name, _time(lambda m=make: engine.diagnose(m()), max(5, int(runs * scale))))
+        )
+    for name, size, runs in (("1 MB driver log", 1 << 20, 20), ("10 MB driver log", 10 << 20, 5)):
+        text = driver_log(size)
+        rows.append(
+            Timing(name, _time(lambda t=text: engine.diagnose(t), max(3, int(runs * scale))))
+        )
+    walker = Walker(engine.kb, b"bench")
+    start = walker.start_tree("triage")
+    assert start.question is not None
+    node = start.question.node
+    rows.append(
+        Timing("walk step", _time(lambda: walker.answer(start.state, node, "unknown"), 500))
+    )
+    return rows
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextmanager
+def served(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+    """The real service (`doctor serve`) on a free loopback port; yields URL, process, cold start."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data:
+        env = {
+            **os.environ,
+            "DOCTOR_DATA_DIR": data,
+            "SLACK_SIGNING_SECRET": BENCH_SLACK_SECRET,
+            "HF_HUB_OFFLINE": "1",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            cold = _wait_ready(url, started)
+            yield url, process, cold
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_ready(url: str, started: float, timeout: float = 120.0) -> float:
+    while time.perf_counter() - started < timeout:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1.0).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"service at {url} not ready after {timeout} s")
+
+
+def http_rows(url: str, quick: bool) -> list[Timing]:
+    scale = 0.2 if quick else 1.0
+    rows = []
+    with httpx.Client(base_url=url, timeout=60.0) as client:
+        counter = iter(range(10**9))
+        for name, make, runs in (
+            (
+                "HTTP symptom, distinct text",
+                lambda: f"{SYMPTOMS[next(counter) % 10]} #{next(counter)}",
+                200,
+            ),
+            ("HTTP 50-line stack trace", lambda: stack_trace(), 100),
+        ):
+            rows.append(
+                Timing(
+                    name,
+                    _time(
+                        lambda m=make: client.post(
+                            "/v1/diagnose", json={"text": m()}
+                        ).raise_for_status(),
+                        max(5, int(runs * scale)),
+                    ),
+                )
+            )
+        for name, size, runs in (
+            ("HTTP 1 MB driver log", 1 << 20, 20),
+            ("HTTP 10 MB driver log", 10 << 20, 5),
+        ):
+            body = json.dumps({"text": driver_log(size)})
+            rows.append(
+                Timing(
+                    name,
+                    _time(
+                        lambda b=body: client.post(
+                            "/v1/diagnose", content=b, headers={"content-type": "application/json"}
+                        ).raise_for_status(),
+                        max(3, int(runs * scale)),
+                    ),
+                )
+            )
+        start = client.post("/v1/walk/start", json={"tree": "triage"}).json()
+        walk = {"state": start["state"], "node": start["question"]["node"], "answer": "unknown"}
+        rows.append(
+            Timing(
+                "HTTP walk step",
+                _time(
+                    lambda: client.post("/v1/walk", json=walk).raise_for_status(),
+                    max(20, int(300 * scale)),
+                ),
+            )
+        )
+        rows.append(Timing("Slack ack, 10 MB paste", _time(lambda: slack_ack(client, 10 << 20), 3)))
+    return rows
+
+
+def slack_ack(client: httpx.Client, size: int) -> None:
+    body = urlencode(
+        {
+            "command": "/sparkdoctor",
+            "text": driver_log(size)[:size],
+            "response_url": "http://127.0.0.1:9/unused",
+            "user_id": "U1",
+            "channel_id": "C1",
+            "team_id": "T1",
+        }
+    ).encode()
+    stamp = str(int(time.time()))
+    digest = hmac.new(BENCH_SLACK_SECRET.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256)
+    headers = {
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest.hexdigest()}",
+        "content-type": "application/x-www-form-urlencoded",
+    }
+    client.post("/slack/commands", content=body, headers=headers).raise_for_status()
+
+
+def throughput(url: str, clients: int, per_client: int) -> tuple[float, int]:
+    """Requests/s for symptom queries from ``clients`` threads; returns (rate, errors)."""
+    errors = 0
+    lock = threading.Lock()
+
+    def run(worker: int) -> None:
+        nonlocal errors
+        with httpx.Client(base_url=url, timeout=60.0) as client:
+            for i in range(per_client):
+                text = (
+                    f"{SYMPTOMS[(worker + i) % len(SYMPTOMS)]} (client {worker} request {i % 25})"
+                )
+                if client.post("/v1/diagnose", json={"text": text}).status_code != 200:
+                    with lock:
+                        errors += 1
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return clients * per_client / (time.perf_counter() - started), errors
+
+
+def approach_rows(engine: Engine) -> list[str]:
+    from service.cli import APPROACHES
+
+    rows = []
+    saved = engine.weights
+    try:
+        for name, path in CASE_SETS.items():
+            if not path.exists():
+                continue
+            cases = read_cases(path)
+            for approach in ("signatures", "dense", "keyword", "hybrid"):
+                engine.weights = APPROACHES[approach]
+                report = evaluate(cases, engine.diagnose)
+                rows.append(
+                    f"| {name} ({len(cases)}) | {approach} | {report.top1:.3f} | "
+                    f"{report.top3:.3f} | {report.latency_ms(0.5):.1f} | {report.latency_ms(0.95):.1f} |"
+                )
+    finally:
+        engine.weights = saved
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="doctor bench")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for the HTTP part")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args(argv)
+    out: list[str] = [f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}"]
+
+    started = time.perf_counter()
+    embedder = SentenceTransformerEmbedder()
+    model_load = time.perf_counter() - started
+    kb = load_kb()
+    started = time.perf_counter()
+    index = build_index(kb, embedder)
+    build = time.perf_counter() - started
+    out.append(
+        f"model load {model_load:.2f} s; index build {build:.2f} s "
+        f"({len(index.manifest.entries)} entries)"
+    )
+    engine = build_engine(Settings(rebuild_stale_index=True))
+    engine.diagnose("warm up")
+
+    header = ["| what | runs | p50 ms | p95 ms | p99 ms |", "| --- | --- | --- | --- | --- |"]
+    out += [
+        "",
+        "### Engine in-process",
+        *header,
+        *(r.row() for r in engine_rows(engine, args.quick)),
+    ]
+    if not args.skip_http:
+        with served(args.workers) as (url, process, cold):
+            out += [
+                "",
+                f"### Over HTTP on loopback ({args.workers} workers)",
+                f"cold start to /readyz: {cold:.2f} s",
+                *header,
+                *(r.row() for r in http_rows(url, args.quick)),
+            ]
+            for clients in (4, 8):
+                rate, errors = throughput(url, clients, 15 if args.quick else 50)
+                out.append(
+                    f"throughput, {clients} concurrent clients: {rate:.1f} requests/s, {errors} errors"
+                )
+            children = _children(process.pid)
+            rss = [rss_mib(pid) for pid in [process.pid, *children]]
+            out.append("resident memory (MiB) per process: " + ", ".join(f"{r:.0f}" for r in rss))
+    out += [
+        "",
+        "### Ranking approaches",
+        "| cases | approach | top-1 | top-3 | p50 ms | p95 ms |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *approach_rows(engine),
+    ]
+    print("\n".join(out))  # noqa: T201
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

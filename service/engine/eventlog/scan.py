@@ -1,0 +1,540 @@
+"""One pass over the events: counters, maxima and a few kept items, never the events themselves.
+
+State that grows with the log is bounded: stages, jobs and SQL queries are kept only while
+they run (folded into maxima when they end), cached RDDs up to ``MAX_CACHED_RDDS``, failure
+texts up to ``MAX_FAILURES`` distinct ones of ``MAX_FAILURE_CHARS`` each.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.engine.eventlog import plans
+from service.engine.eventlog.reader import Event
+from service.engine.types import Fact
+from service.engine.units import format_size, parse_size
+
+MAX_FAILURES = 20
+MAX_FAILURE_CHARS = 6000
+MAX_CACHED_RDDS = 100_000
+MAX_FRAMES = 12
+# The first word of a call site ("collect at app.py:12") and the action it is.
+ACTIONS = {
+    "collect": "collect",
+    "collectAsList": "collect",
+    "collectToPython": "collect",
+    "collectAsArrowToPython": "to_pandas",
+    "toPandas": "to_pandas",
+    "take": "take",
+    "head": "take",
+    "first": "take",
+    "tail": "take",
+    "takeAsList": "take",
+    "collectAsMap": "collect_as_map",
+    "count": "count",
+    "showString": "show",
+    "show": "show",
+    "toLocalIterator": "to_local_iterator",
+    "save": "write",
+    "saveAsTable": "write",
+    "insertInto": "write",
+    "parquet": "write",
+    "csv": "write",
+    "json": "write",
+    "saveAsTextFile": "write",
+}
+CONFIG_FACTS = {
+    "spark.driver.memory": "driver_memory_bytes",
+    "spark.driver.maxResultSize": "max_result_size_bytes",
+    "spark.sql.autoBroadcastJoinThreshold": "auto_broadcast_threshold_bytes",
+    "spark.driver.memoryOverhead": "driver_memory_overhead_bytes",
+    "spark.executor.memory": "executor_memory_bytes",
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed task, stage, job or SQL query: where, the event line, and Spark's own text."""
+
+    line: int
+    where: str
+    text: str
+
+
+@dataclass
+class _Max:
+    """The largest value seen so far and the event that showed it."""
+
+    value: float = -1.0
+    line: int = 0
+    text: str = ""
+
+    def offer(self, value: float, line: int, text: Callable[[], str]) -> None:
+        if value > self.value:
+            self.value, self.line, self.text = value, line, text()
+
+
+@dataclass
+class _Running:
+    """A job or SQL query that has started and not ended."""
+
+    line: int
+    label: str
+    action: str | None
+    broadcast: bool = False
+
+
+@dataclass
+class _CachedRdd:
+    line: int
+    name: str
+    partitions: int
+    level: str
+    memory: int = 0
+
+
+@dataclass
+class EventLogScan:
+    """Feed it events in order; then ``facts()`` and ``failures`` say what the log showed."""
+
+    config: dict[str, tuple[str, int]] = field(default_factory=dict)
+    spark_version: tuple[str, int] | None = None
+    app: str = ""
+    last_line: int = 0
+    last_event: str = ""
+    ended: tuple[int, int | None] | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    largest_stage: _Max = field(default_factory=_Max)
+    largest_task_result: _Max = field(default_factory=_Max)
+    largest_stage_result: _Max = field(default_factory=_Max)
+    largest_broadcast: dict[str, _Max] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    stage_results: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    jobs: dict[int, _Running] = field(default_factory=dict)
+    queries: dict[int, _Running] = field(default_factory=dict)
+    failed_actions: list[tuple[_Running, str]] = field(default_factory=list)
+    broadcast_accumulators: dict[int, int] = field(default_factory=dict)
+    cached: dict[int, _CachedRdd] = field(default_factory=dict)
+
+    def feed(self, event: Event) -> None:
+        self.last_line, self.last_event = event.line, event.name
+        self.counts["events"] += 1
+        handler = _HANDLERS.get(event.name)
+        if handler is not None:
+            handler(self, event.line, event.body)
+
+    # --- application and environment ------------------------------------------------------
+
+    def _log_start(self, line: int, body: dict[str, Any]) -> None:
+        self.spark_version = (str(body.get("Spark Version", "")), line)
+
+    def _environment(self, line: int, body: dict[str, Any]) -> None:
+        props = body.get("Spark Properties") or {}
+        pairs = props.items() if isinstance(props, dict) else (tuple(p) for p in props)
+        self.config.update({str(k): (str(v), line) for k, v in pairs})
+
+    def _app_start(self, _line: int, body: dict[str, Any]) -> None:
+        self.app = f"{body.get('App Name', '')} ({body.get('App ID', '')})"
+
+    def _app_end(self, line: int, body: dict[str, Any]) -> None:
+        code = body.get("ExitCode")
+        self.ended = (line, int(code) if isinstance(code, int) else None)
+
+    # --- jobs, stages, tasks -----------------------------------------------------------------
+
+    def _job_start(self, line: int, body: dict[str, Any]) -> None:
+        self.counts["jobs"] += 1
+        job = int(body.get("Job ID", -1))
+        site = str((body.get("Properties") or {}).get("callSite.short", "") or "")
+        self.jobs[job] = _Running(
+            line, f"job {job}" + (f" ({site})" if site else ""), _action(site)
+        )
+        for info in body.get("Stage Infos", []):
+            self._offer_stage(line, info, f"SparkListenerJobStart job {job}")
+
+    def _job_end(self, line: int, body: dict[str, Any]) -> None:
+        job = int(body.get("Job ID", -1))
+        running = self.jobs.pop(job, None)
+        result = body.get("Job Result") or {}
+        if result.get("Result") != "JobFailed":
+            return
+        self.counts["failed_jobs"] += 1
+        exception = result.get("Exception") or {}
+        label = running.label if running else f"job {job}"
+        self._failure(line, label, str(exception.get("Message", "job failed")))
+        if running is not None:
+            self.failed_actions.append((running, "failed"))
+
+    def _stage_submitted(self, line: int, body: dict[str, Any]) -> None:
+        self.counts["stages"] += 1
+        info = body.get("Stage Info") or {}
+        self._offer_stage(line, info, "SparkListenerStageSubmitted")
+        self._rdds(line, info)
+
+    def _offer_stage(self, line: int, info: dict[str, Any], event: str) -> None:
+        tasks = int(info.get("Number of Tasks", 0) or 0)
+        stage = info.get("Stage ID")
+        name = str(info.get("Stage Name", ""))
+        self.largest_stage.offer(
+            tasks, line, lambda: f"{event} stage {stage}: {tasks:,} tasks ({name})"
+        )
+
+    def _stage_completed(self, line: int, body: dict[str, Any]) -> None:
+        info = body.get("Stage Info") or {}
+        stage, attempt = int(info.get("Stage ID", -1)), int(info.get("Stage Attempt ID", 0))
+        self._fold_stage_results((stage, attempt), line)
+        self._rdds(line, info)
+        reason = info.get("Failure Reason")
+        if reason:
+            self.counts["failed_stages"] += 1
+            self._failure(line, f"stage {stage} (attempt {attempt})", str(reason))
+
+    def _task_end(self, line: int, body: dict[str, Any]) -> None:
+        self.counts["tasks"] += 1
+        stage, attempt = int(body.get("Stage ID", -1)), int(body.get("Stage Attempt ID", 0))
+        task = (body.get("Task Info") or {}).get("Task ID")
+        size = int((body.get("Task Metrics") or {}).get("Result Size", 0) or 0)
+        if size:
+            totals = self.stage_results.setdefault((stage, attempt), [0, 0, line])
+            totals[0] += size
+            totals[1] += 1
+            totals[2] = line
+            self.largest_task_result.offer(
+                size,
+                line,
+                lambda: (
+                    f"SparkListenerTaskEnd task {task} of stage {stage}: "
+                    f"result of {format_size(size)}"
+                ),
+            )
+        reason = body.get("Task End Reason") or {}
+        if reason.get("Reason", "Success") != "Success":
+            self.counts["failed_tasks"] += 1
+            self._failure(line, f"task {task} of stage {stage}", _task_failure(reason))
+
+    def _fold_stage_results(self, key: tuple[int, int], line: int) -> None:
+        totals = self.stage_results.pop(key, None)
+        if totals is None:
+            return
+        total, tasks, last = totals
+        self.largest_stage_result.offer(
+            total,
+            last if line <= 0 else line,
+            lambda: f"stage {key[0]}: {tasks:,} task results, {format_size(total)} in total",
+        )
+
+    def _rdds(self, line: int, info: dict[str, Any]) -> None:
+        for rdd in info.get("RDD Info", []):
+            level = _storage_level(rdd.get("Storage Level") or {})
+            rdd_id = int(rdd.get("RDD ID", -1))
+            if level == "NONE":
+                continue
+            known = self.cached.get(rdd_id)
+            if known is None:
+                if len(self.cached) >= MAX_CACHED_RDDS:
+                    self.counts["cached_rdds_untracked"] += 1
+                    continue
+                partitions = int(rdd.get("Number of Partitions", 0) or 0)
+                name = str(rdd.get("Name", ""))
+                known = self.cached[rdd_id] = _CachedRdd(line, name, partitions, level)
+            known.memory = max(known.memory, int(rdd.get("Memory Size", 0) or 0))
+
+    def _unpersist(self, _line: int, body: dict[str, Any]) -> None:
+        self.cached.pop(int(body.get("RDD ID", -1)), None)
+
+    def _executor_removed(self, line: int, body: dict[str, Any]) -> None:
+        reason = str(body.get("Removed Reason", ""))
+        if any(word in reason.lower() for word in ("memory", "exit code", "exited", "killed")):
+            self._failure(line, f"executor {body.get('Executor ID')} removed", reason)
+
+    # --- SQL -----------------------------------------------------------------------------------
+
+    def _sql_start(self, line: int, body: dict[str, Any]) -> None:
+        self.counts["queries"] += 1
+        query = int(body.get("executionId", -1))
+        description = str(body.get("description", ""))
+        running = _Running(line, f"SQL query {query} ({description})", _action(description))
+        self.queries[query] = running
+        self._plan(line, query, body)
+
+    def _plan(self, line: int, query: int, body: dict[str, Any]) -> None:
+        plan = body.get("sparkPlanInfo")
+        running = self.queries.get(query)
+        if isinstance(plan, dict):
+            exchanges = sum(1 for _ in plans.broadcast_nodes(plan))
+            if exchanges and running is not None and not running.broadcast:
+                running.broadcast = True
+                self.counts["broadcast_exchanges"] += exchanges
+            for accumulator in plans.data_size_accumulators(plan):
+                self.broadcast_accumulators[accumulator] = query
+        for size in plans.described_sizes(str(body.get("physicalPlanDescription", ""))):
+            self._offer_broadcast(size.bytes, line, query, size.how)
+
+    def _offer_broadcast(self, size: int, line: int, query: int, how: str) -> None:
+        self.largest_broadcast.setdefault(how, _Max()).offer(
+            size,
+            line,
+            lambda: (
+                f"broadcast exchange of {'an estimated ' if how == 'estimated' else ''}"
+                f"{format_size(size)} in SQL query {query} ({how})"
+            ),
+        )
+
+    def _sql_update(self, line: int, body: dict[str, Any]) -> None:
+        self._plan(line, int(body.get("executionId", -1)), body)
+
+    def _accumulators(self, line: int, body: dict[str, Any]) -> None:
+        for pair in body.get("accumUpdates", []):
+            query = self.broadcast_accumulators.get(int(pair[0]))
+            if query is not None:
+                self._offer_broadcast(int(pair[1]), line, query, "built")
+
+    def _sql_end(self, line: int, body: dict[str, Any]) -> None:
+        query = int(body.get("executionId", -1))
+        running = self.queries.pop(query, None)
+        self.broadcast_accumulators = {
+            a: q for a, q in self.broadcast_accumulators.items() if q != query
+        }
+        error = str(body.get("errorMessage", "") or "")
+        if error:
+            self.counts["failed_queries"] += 1
+            self._failure(line, running.label if running else f"SQL query {query}", error)
+            if running is not None:
+                self.failed_actions.append((running, "failed"))
+
+    def _failure(self, line: int, where: str, text: str) -> None:
+        key = text[:200]
+        self.counts["failures"] += 1
+        if len(self.failures) < MAX_FAILURES and all(f.text[:200] != key for f in self.failures):
+            self.failures.append(Failure(line, where, text[:MAX_FAILURE_CHARS]))
+
+    # --- facts ---------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Fold what was still running when the log ended (the driver died mid-stage)."""
+        for key in list(self.stage_results):
+            self._fold_stage_results(key, 0)
+
+    def facts(self) -> list[Fact]:
+        facts = self._config_facts() + self._count_facts() + self._size_facts()
+        facts += self._cache_facts() + self._outcome_facts()
+        return facts
+
+    def _config_facts(self) -> list[Fact]:
+        facts: list[Fact] = []
+        if self.spark_version and self.spark_version[0]:
+            version, line = self.spark_version
+            facts.append(_fact("spark_version", version, line, f"SparkListenerLogStart: {version}"))
+        for key, name in CONFIG_FACTS.items():
+            if key in self.config:
+                value, line = self.config[key]
+                size = -1 if value.strip() == "-1" else parse_size(value)
+                if size is not None:
+                    facts.append(_fact(name, str(size), line, _env(key, value)))
+        master = self.config.get("spark.master")
+        mode = self.config.get("spark.submit.deployMode")
+        if master is not None:
+            facts.append(
+                _fact("platform", _platform(master[0]), master[1], _env("spark.master", master[0]))
+            )
+        if master is not None and master[0].startswith("local"):
+            facts.append(_fact("deploy_mode", "local", master[1], _env("spark.master", master[0])))
+        elif mode is not None and mode[0] in ("client", "cluster"):
+            facts.append(
+                _fact("deploy_mode", mode[0], mode[1], _env("spark.submit.deployMode", mode[0]))
+            )
+        if "spark.submit.pyFiles" in self.config or "spark.python.version" in self.config:
+            line = self.config.get("spark.submit.pyFiles", ("", 0))[1]
+            facts.append(_fact("language", "pyspark", line or None, "spark.submit.pyFiles is set"))
+        return facts
+
+    def _count_facts(self) -> list[Fact]:
+        counted = [
+            ("num_jobs", "jobs", "jobs started"),
+            ("num_stages", "stages", "stages submitted"),
+            ("num_tasks_run", "tasks", "tasks finished"),
+            ("failed_tasks", "failed_tasks", "tasks failed"),
+            ("failed_stages", "failed_stages", "stages failed"),
+            ("failed_jobs", "failed_jobs", "jobs failed"),
+            ("failed_queries", "failed_queries", "SQL queries failed"),
+        ]
+        facts = [
+            _fact(name, str(self.counts[key]), None, f"{self.counts[key]:,} {what} in the log")
+            for name, key, what in counted
+        ]
+        if self.largest_stage.value >= 0:
+            largest = self.largest_stage
+            facts.append(_fact("num_tasks", str(int(largest.value)), largest.line, largest.text))
+        for failure in self.failures[:5]:
+            first = failure.text.strip().splitlines()[0][:300] if failure.text.strip() else ""
+            facts.append(_fact("failure_reason", first, failure.line, f"{failure.where}: {first}"))
+        return facts
+
+    def _size_facts(self) -> list[Fact]:
+        facts: list[Fact] = []
+        for name, best in (
+            ("max_task_result_bytes", self.largest_task_result),
+            ("result_size_bytes", self.largest_stage_result),
+            *(("broadcast_size_bytes", best) for best in self._broadcasts()),
+        ):
+            if best.value >= 0:
+                facts.append(_fact(name, str(int(best.value)), best.line, best.text))
+        if self.counts["broadcast_exchanges"]:
+            count = self.counts["broadcast_exchanges"]
+            facts.append(
+                _fact(
+                    "broadcast_exchanges",
+                    str(count),
+                    None,
+                    f"{count} BroadcastExchange nodes in SQL plans",
+                )
+            )
+        return facts
+
+    def _broadcasts(self) -> list[_Max]:
+        """The largest broadcast of each kind of size, what was built first."""
+        order = ("built", "runtime statistics", "estimated")
+        return [self.largest_broadcast[how] for how in order if how in self.largest_broadcast]
+
+    def _cache_facts(self) -> list[Fact]:
+        if not self.cached:
+            return []
+        rdds = list(self.cached.values())
+        partitions = sum(r.partitions for r in rdds)
+        memory = sum(r.memory for r in rdds)
+        level, _ = Counter(r.level for r in rdds).most_common(1)[0]
+        first = rdds[0]
+        summary = (
+            f"{len(rdds)} cached RDDs ({first.name or 'unnamed'}, ...), {partitions:,} partitions, "
+            + (f"{format_size(memory)} in memory, " if memory else "")
+            + f"mostly {level}"
+        )
+        return [
+            _fact(
+                "cached_rdds",
+                str(len(rdds) + self.counts["cached_rdds_untracked"]),
+                first.line,
+                summary,
+            ),
+            _fact("num_cached_blocks", str(partitions), first.line, summary),
+            _fact("storage_level", level, first.line, summary),
+        ]
+
+    def _outcome_facts(self) -> list[Fact]:
+        facts: list[Fact] = []
+        if self.ended is None:
+            running = list(self.queries.values()) + list(self.jobs.values())
+            what = f"; still running: {running[0].label}" if running else ""
+            facts.append(
+                _fact(
+                    "driver_died",
+                    "yes",
+                    self.last_line,
+                    f"no SparkListenerApplicationEnd: the log stops at line {self.last_line} "
+                    f"({self.last_event}){what}",
+                )
+            )
+            culprits = [(r, "running when the log stopped") for r in running]
+        else:
+            line, code = self.ended
+            facts.append(_fact("driver_died", "no", line, "SparkListenerApplicationEnd"))
+            if code:
+                facts.append(
+                    _fact(
+                        "exit_code",
+                        str(code),
+                        line,
+                        f"SparkListenerApplicationEnd: exit code {code}",
+                    )
+                )
+            culprits = []
+        for culprit, how in culprits + self.failed_actions:
+            label = f"{culprit.label}, {how}"
+            if culprit.action is not None:
+                facts.append(_fact("action", culprit.action, culprit.line, label))
+            if culprit.broadcast:
+                facts.append(
+                    _fact("action", "broadcast", culprit.line, f"{label} (BroadcastExchange)")
+                )
+        return facts
+
+
+def _fact(name: str, value: str, line: int | None, text: str) -> Fact:
+    return Fact(name=name, value=value, line=line, text=text[:300], source="event_log")
+
+
+def _env(key: str, value: str) -> str:
+    return f"SparkListenerEnvironmentUpdate: {key}={value}"[:300]
+
+
+def _platform(master: str) -> str:
+    for prefix, platform in (("local", "local"), ("yarn", "yarn"), ("k8s://", "kubernetes")):
+        if master.startswith(prefix):
+            return platform
+    return "standalone" if master.startswith("spark://") else "local"
+
+
+def _action(site: str) -> str | None:
+    word = site.split(" at ", 1)[0].strip()
+    return ACTIONS.get(word) if " at " in site else None
+
+
+def _storage_level(level: dict[str, Any]) -> str:
+    disk, memory = bool(level.get("Use Disk")), bool(level.get("Use Memory"))
+    off_heap, deserialized = bool(level.get("Use Off Heap")), bool(level.get("Deserialized"))
+    if not (disk or memory or off_heap):
+        return "NONE"
+    if off_heap:
+        name = "OFF_HEAP"
+    elif memory:
+        name = "MEMORY_AND_DISK" if disk else "MEMORY_ONLY"
+        name += "" if deserialized else "_SER"
+    else:
+        name = "DISK_ONLY"
+    replication = int(level.get("Replication", 1) or 1)
+    return name + (f"_{replication}" if replication > 1 else "")
+
+
+def _task_failure(reason: dict[str, Any]) -> str:
+    kind = str(reason.get("Reason", "unknown"))
+    if kind == "ExceptionFailure":
+        full = reason.get("Full Stack Trace")
+        if full:
+            return str(full)
+        frames = [
+            f"\tat {f.get('Declaring Class')}.{f.get('Method Name')}"
+            f"({f.get('File Name')}:{f.get('Line Number')})"
+            for f in (reason.get("Stack Trace") or [])[:MAX_FRAMES]
+        ]
+        head = f"{reason.get('Class Name', 'Exception')}: {reason.get('Description', '')}"
+        return "\n".join([head, *frames])
+    details = [
+        f"{key}: {reason[key]}"
+        for key in ("Kill Reason", "Loss Reason", "Message", "Exit Caused By App")
+        if reason.get(key) not in (None, "")
+    ]
+    if kind == "ExecutorLostFailure":
+        details.insert(0, f"executor {reason.get('Executor ID')} lost")
+    return f"{kind}: " + "; ".join(details) if details else kind
+
+
+_HANDLERS: dict[str, Callable[[EventLogScan, int, dict[str, Any]], None]] = {
+    "SparkListenerLogStart": EventLogScan._log_start,
+    "SparkListenerEnvironmentUpdate": EventLogScan._environment,
+    "SparkListenerApplicationStart": EventLogScan._app_start,
+    "SparkListenerApplicationEnd": EventLogScan._app_end,
+    "SparkListenerJobStart": EventLogScan._job_start,
+    "SparkListenerJobEnd": EventLogScan._job_end,
+    "SparkListenerStageSubmitted": EventLogScan._stage_submitted,
+    "SparkListenerStageCompleted": EventLogScan._stage_completed,
+    "SparkListenerTaskEnd": EventLogScan._task_end,
+    "SparkListenerUnpersistRDD": EventLogScan._unpersist,
+    "SparkListenerExecutorRemoved": EventLogScan._executor_removed,
+    "SparkListenerSQLExecutionStart": EventLogScan._sql_start,
+    "SparkListenerSQLAdaptiveExecutionUpdate": EventLogScan._sql_update,
+    "SparkListenerDriverAccumUpdates": EventLogScan._accumulators,
+    "SparkListenerSQLExecutionEnd": EventLogScan._sql_end,
+}

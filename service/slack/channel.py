@@ -1,0 +1,277 @@
+"""Verified Slack requests in, acknowledgements and follow-up jobs out.
+
+Slack waits 3 seconds for an acknowledgement, so each request yields a ``Reply``: the body to
+answer at once, and an optional job (diagnose, walk, share, record feedback, open the modal)
+that the route runs after answering and that posts its result to the ``response_url``.
+Everything the jobs show comes from ``Doctor``; this module only routes and renders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from kb.errors import UnknownEntityError
+from service.core import Doctor
+from service.engine.types import Diagnosis
+from service.engine.walk import Step
+from service.errors import DoctorError
+from service.redact import redact
+from service.slack import actions as act
+from service.slack import blocks, messages
+from service.slack.mrkdwn import MAX_MODAL_INPUT, unescape
+from service.slack.responder import Responder, SlackDeliveryError
+from service.storage import CaseRecord
+
+logger = logging.getLogger(__name__)
+
+Job = Callable[[], None]
+
+
+class SlackPayloadError(ValueError):
+    """A signed request whose form or payload is not what Slack sends."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    ack: dict[str, Any] | None = None  # None: an empty 200, which is all Slack needs
+    job: Job | None = None
+
+
+@dataclass(frozen=True)
+class SlackChannel:
+    doctor: Doctor
+    responder: Responder
+    public_base_url: str | None = None
+
+    # --- requests -------------------------------------------------------------------------
+
+    def command(self, form: Mapping[str, str]) -> Reply:
+        """``/sparkdoctor [text]``: usage for no text or ``help``, else diagnose after the ack."""
+        text = unescape(form.get("text", ""))
+        if text.strip().lower() in {"", "help"}:
+            return Reply(messages.help_message(self.widget_url))
+        try:
+            self.doctor.check_input(text)
+        except DoctorError as exc:
+            return Reply(messages.notice(f"Driver Doctor cannot take this paste: {exc.message}."))
+        lines = text.count("\n") + 1
+        size = f"{lines:,} line{'' if lines == 1 else 's'}"
+        ack = messages.notice(f"Looking at your paste ({size})… the diagnosis follows.")
+        return Reply(ack, self._guarded(form, partial(self.diagnose, text, _url(form))))
+
+    def interaction(self, payload: Mapping[str, Any]) -> Reply:
+        """A button click (``block_actions``) or the paste modal's ``view_submission``."""
+        kind = payload.get("type")
+        if kind == "block_actions":
+            return self._action(payload)
+        if kind == "view_submission":
+            return self._submission(payload)
+        return Reply()
+
+    def _action(self, payload: Mapping[str, Any]) -> Reply:
+        clicked = _first(payload.get("actions"))
+        action_id = str(clicked.get("action_id", ""))
+        value = str(clicked.get("value", ""))
+        response_url = _url(payload)
+        jobs: dict[str, Job] = {
+            act.WALK: partial(self.walk, value, response_url),
+            act.SHARE: partial(self.share, value, response_url, _user(payload)),
+            act.FEEDBACK: partial(self.feedback, value, response_url),
+            act.PASTE: partial(self.open_modal, str(payload.get("trigger_id", "")), response_url),
+        }
+        for prefix, job in jobs.items():
+            if action_id == prefix or action_id.startswith(f"{prefix}_"):
+                return Reply(job=self._guarded(payload, job))
+        return Reply()  # the case-page link button: Slack opens the URL, nothing to do
+
+    def _submission(self, payload: Mapping[str, Any]) -> Reply:
+        view = payload.get("view") or {}
+        if view.get("callback_id") != act.PASTE_MODAL:
+            return Reply()
+        try:
+            values = view["state"]["values"][act.PASTE_BLOCK][act.PASTE_INPUT]
+            context = act.ModalContext.decode(str(view.get("private_metadata", "")))
+        except (KeyError, TypeError, act.ActionValueError) as exc:
+            raise SlackPayloadError(f"not a paste modal submission ({exc})") from None
+        text = str(values.get("value") or "")
+        try:
+            self.doctor.check_input(text)
+        except DoctorError as exc:
+            return Reply({"response_action": "errors", "errors": {act.PASTE_BLOCK: exc.message}})
+        capped = len(text) >= MAX_MODAL_INPUT
+        job = partial(self.diagnose, text, context.r, replace=True, capped=capped)
+        return Reply(job=self._guarded({"response_url": context.r}, job))
+
+    # --- jobs (run after the acknowledgement, off the event loop) --------------------------
+
+    def diagnose(
+        self, text: str, response_url: str, *, replace: bool | None = None, capped: bool = False
+    ) -> None:
+        try:
+            result = self.doctor.troubleshoot(text, channel="slack")
+        except DoctorError as exc:
+            self._send(
+                response_url,
+                messages.notice(f"Driver Doctor could not diagnose this: {exc.message}."),
+            )
+            return
+        diagnosis = result.diagnosis
+        notes = (messages.capped_note(len(text), self.case_url(result.case_id)),) if capped else ()
+        echo = redact(text)[0] if diagnosis.input.kind == "words" else None
+        ctx = blocks.Context(
+            case_id=result.case_id,
+            case_url=self.case_url(result.case_id),
+            redactions=result.redactions,
+            echo=echo,
+            notes=notes,
+        )
+        message = blocks.result_message(diagnosis, result.step, ctx)
+        if replace is not None:
+            message["replace_original"] = replace
+        self._send(response_url, message)
+
+    def walk(self, value: str, response_url: str) -> None:
+        answer = act.WalkAnswer.decode(value)
+        try:
+            step = self.doctor.walk(answer.s, answer.n, answer.a)
+            case = self._case_of(step.state)
+        except DoctorError as exc:
+            self._send(response_url, self._cannot_go_on(exc))
+            return
+        message = blocks.result_message(_diagnosis(case), step, self._context(case))
+        message["replace_original"] = True
+        self._send(response_url, message)
+
+    def share(self, value: str, response_url: str, user: str) -> None:
+        request = act.ShareRequest.decode(value)
+        try:
+            case = self.doctor.case(request.c)
+            step = self.current_step(_diagnosis(case), case.id, request.s)
+        except DoctorError as exc:
+            self._send(response_url, self._cannot_go_on(exc))
+            return
+        message = blocks.result_message(
+            _diagnosis(case), step, self._context(case, shared_by=user or "someone")
+        )
+        message["replace_original"] = False
+        self._send(response_url, message)
+
+    def feedback(self, value: str, response_url: str) -> None:
+        choice = act.FeedbackChoice.decode(value)
+        try:
+            self.doctor.feedback(choice.c, choice.o, choice.f, None)
+            title = self.doctor.kb.fix(choice.f).title if choice.f else "the fix"
+        except (DoctorError, UnknownEntityError) as exc:
+            self._send(
+                response_url, messages.notice(f"Feedback not recorded: {exc}.", replace=False)
+            )
+            return
+        if choice.o == "fixed":
+            text = f"Thanks: recorded that “{title}” fixed it. Fixes are ranked by such feedback."
+        else:
+            text = (
+                f"Thanks: recorded that “{title}” did not help. Try the next fix in the list, "
+                "or run /sparkdoctor again with more of the driver log."
+            )
+        self._send(response_url, messages.notice(text, replace=False))
+
+    def open_modal(self, trigger_id: str, response_url: str) -> None:
+        metadata = act.ModalContext(r=response_url).encode()
+        try:
+            self.responder.open_view(trigger_id, messages.paste_modal(metadata, self.widget_url))
+        except SlackDeliveryError as exc:
+            text = (
+                f"The paste box could not open ({exc}). "
+                f"Paste after the command instead: {messages.COMMAND} <log lines>."
+            )
+            self._send(response_url, messages.notice(text, replace=False))
+
+    def current_step(self, diagnosis: Diagnosis, case_id: str, state: str) -> Step:
+        """The step a state token stands for, replayed through the walker's public moves."""
+        walker = self.doctor.walker
+        answers = walker.decode(state).answers
+        step = walker.start(diagnosis, case_id)
+        for node, option in answers.items():
+            if step.question is None:
+                break
+            step = walker.answer(step.state, node, option)
+        return step
+
+    # --- helpers --------------------------------------------------------------------------
+
+    @property
+    def widget_url(self) -> str | None:
+        return f"{self.public_base_url.rstrip('/')}/" if self.public_base_url else None
+
+    def case_url(self, case_id: str) -> str | None:
+        base = self.public_base_url
+        return f"{base.rstrip('/')}/cases/{case_id}" if base else None
+
+    def _case_of(self, state: str) -> CaseRecord:
+        case_id = self.doctor.walker.decode(state).case
+        if case_id is None:
+            raise DoctorError("this walk belongs to no case")
+        return self.doctor.case(case_id)
+
+    def _context(self, case: CaseRecord, shared_by: str | None = None) -> blocks.Context:
+        words = case.diagnosis.get("input", {}).get("kind") == "words"
+        return blocks.Context(
+            case_id=case.id,
+            case_url=self.case_url(case.id),
+            redactions=case.redactions,
+            echo=case.input_text if words else None,  # stored already redacted
+            shared_by=shared_by,
+        )
+
+    def _cannot_go_on(self, exc: DoctorError) -> dict[str, Any]:
+        return messages.notice(
+            f"This walk cannot go on: {exc.message}. Start again with {messages.COMMAND}.",
+            replace=False,
+        )
+
+    def _send(self, response_url: str, message: dict[str, Any]) -> None:
+        try:
+            self.responder.respond(response_url, message)
+        except SlackDeliveryError as exc:
+            logger.warning("Slack message not delivered: %s", exc)
+
+    def _guarded(self, request: Mapping[str, Any], job: Job) -> Job:
+        """A job that, whatever fails, still tells the user rather than going silent."""
+        response_url = _url(request)
+
+        def run() -> None:
+            try:
+                job()
+            except act.ActionValueError as exc:
+                self._send(
+                    response_url, messages.notice(f"Unreadable button: {exc}.", replace=False)
+                )
+            except Exception:
+                logger.exception("Slack job failed")
+                text = "Driver Doctor hit an internal error; it is logged. Please try again."
+                self._send(response_url, messages.notice(text, replace=False))
+
+        return run
+
+
+def _diagnosis(case: CaseRecord) -> Diagnosis:
+    return Diagnosis.model_validate(case.diagnosis)
+
+
+def _url(request: Mapping[str, Any]) -> str:
+    return str(request.get("response_url") or "")
+
+
+def _user(payload: Mapping[str, Any]) -> str:
+    user = payload.get("user")
+    return str(user.get("id", "")) if isinstance(user, dict) else ""
+
+
+def _first(items: object) -> Mapping[str, Any]:
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        return items[0]
+    raise SlackPayloadError("a block_actions payload without actions")

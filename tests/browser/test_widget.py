@@ -1,0 +1,277 @@
+"""The widget embedded in a host page on another origin, driven in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import httpx
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+
+from tests.browser.conftest import HOST_ACCENT, Sites, screenshot, viewport
+from tests.browser.widget_page import WidgetPage
+from tests.conftest import SPARK_DATA
+
+XSS_LOG = """\
+26/11/26 12:47:02 INFO SparkContext: Running Spark version 3.5.1
+<script>window.__pwned=1</script>
+<img src=x onerror="window.__pwned=2">
+26/11/26 12:47:05 ERROR TaskSetManager: Total size of serialized results of 3 tasks (1148.9 KiB) is bigger than spark.driver.maxResultSize (1024.0 KiB)
+"""
+
+
+def spark_case(case_id: str) -> dict[str, str]:
+    for line in (SPARK_DATA / "cases.jsonl").read_text().splitlines():
+        case: dict[str, str] = json.loads(line)
+        if case["id"] == case_id:
+            return case
+    raise AssertionError(f"{case_id} not in cases.jsonl")
+
+
+def diagnosed(chrome: webdriver.Chrome, url: str, text: str) -> WidgetPage:
+    page = WidgetPage(chrome).open(url)
+    page.paste(text)
+    page.diagnose()
+    assert not page.error()
+    return page
+
+
+def walk_to_fix(page: WidgetPage, shots: str | None = None) -> list[str]:
+    """Click the first option of every open question until the fix page; returns the nodes."""
+    nodes = []
+    for i in range(15):
+        question = page.question()
+        if question is None:
+            break
+        nodes.append(str(question.get_attribute("data-node")))
+        if shots and i == 0:
+            screenshot(page.driver, shots, at=page.find(".step"), height=700)
+        page.click_answer(question.find_element(By.CSS_SELECTOR, "button"))
+    assert page.fix_page() is not None
+    return nodes
+
+
+def no_sideways_scroll(chrome: webdriver.Chrome) -> bool:
+    return bool(
+        chrome.execute_script(
+            "const root = document.documentElement; return root.scrollWidth <= root.clientWidth;"
+        )
+    )
+
+
+def test_diagnose_spark_log_in_host_page_shows_cause_evidence_and_fix(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    case = spark_case("spark-max-result-size")
+    page = diagnosed(chrome, f"{sites.host}/host.html", case["text"])
+
+    assert page.top_cause() == case["label"]
+    assert "%" in page.find("ol.causes li .confidence").text
+    assert "maxResultSize" in page.status()
+    hits = page.find_all(".log .line.hit")
+    assert any("maxResultSize" in hit.text for hit in hits)
+    auto = page.find_all("ol.path li[data-how=auto]")
+    assert auto and "answered from your log" in auto[0].text
+    assert page.fix_page() is not None
+    screenshot(chrome, "01-host-diagnosis")
+    screenshot(chrome, "01b-auto-answers-and-fix", at=page.find(".step"))
+
+
+def test_switch_snippet_form_and_copy_it(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"])
+    fix = page.find("details.fix:has(pre.snippet)")
+    if fix.get_attribute("open") is None:
+        fix.find_element(By.CSS_SELECTOR, "summary").click()
+    snippet = fix.find_element(By.CSS_SELECTOR, "pre.snippet")
+    assert snippet.text.startswith("spark-submit")
+
+    page.find(".forms button[data-form=scala]").click()
+    assert "SparkSession.builder()" in snippet.text
+    assert page.find(".forms button[data-form=scala]").get_attribute("aria-pressed") == "true"
+    page.find(".forms button[data-form=spark_defaults]").click()
+    assert snippet.text.startswith("spark.")
+    assert fix.find_element(By.CSS_SELECTOR, ".snippet-head").text == "spark-defaults"
+
+    copy = snippet.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "button.copy")
+    copy.click()
+    page.wait(lambda _: copy.get_attribute("data-copied") == "true", "copy did not finish")
+    assert chrome.execute_script("return window.__copies;") == [snippet.text]
+    clipboard = chrome.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null));"
+    )
+    assert clipboard == snippet.text
+    screenshot(chrome, "02-fix-spark-defaults-copied", at=fix)
+
+
+def test_walk_questions_by_clicking_then_escalate(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", "the driver died, no idea why")
+    assert page.question() is not None
+
+    nodes = walk_to_fix(page, shots="03-question")
+    assert nodes
+    assert len(page.find_all("ol.path li[data-how=user]")) == len(nodes)
+    page.find("button[data-outcome=not_helped]").click()
+    summary = page.wait_for("pre.escalation")
+    case_link = page.find(".feedback-result a.case-link").get_attribute("href")
+    assert case_link and "/cases/" in case_link
+    assert case_link in summary.text and "Path walked" in summary.text
+    assert chrome.execute_script("return window.__feedback;")[0]["outcome"] == "not_helped"
+    case_id = case_link.rsplit("/", 1)[1]
+    stored = httpx.get(f"{sites.api}/v1/cases/{case_id}").json()
+    assert stored["feedback"][0]["outcome"] == "not_helped"
+    assert [step["node"] for step in stored["path"]][: len(nodes)] == nodes
+    screenshot(chrome, "04-escalation", at=page.find(".feedback"), height=900)
+
+
+def test_case_link_reopens_the_same_case(chrome: webdriver.Chrome, sites: Sites) -> None:
+    case = spark_case("spark-max-result-size")
+    page = diagnosed(chrome, f"{sites.host}/host.html", case["text"])
+    case_id = page.find("a.case-link").text
+
+    page = WidgetPage(chrome).open(f"{sites.api}/cases/{case_id}")
+    page.wait_for(".fix-page")
+    assert page.top_cause() == case["label"]
+    assert page.find_all("ol.path li[data-how=auto]")
+    assert page.find_all(".log .line.hit")
+    assert case_id in page.status()
+    screenshot(chrome, "05-reopened-case")
+
+
+def test_send_feedback_fixed(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"])
+    page.find("textarea[id$=-comment]").send_keys("lowered the result size")
+    page.find("button[data-outcome=fixed]").click()
+    page.wait(lambda _: "Thanks" in page.find(".feedback-result").text, "no thanks")
+    case_id = page.find("a.case-link").text
+    stored = httpx.get(f"{sites.api}/v1/cases/{case_id}").json()
+    assert stored["feedback"][0]["outcome"] == "fixed"
+    assert stored["feedback"][0]["comment"] == "lowered the result size"
+
+
+def test_script_in_pasted_log_is_shown_as_text_not_run(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", XSS_LOG)
+
+    assert chrome.execute_script("return window.__pwned;") is None
+    lines = [line.text for line in page.find_all(".log .line .tx")]
+    assert "<script>window.__pwned=1</script>" in lines
+    assert '<img src=x onerror="window.__pwned=2">' in lines
+    assert not page.find_all("img") and not page.find_all(".log script")
+    screenshot(chrome, "06-script-shown-as-text", height=900)
+
+
+def is_button(label: str) -> Callable[[WebElement], bool]:
+    def matches(element: WebElement) -> bool:
+        return element.tag_name == "button" and label in element.text
+
+    return matches
+
+
+def test_keyboard_only_walk_to_fix_and_copy(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = WidgetPage(chrome).open(f"{sites.host}/plain.html")
+    page.tab_to(lambda e: e.get_attribute("name") == "text")
+    page.press("the driver died, no idea why")
+    page.tab_to(is_button("Diagnose"))
+    page.press(Keys.ENTER)
+    page.wait(lambda _: page.find_all(".results:not([hidden]) .verdict"), "no diagnosis")
+    assert page.active().text == "Diagnosis"  # focus moved to the results
+
+    for key in [Keys.ENTER, Keys.SPACE] * 8:
+        if page.question() is None:
+            break
+        node = page.question()
+        option = page.tab_to(lambda e: e.get_attribute("data-option") not in (None, "unknown"))
+        assert (
+            page.driver.execute_script(
+                "return getComputedStyle(arguments[0]).outlineStyle;", option
+            )
+            != "none"
+        ), "focus is not visible"
+        page.press(key)
+        page.wait_step_after(node)
+    assert page.fix_page() is not None
+
+    copy = page.tab_to(lambda e: "copy" in (e.get_attribute("class") or ""))
+    page.press(Keys.ENTER)
+    page.wait(lambda _: copy.get_attribute("data-copied") == "true", "keyboard copy failed")
+    page.tab_to(lambda e: e.get_attribute("data-outcome") == "fixed")
+    page.press(Keys.SPACE)
+    page.wait(lambda _: "Thanks" in page.find(".feedback-result").text, "no thanks")
+    screenshot(chrome, "07-keyboard-walk", at=page.find(".step"))
+
+
+def test_narrow_side_panel_has_no_sideways_scroll(chrome: webdriver.Chrome, sites: Sites) -> None:
+    chrome.set_window_size(900, 900)
+    page = diagnosed(
+        chrome, f"{sites.host}/panel.html", spark_case("spark-max-result-size")["text"]
+    )
+
+    width = page.host.size["width"]
+    assert width <= 360
+    overflow = chrome.execute_script(
+        "const p = arguments[0].shadowRoot.querySelector('.panel');"
+        "return p.scrollWidth - p.clientWidth;",
+        page.host,
+    )
+    assert overflow <= 0
+    assert no_sideways_scroll(chrome)
+    screenshot(chrome, "08-side-panel-360", height=1400)
+    screenshot(chrome, "08b-side-panel-360-fix", at=page.find(".fix-page"), height=1400)
+
+
+def test_host_page_themes_widget_with_custom_properties(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    page = WidgetPage(chrome).open(f"{sites.host}/host.html")
+    color = chrome.execute_script(
+        "return getComputedStyle(arguments[0]).backgroundColor;", page.find("button.primary")
+    )
+    red, green, blue = (int(HOST_ACCENT[i : i + 2], 16) for i in (1, 3, 5))
+    assert color == f"rgb({red}, {green}, {blue})"
+
+
+def test_file_drop_reads_log_as_text(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = WidgetPage(chrome).open(f"{sites.host}/host.html")
+    log = SPARK_DATA / "logs" / "max_result_size.log"
+    page.find("input[type=file]").send_keys(str(log))
+    page.wait(lambda _: "Loaded max_result_size.log" in page.status(), "file not read")
+    assert page.find("textarea[name=text]").get_attribute("value") == log.read_text()
+    page.diagnose()
+    assert page.top_cause() == "max_result_size"
+
+
+def test_widget_refused_from_origin_not_allowed(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = WidgetPage(chrome).open(f"{sites.foreign}/plain.html")
+    page.paste("the driver died")
+    page.diagnose()
+    assert "DOCTOR_CORS_ORIGINS" in page.error()
+
+    chrome.get(f"{sites.foreign}/host.html")  # crossorigin script: CORS applies to it too
+    defined = chrome.execute_async_script(
+        "setTimeout(() => arguments[0](!!customElements.get('driver-doctor')), 1000);"
+    )
+    assert defined is False
+
+
+def test_kb_pages_list_causes_and_draw_trees_without_sideways_scroll(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    chrome.get(f"{sites.api}/kb")
+    links = chrome.find_elements(By.CSS_SELECTOR, "ul.causes h2 a")
+    assert len(links) >= 10
+    screenshot(chrome, "09-kb-index")
+    chrome.find_element(By.CSS_SELECTOR, "a[href='/kb/max_result_size']").click()
+    svg = chrome.find_element(By.CSS_SELECTOR, "figure.tree svg")
+    assert svg.size["width"] <= chrome.execute_script("return window.innerWidth;")
+    assert no_sideways_scroll(chrome)
+    screenshot(chrome, "10-cause-page")
+    screenshot(chrome, "10b-cause-tree", at=svg, height=1400)
+    viewport(chrome, 360)
+    chrome.refresh()
+    assert no_sideways_scroll(chrome)
+    screenshot(chrome, "11-cause-page-360")
+    screenshot(chrome, "11b-cause-tree-360", at=chrome.find_element(By.CSS_SELECTOR, "figure.tree"))

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from service.engine import Engine
+
+
+def test_diagnose_vague_words_is_unknown(engine: Engine) -> None:
+    for text in ["help", "my spark job failed", "hello there"]:
+        assert engine.diagnose(text).verdict == "unknown", text
+
+
+def test_diagnose_executor_oom_says_what_instead(engine: Engine) -> None:
+    text = (
+        "ERROR Executor: Exception in task 7.0 in stage 3.0 (TID 212)\n"
+        "java.lang.OutOfMemoryError: Java heap space\n"
+        "\tat org.apache.spark.util.collection.ExternalAppendOnlyMap.insertAll(ExternalAppendOnlyMap.scala:160)\n"
+    )
+    diagnosis = engine.diagnose(text)
+    assert diagnosis.verdict == "not_driver_oom"
+    assert diagnosis.instead is not None
+    assert "executor" in diagnosis.instead.where.lower()
+
+
+def test_diagnose_evidence_cites_matching_line(engine: Engine) -> None:
+    text = (
+        "24/11/26 09:00:00 INFO SparkContext: Running Spark version 3.3.2\n"
+        "java.lang.OutOfMemoryError: Java heap space\n"
+        "\tat org.apache.spark.broadcast.TorrentBroadcast.writeBlocks(TorrentBroadcast.scala:161)\n"
+    )
+    top = engine.diagnose(text).causes[0]
+    assert top.id == "broadcast_too_large"
+    lines = {e.line for e in top.evidence if e.kind == "signature"}
+    assert 3 in lines
+
+
+def test_diagnose_confidences_are_probabilities_and_sorted(engine: Engine) -> None:
+    causes = engine.diagnose("driver dies after toPandas on a big table").causes
+    assert len(causes) == len(engine.kb.causes)
+    confidences = [c.confidence for c in causes]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confidences)
+
+
+def test_diagnose_quiet_log_is_not_a_driver_oom(engine: Engine) -> None:
+    lines = [f"24/11/26 10:00:{i % 60:02d} INFO TaskSetManager: Finished task {i}.0 in stage 1.0 (TID {i})" for i in range(40)]
+    diagnosis = engine.diagnose("\n".join(lines))
+    assert diagnosis.verdict == "not_driver_oom"
+    assert diagnosis.instead is not None and "no out-of-memory" in diagnosis.instead.what
+
+
+def test_diagnose_reports_config_findings(engine: Engine) -> None:
+    text = (
+        "spark-submit --driver-memory 4g --conf spark.driver.maxResultSize=8g "
+        "--conf spark.sql.autoBroadcastJoinThreshold=2g app.py\n"
+        "java.lang.OutOfMemoryError: Java heap space"
+    )
+    ids = {f.id for f in engine.diagnose(text).findings}
+    assert {"max-result-size-above-heap", "broadcast-threshold-above-heap-share"} <= ids
+
+
+def test_diagnose_finds_driver_memory_set_at_runtime(engine: Engine) -> None:
+    text = 'spark.conf.set("spark.driver.memory", "16g")\ndf.collect() still dies with Java heap space'
+    ids = {f.id for f in engine.diagnose(text).findings}
+    assert "driver-memory-set-at-runtime" in ids
+
+
+def test_diagnose_finds_container_smaller_than_heap_plus_overhead(engine: Engine) -> None:
+    text = "driver pod OOMKilled, exit code 137. spark.driver.memory=6g, container memory limit 6Gi"
+    ids = {f.id for f in engine.diagnose(text).findings}
+    assert "container-smaller-than-heap-plus-overhead" in ids
+
+
+def test_diagnose_embeds_bounded_query_for_huge_log(engine: Engine) -> None:
+    log = "\n".join(f"24/11/26 10:00:00 INFO Foo: line {i} with some words" for i in range(50_000))
+    analysis_query = engine.query_text(__import__("service.engine", fromlist=["analyze"]).analyze(log))
+    assert len(analysis_query) <= 500

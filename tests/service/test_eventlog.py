@@ -1,0 +1,214 @@
+"""Event logs written by real Spark (tests/data/spark/generate.py): codecs, rolling logs,
+truncation, corruption, bounded memory, and the diagnosis each scenario gets."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from service.engine import Engine
+from service.engine.eventlog import EventLogSummary, read_event_log
+from service.engine.eventlog.codecs import lzf_decompress
+from service.errors import EventLogError
+from tests.conftest import SPARK_DATA
+
+EVENTLOGS = SPARK_DATA / "eventlogs"
+
+
+def facts_of(summary: EventLogSummary) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for fact in summary.facts:
+        found.setdefault(fact.name, []).append(fact.value)
+    return found
+
+
+def one(summary: EventLogSummary, name: str) -> str:
+    values = facts_of(summary)[name]
+    assert len(values) == 1, values
+    return values[0]
+
+
+@pytest.mark.parametrize(
+    ("file", "codec"),
+    [
+        ("healthy.lz4", "lz4"),
+        ("healthy.lzf", "lzf"),
+        ("healthy.snappy", "snappy"),
+        ("healthy.zstd", "zstd"),
+        ("collect_oom_fatal.gz", "gzip"),
+    ],
+)
+def test_read_event_log_decodes_spark_codec(file: str, codec: str) -> None:
+    summary = read_event_log(EVENTLOGS / file)
+    assert summary.stats.codec == codec
+    assert not summary.stats.truncated
+    assert summary.app.startswith("driver-doctor-")
+    assert int(one(summary, "num_jobs")) >= 1
+    assert one(summary, "driver_memory_bytes") == str(512 << 20)
+
+
+def test_read_event_log_compressed_matches_plain_events() -> None:
+    plain = read_event_log(EVENTLOGS / "collect_oom_fatal")
+    gzipped = read_event_log(EVENTLOGS / "collect_oom_fatal.gz")
+    assert plain.stats.lines == gzipped.stats.lines
+    assert plain.facts == gzipped.facts
+
+
+def test_read_event_log_reads_rolling_directory_in_index_order() -> None:
+    folder = EVENTLOGS / "rolling_many_tasks"
+    summary = read_event_log(folder)
+    assert len(summary.stats.files) >= 2
+    assert summary.stats.files == sorted(summary.stats.files, key=lambda n: int(n.split("_")[1]))
+    assert one(summary, "num_tasks") == "4000"
+    assert int(one(summary, "num_tasks_run")) >= 4000
+    assert one(summary, "driver_died") == "no"
+
+
+def test_read_event_log_rejects_directory_without_event_files(tmp_path: Path) -> None:
+    with pytest.raises(EventLogError, match="events_<n>_<app>"):
+        read_event_log(tmp_path)
+
+
+def test_read_event_log_tolerates_log_cut_mid_line(tmp_path: Path) -> None:
+    data = (EVENTLOGS / "collect_oom").read_bytes()
+    cut = tmp_path / "cut"
+    cut.write_bytes(data[: data.index(b'"SparkListenerJobEnd"') + 40])
+    summary = read_event_log(cut)
+    assert summary.stats.truncated
+    died = next(f for f in summary.facts if f.name == "driver_died")
+    assert died.value == "yes" and died.source == "event_log"
+    assert "still running" in died.text
+
+
+def test_read_event_log_tolerates_compressed_log_cut_short(tmp_path: Path) -> None:
+    data = (EVENTLOGS / "healthy.zstd").read_bytes()
+    cut = tmp_path / "healthy.zstd"
+    cut.write_bytes(data[: len(data) // 2])
+    summary = read_event_log(cut)
+    assert summary.stats.truncated
+    assert one(summary, "driver_died") == "yes"
+
+
+def test_read_event_log_names_corrupt_line(tmp_path: Path) -> None:
+    lines = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
+    lines[19] = lines[19][:50] + b"\x00garbage\n"
+    bad = tmp_path / "bad"
+    bad.write_bytes(b"".join(lines))
+    with pytest.raises(EventLogError, match="line 20") as caught:
+        read_event_log(bad)
+    assert caught.value.line == 20
+
+
+def test_read_event_log_rejects_text_that_is_not_an_event_log(tmp_path: Path) -> None:
+    text = tmp_path / "driver.log"
+    text.write_text("26/11/26 12:00:00 ERROR Executor: boom\n")
+    with pytest.raises(EventLogError, match="line 1"):
+        read_event_log(text)
+
+
+def test_read_event_log_stays_in_bounded_memory_on_200mb_log(tmp_path: Path) -> None:
+    source = (EVENTLOGS / "collect_oom").read_bytes().splitlines(keepends=True)
+    head = [line for line in source[:8] if b"TaskEnd" not in line]
+    task_end = next(line for line in source if line.startswith(b'{"Event":"SparkListenerTaskEnd"'))
+    failed = next(line for line in source if b'"SparkListenerJobStart"' in line)
+    big = tmp_path / "big"
+    copies = 200_000_000 // len(task_end) // 1000
+    with big.open("wb") as fh:
+        fh.writelines(head + [failed])
+        for _ in range(copies):
+            fh.write(task_end * 1000)
+    assert big.stat().st_size > 190_000_000
+    started = time.monotonic()
+    tracemalloc.start()
+    try:
+        summary = read_event_log(big)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20, f"peak traced memory {peak / 2**20:.1f} MiB"
+    assert one(summary, "num_tasks_run") == str(copies * 1000)
+    assert time.monotonic() - started < 60
+
+
+def test_lzf_decompress_handles_literals_and_overlapping_references() -> None:
+    # "abcabcabcabc!": 3 literals, a back reference of length 9 at distance 3, 1 literal.
+    block = bytes([2]) + b"abc" + bytes([(7 << 5) | 0, 0, 2]) + bytes([0]) + b"!"
+    assert lzf_decompress(block, 13) == b"abcabcabcabc!"
+
+
+# --- diagnosis ---------------------------------------------------------------------------------
+
+
+def test_diagnose_event_log_collect_oom_ranks_collect_with_event_lines(engine: Engine) -> None:
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "collect_oom")
+    top = diagnosis.causes[0]
+    assert diagnosis.verdict == "driver_oom" and top.id == "collect_to_driver"
+    assert diagnosis.input.kind == "event_log"
+    lines = (EVENTLOGS / "collect_oom").read_text().splitlines()
+    evidence = top.evidence[0]
+    assert evidence.line is not None and "SQLExecutionEnd" in lines[evidence.line - 1]
+    assert any(f.name == "oom_kind" and f.value == "java_heap_space" for f in diagnosis.facts)
+
+
+def test_diagnose_event_log_driver_killed_in_collect_ranks_collect(engine: Engine) -> None:
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "collect_oom_fatal")
+    assert diagnosis.causes[0].id == "collect_to_driver"
+    facts = {(f.name, f.value) for f in diagnosis.facts}
+    assert ("driver_died", "yes") in facts and ("action", "collect") in facts
+
+
+def test_diagnose_event_log_broadcast_oom_ranks_broadcast(engine: Engine) -> None:
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "broadcast_oom")
+    assert diagnosis.causes[0].id == "broadcast_too_large"
+    facts = {(f.name, f.value) for f in diagnosis.facts}
+    assert ("auto_broadcast_threshold_bytes", str(2 << 30)) in facts
+    assert ("action", "broadcast") in facts
+    assert any(f.id == "broadcast-threshold-above-heap-share" for f in diagnosis.findings)
+
+
+def test_read_event_log_broadcast_join_shows_exchange_and_size() -> None:
+    summary = read_event_log(EVENTLOGS / "broadcast_join")
+    assert int(one(summary, "broadcast_exchanges")) >= 1
+    sizes = {
+        f.text.rsplit("(", 1)[-1]: f for f in summary.facts if f.name == "broadcast_size_bytes"
+    }
+    assert set(sizes) == {"built)", "estimated)"}
+    built, estimated = sizes["built)"], sizes["estimated)"]
+    assert int(built.value) > 1 << 20 and "broadcast exchange of" in built.text
+    assert "an estimated" in estimated.text and "SQL query 0" in estimated.text
+    lines = (EVENTLOGS / "broadcast_join").read_text().splitlines()
+    assert "SQLExecutionStart" in lines[(estimated.line or 0) - 1]
+    assert "DriverAccumUpdates" in lines[(built.line or 0) - 1]
+
+
+def test_diagnose_event_log_huge_stage_ranks_too_many_tasks(engine: Engine) -> None:
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "too_many_tasks_stage")
+    assert diagnosis.causes[0].id == "too_many_tasks"
+    tasks = next(f for f in diagnosis.facts if f.name == "num_tasks")
+    assert tasks.value == "2500000" and "2,500,000 tasks" in tasks.text and tasks.line == 7
+
+
+def test_read_event_log_cached_rdds_counts_rdds_partitions_and_level() -> None:
+    summary = read_event_log(EVENTLOGS / "cached_many")
+    assert one(summary, "cached_rdds") == "12"
+    assert one(summary, "num_cached_blocks") == str(12 * 16)
+    assert one(summary, "storage_level").startswith("MEMORY")
+
+
+def test_diagnose_event_log_healthy_app_is_not_a_driver_oom(engine: Engine) -> None:
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "healthy")
+    assert diagnosis.verdict == "not_driver_oom"
+    assert diagnosis.instead is not None and "ended normally" in diagnosis.instead.what
+    facts = {(f.name, f.value) for f in diagnosis.facts}
+    assert {("driver_died", "no"), ("failed_jobs", "0"), ("failed_queries", "0")} <= facts
+
+
+def test_diagnose_event_log_max_result_size_ranks_guard_from_stage_failure(engine: Engine) -> None:
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "max_result_size")
+    assert diagnosis.causes[0].id == "max_result_size"
+    facts = {(f.name, f.value) for f in diagnosis.facts}
+    assert ("max_result_size_bytes", str(1 << 20)) in facts
+    assert ("spark_error", "max_result_size") in facts
