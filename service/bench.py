@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -116,13 +117,11 @@ def engine_rows(engine: Engine, quick: bool) -> list[Timing]:
     rows = []
     for name, make, runs in inputs:
         rows.append(
-            Timing(name, _time(lambda m=make: engine.diagnose(m()), max(5, int(runs * scale))))
+            Timing(name, _time(partial(_diagnose_made, engine, make), max(5, int(runs * scale))))
         )
     for name, size, runs in (("1 MB driver log", 1 << 20, 20), ("10 MB driver log", 10 << 20, 5)):
         text = driver_log(size)
-        rows.append(
-            Timing(name, _time(lambda t=text: engine.diagnose(t), max(3, int(runs * scale))))
-        )
+        rows.append(Timing(name, _time(partial(engine.diagnose, text), max(3, int(runs * scale)))))
     walker = Walker(engine.kb, b"bench")
     start = walker.start_tree("triage")
     assert start.question is not None
@@ -131,6 +130,20 @@ def engine_rows(engine: Engine, quick: bool) -> list[Timing]:
         Timing("walk step", _time(lambda: walker.answer(start.state, node, "unknown"), 500))
     )
     return rows
+
+
+def _diagnose_made(engine: Engine, make: Callable[[], str]) -> None:
+    engine.diagnose(make())
+
+
+def _post_made(client: httpx.Client, make: Callable[[], str]) -> None:
+    client.post("/v1/diagnose", json={"text": make()}).raise_for_status()
+
+
+def _post_body(client: httpx.Client, body: str) -> None:
+    client.post(
+        "/v1/diagnose", content=body, headers={"content-type": "application/json"}
+    ).raise_for_status()
 
 
 def free_port() -> int:
@@ -208,9 +221,7 @@ def http_rows(url: str, quick: bool) -> list[Timing]:
                 Timing(
                     name,
                     _time(
-                        lambda m=make: client.post(
-                            "/v1/diagnose", json={"text": m()}
-                        ).raise_for_status(),
+                        partial(_post_made, client, make),
                         max(5, int(runs * scale)),
                     ),
                 )
@@ -224,9 +235,7 @@ def http_rows(url: str, quick: bool) -> list[Timing]:
                 Timing(
                     name,
                     _time(
-                        lambda b=body: client.post(
-                            "/v1/diagnose", content=b, headers={"content-type": "application/json"}
-                        ).raise_for_status(),
+                        partial(_post_body, client, body),
                         max(3, int(runs * scale)),
                     ),
                 )

@@ -10,13 +10,16 @@ from pathlib import Path
 from index import cli as index_cli
 from kb import cli as kb_cli
 from service.config import Settings
-from service.engine import Diagnosis
+from service.core import Doctor
 from service.engine.ranker import RankingWeights
 from service.errors import DoctorError
 from service.evaluation import evaluate, format_report, read_cases
 from service.logging import log_config
 from service.runtime import build_engine
+from service.schemas import DiagnoseResponse
 from service.security import ApiKeyEntry, hash_key, key_file_entry, new_key
+from service.storage import CaseStore
+from service.terminal import FORMS, render_diagnosis, walk_interactively
 
 APPROACHES = {
     "hybrid": RankingWeights(),
@@ -46,8 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a Spark event log file (plain, lz4, lzf, snappy, zstd, gz) or rolling log folder",
     )
-    dg.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    dg.add_argument("--json", action="store_true", help="print the REST API's response body")
+    dg.add_argument("--interactive", action="store_true", help="walk the questions here")
+    dg.add_argument("--form", choices=FORMS, default="spark_submit", help="snippet form")
     dg.set_defaults(handler=_diagnose)
+    bn = commands.add_parser("bench", help="latency, throughput and accuracy figures")
+    bn.add_argument("bench_args", nargs=argparse.REMAINDER, help="--quick, --workers N, ...")
+    bn.set_defaults(handler=_bench)
     sv = commands.add_parser("serve", help="run the REST API (and the widget and Slack routes)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
@@ -117,37 +125,42 @@ def _diagnose(args: argparse.Namespace) -> int:
     if (args.file is None) == (args.event_log is None):
         print("doctor diagnose: give a FILE (or -) or --event-log PATH", file=sys.stderr)
         return 2
-    engine = build_engine(Settings(rebuild_stale_index=True))
-    if args.event_log is not None:
-        try:
-            diagnosis = engine.diagnose_event_log(args.event_log)
-        except (DoctorError, OSError) as exc:
-            print(f"doctor diagnose: {exc}", file=sys.stderr)
-            return 1
-        print(diagnosis.model_dump_json(indent=2) if args.json else render_text(diagnosis))
+    settings = Settings(rebuild_stale_index=True)
+    store = CaseStore(settings.resolved_database_url)
+    doctor = Doctor(settings, build_engine(settings), store)
+    try:
+        if args.event_log is not None:
+            result = doctor.troubleshoot_event_log(args.event_log, channel="cli")
+        else:
+            text = _read(args.file)
+            result = doctor.troubleshoot(text, channel="cli")
+    except (DoctorError, OSError) as exc:
+        print(f"doctor diagnose: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 1
+    if args.json:
+        body = DiagnoseResponse(
+            **result.diagnosis.model_dump(),
+            case_id=result.case_id,
+            step=result.step,
+            redactions=result.redactions,
+        )
+        print(body.model_dump_json(indent=2))
         return 0
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(errors="replace")
-    diagnosis = engine.diagnose(text)
-    print(diagnosis.model_dump_json(indent=2) if args.json else render_text(diagnosis))
+    print(render_diagnosis(result.diagnosis))
+    print(f"case: {result.case_id}")
+    if args.interactive:
+        return walk_interactively(doctor, result, input, print, args.form)
     return 0
 
 
-def render_text(diagnosis: Diagnosis) -> str:
-    lines = [diagnosis.summary, f"verdict: {diagnosis.verdict}"]
-    for rank, cause in enumerate(diagnosis.causes[:3], start=1):
-        lines.append(f"{rank}. {cause.id}  {cause.confidence:.2f}  {cause.title}")
-        for ev in cause.evidence[:3]:
-            where = f"line {ev.line}: " if ev.line else ""
-            lines.append(f"     - {ev.detail} ({ev.weight:+.2f}) {where}{ev.text[:120]}")
-    if diagnosis.instead:
-        lines += [f"instead: {diagnosis.instead.what}", f"look at: {diagnosis.instead.where}"]
-    lines += [f"finding [{f.severity}]: {f.message}" for f in diagnosis.findings]
-    if diagnosis.input.kind == "event_log":
-        lines += [
-            f"fact: {f.name} = {f.value}" + (f" (line {f.line}: {f.text[:100]})" if f.line else "")
-            for f in diagnosis.facts
-        ]
-    return "\n".join(lines)
+def _read(name: str) -> str:
+    return sys.stdin.read() if name == "-" else Path(name).read_text(errors="replace")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from service import bench
+
+    return bench.main(args.bench_args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

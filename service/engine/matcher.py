@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from kb import KnowledgeBase, Signature
 
-
 QUIET_FACTOR = 0.3
 
 

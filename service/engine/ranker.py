@@ -126,7 +126,7 @@ def rank(
 
 
 def _with_facts(score: float, evidence: list[Evidence]) -> float:
-    """Fold fact evidence in: like one more signature kind (strongest positive, strongest negative)."""
+    """Fold fact evidence in like one more signature kind: strongest positive and negative."""
     positive = max((e.weight for e in evidence if e.weight > 0), default=0.0)
     negative = min((e.weight for e in evidence if e.weight < 0), default=0.0)
     return (1.0 - (1.0 - score) * (1.0 - positive)) * (1.0 + negative)

@@ -20,6 +20,7 @@ from service.errors import InvalidStateError
 
 VERSION = 1
 MAX_TOKEN_CHARS = 16_000
+MAX_STATE_BYTES = 256 * 1024  # decompressed; a real state is a few kilobytes
 
 
 class StateFact(BaseModel):
@@ -55,6 +56,15 @@ def _sign(payload: str, secret: bytes) -> str:
     return _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest()[:20])
 
 
+def _inflate(data: bytes) -> bytes:
+    # Bounded: a token of 16,000 characters can otherwise inflate to megabytes.
+    inflater = zlib.decompressobj()
+    raw = inflater.decompress(data, MAX_STATE_BYTES)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise InvalidStateError("state payload is too large or cut short")
+    return raw
+
+
 def encode_state(state: WalkState, secret: bytes) -> str:
     raw = json.dumps(state.model_dump(exclude_defaults=True), separators=(",", ":"))
     payload = _b64(zlib.compress(raw.encode(), 9))
@@ -73,9 +83,10 @@ def decode_state(token: str, secret: bytes, kb_version: str) -> WalkState:
             "signature does not match: the state was altered or is from another server"
         )
     try:
-        raw = json.loads(zlib.decompress(_unb64(payload), bufsize=MAX_TOKEN_CHARS))
+        raw = json.loads(_inflate(_unb64(payload)))
         state = WalkState.model_validate(raw)
-    except (ValueError, zlib.error, binascii.Error, ValidationError) as exc:
+    # RecursionError: deeply nested JSON ("[[[[…") is valid zlib and valid syntax.
+    except (ValueError, zlib.error, binascii.Error, ValidationError, RecursionError) as exc:
         raise InvalidStateError(f"state payload is unreadable ({type(exc).__name__})") from None
     if state.v != VERSION:
         raise InvalidStateError(f"state format {state.v} is not supported; start a new diagnosis")

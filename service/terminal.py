@@ -1,0 +1,104 @@
+"""The command line as a channel: render diagnoses and walk steps as text, walk interactively."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from service.core import Doctor, Troubleshooting
+from service.engine import Diagnosis
+from service.engine.walk import FixPage, Step
+from service.errors import DoctorError
+from service.storage import Outcome
+
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+FORMS = ("spark_submit", "spark_defaults", "pyspark", "scala")
+
+
+def render_diagnosis(diagnosis: Diagnosis) -> str:
+    lines = [diagnosis.summary, f"verdict: {diagnosis.verdict}"]
+    for rank, cause in enumerate(diagnosis.causes[:3], start=1):
+        lines.append(f"{rank}. {cause.id}  {cause.confidence:.2f}  {cause.title}")
+        for ev in cause.evidence[:3]:
+            where = f"line {ev.line}: " if ev.line else ""
+            lines.append(f"     - {ev.detail} ({ev.weight:+.2f}) {where}{ev.text[:120]}")
+    if diagnosis.instead:
+        lines += [f"instead: {diagnosis.instead.what}", f"look at: {diagnosis.instead.where}"]
+    lines += [f"finding [{f.severity}]: {f.message}" for f in diagnosis.findings]
+    if diagnosis.input.kind == "event_log":
+        lines += [
+            f"fact: {f.name} = {f.value}" + (f" (line {f.line}: {f.text[:100]})" if f.line else "")
+            for f in diagnosis.facts
+        ]
+    return "\n".join(lines)
+
+
+def render_answers(step: Step, already: int = 0) -> list[str]:
+    return [f"  {a.question}\n    -> {a.label}  ({a.because})" for a in step.answered[already:]]
+
+
+def render_fix_page(page: FixPage, form: str) -> str:
+    lines = [f"== {page.title}", page.conclusion]
+    for number, fix in enumerate(page.fixes, start=1):
+        votes = fix.fixed or fix.not_helped
+        stats = f"  [fixed it {fix.fixed}, did not help {fix.not_helped}]" if votes else ""
+        lines += ["", f"{number}. {fix.title}{stats}", f"   {fix.summary}"]
+        lines += [f"   computed: {c}" for c in fix.computed]
+        if fix.snippets:
+            lines += ["   " + row for row in fix.snippets.get(form, "").splitlines()]
+        for change in fix.code:
+            if change.before:
+                lines += ["   before:", *("     " + r for r in change.before.splitlines())]
+            lines += ["   after:", *("     " + r for r in change.after.splitlines())]
+        lines += [f"   verify: {v}" for v in fix.verify]
+        lines += [f"   caveat: {c}" for c in fix.caveats]
+    lines += ["", "If none of this helps, check:"]
+    lines += [f"  - {d.tool}: {d.how} (expect: {d.expect})" for d in page.diagnostics]
+    return "\n".join(lines)
+
+
+def walk_interactively(
+    doctor: Doctor, result: Troubleshooting, ask: Ask, say: Say, form: str = "spark_submit"
+) -> int:
+    """Ask the open questions in the terminal until the fix page, then ask for feedback."""
+    step, shown = result.step, 0
+    while step.kind == "question" and step.question is not None:
+        for line in render_answers(step, shown):
+            say(line)
+        shown = len(step.answered)
+        question = step.question
+        say(f"\n{question.text}")
+        if question.help:
+            say(f"  ({question.help})")
+        for number, option in enumerate(question.options, start=1):
+            say(f"  {number}. {option.label}")
+        say(f"  ?. {question.unknown_label}")
+        chosen = _option(ask("> ").strip(), [o.id for o in question.options])
+        if chosen is None:
+            say("Type an option number, or ? if you don't know.")
+            continue
+        try:
+            step = doctor.walk(step.state, question.node, chosen)
+        except DoctorError as exc:
+            say(f"error: {exc.message}")
+            return 1
+    for line in render_answers(step, shown):
+        say(line)
+    assert step.fix_page is not None
+    say(render_fix_page(step.fix_page, form))
+    prompt = "\nDid this fix it? [y = fixed it / n = did not help / Enter = skip] "
+    answer = ask(prompt).strip().lower()
+    if answer in {"y", "n"}:
+        outcome: Outcome = "fixed" if answer == "y" else "not_helped"
+        first = step.fix_page.fixes[0].id if step.fix_page.fixes else None
+        doctor.feedback(result.case_id, outcome, first, None)
+        say(f"Recorded on case {result.case_id}. Thank you.")
+    return 0
+
+
+def _option(choice: str, options: list[str]) -> str | None:
+    if choice in {"?", "unknown"}:
+        return "unknown"
+    if choice.isdigit() and 1 <= int(choice) <= len(options):
+        return options[int(choice) - 1]
+    return choice if choice in options else None
