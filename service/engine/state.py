@@ -78,7 +78,8 @@ def decode_state(token: str, secret: bytes, kb_version: str) -> WalkState:
     payload, _, signature = token.partition(".")
     if not signature:
         raise InvalidStateError("not a walk state token (no signature part)")
-    if not hmac.compare_digest(signature, _sign(payload, secret)):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError, not a no).
+    if not hmac.compare_digest(signature.encode(), _sign(payload, secret).encode()):
         raise InvalidStateError(
             "signature does not match: the state was altered or is from another server"
         )

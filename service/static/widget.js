@@ -131,12 +131,13 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     async request(method, path, body) {
+      const json = body !== undefined && !(body instanceof FormData);
       let response;
       try {
         response = await fetch(this.base + path, {
           method,
-          headers: body ? { "content-type": "application/json" } : {},
-          body: body ? JSON.stringify(body) : undefined,
+          headers: json ? { "content-type": "application/json" } : {},
+          body: json ? JSON.stringify(body) : body,
         });
       } catch (err) {
         throw new Error(`Could not reach Driver Doctor at ${this.base}. If this page is on ` +
@@ -148,6 +149,11 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     diagnose(text) { return this.request("POST", "/v1/diagnose", { text }); }
+    diagnoseEventLog(file) {
+      const form = new FormData();
+      form.append("file", file, file.name);
+      return this.request("POST", "/v1/diagnose/event-log", form);
+    }
     walk(state, node, answer) { return this.request("POST", "/v1/walk", { state, node, answer }); }
     readCase(id) { return this.request("GET", `/v1/cases/${encodeURIComponent(id)}`); }
     readCause(id) { return this.request("GET", `/v1/causes/${encodeURIComponent(id)}`); }
@@ -239,13 +245,25 @@ a { color: var(--dd-accent, #1d4ed8); }
     return out.join("\n");
   }
 
-  /** The file readers, first match wins. A later issue puts an event-log reader in front. */
+  /** Names Spark gives event logs (and the codec suffixes it writes). */
+  const EVENT_LOG_NAME =
+    /(^|\/)(eventlog|application_\d|local-\d|app-\d|events_\d+_)|\.(lz4|lzf|snappy|zstd|zst|gz|inprogress)$/i;
+
+  /** The file readers, first match wins: event logs are uploaded whole, anything else is text. */
   const fileReaders = [
+    {
+      name: "event-log",
+      accepts: (file) => EVENT_LOG_NAME.test(file.name),
+      async read(file, widget) { await widget.diagnoseEventLog(file); },
+    },
     {
       name: "text",
       accepts: () => true,
       async read(file, widget) {
-        widget.setInput(await file.text(), `Loaded ${file.name} (${Math.ceil(file.size / 1024)} KB).`);
+        const text = await file.text();
+        // A plain event log has one JSON event per line; send it as an event log, not as text.
+        if (text.startsWith('{"Event":')) { await widget.diagnoseEventLog(file); return; }
+        widget.setInput(text, `Loaded ${file.name} (${Math.ceil(file.size / 1024)} KB).`);
       },
     },
   ];
@@ -278,7 +296,7 @@ a { color: var(--dd-accent, #1d4ed8); }
       this.textarea = h("textarea", { id: `${this.ids}-text`, name: "text", spellcheck: "false",
         placeholder: "java.lang.OutOfMemoryError: Java heap space …" });
       this.fileInput = h("input", { type: "file", id: `${this.ids}-file`,
-        accept: ".log,.txt,.out,.err,text/plain", onchange: () => this.readFiles(this.fileInput.files) });
+        accept: ".log,.txt,.out,.err,.json,.lz4,.lzf,.snappy,.zstd,.zst,.gz,.inprogress,text/plain", onchange: () => this.readFiles(this.fileInput.files) });
       this.status = h("div", { class: "status", role: "status", "aria-live": "polite" });
       this.errorBox = h("div", { class: "error", role: "alert" });
       this.results = h("div", { class: "results", hidden: true });
@@ -351,6 +369,20 @@ a { color: var(--dd-accent, #1d4ed8); }
       this.announce("Diagnosing…");
       try {
         const result = await this.api.diagnose(text);
+        this.view = { caseId: result.case_id, text, diagnosis: result, step: result.step };
+        this.renderAll();
+        this.announceDiagnosis(result);
+        this.emit("diagnosis", result);
+      } catch (err) { this.fail(err); }
+    }
+
+    async diagnoseEventLog(file) {
+      this.errorBox.textContent = "";
+      this.announce(`Reading event log ${file.name}…`);
+      try {
+        const result = await this.api.diagnoseEventLog(file);
+        const text = result.facts.map((f) => `${f.name} = ${f.value}  (${f.text})`).join("\n");
+        this.textarea.value = "";
         this.view = { caseId: result.case_id, text, diagnosis: result, step: result.step };
         this.renderAll();
         this.announceDiagnosis(result);

@@ -275,3 +275,15 @@ def test_kb_pages_list_causes_and_draw_trees_without_sideways_scroll(
     assert no_sideways_scroll(chrome)
     screenshot(chrome, "11-cause-page-360")
     screenshot(chrome, "11b-cause-tree-360", at=chrome.find_element(By.CSS_SELECTOR, "figure.tree"))
+
+
+def test_file_drop_of_compressed_event_log_uploads_and_diagnoses(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    page = WidgetPage(chrome).open(f"{sites.host}/host.html")
+    event_log = SPARK_DATA / "eventlogs" / "collect_oom_fatal.gz"
+    page.find("input[type=file]").send_keys(str(event_log))
+    page.wait(lambda _: "Diagnosis ready" in page.status(), "event log not diagnosed")
+    assert page.top_cause() == "collect_to_driver"
+    assert "driver_died = yes" in page.find(".log").text
+    screenshot(chrome, "13-event-log-upload")

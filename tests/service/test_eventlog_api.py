@@ -44,6 +44,15 @@ def test_diagnose_event_log_upload_decodes_compressed_file(client: TestClient) -
     assert body["status"] == 200 and body["verdict"] == "not_driver_oom"
 
 
+@pytest.mark.parametrize("name", ["collect_oom_fatal.gz", "healthy.lzf", "healthy.snappy"])
+def test_diagnose_event_log_upload_decodes_every_codec(client: TestClient, name: str) -> None:
+    # An upload arrives as a spooled temporary file opened for writing too: each codec must
+    # still read it (gzip once inferred "write" mode from it and failed with a 500).
+    body = upload(client, EVENTLOGS / name)
+    assert body["status"] == 200, body
+    assert body["input"]["kind"] == "event_log"
+
+
 def test_diagnose_event_log_upload_detects_codec_without_suffix(client: TestClient) -> None:
     body = upload(client, EVENTLOGS / "healthy.lz4", name="upload")
     assert body["status"] == 200 and body["input"]["lines"] > 50

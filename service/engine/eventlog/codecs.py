@@ -81,7 +81,7 @@ def open_decompressed(raw: BinaryIO, name: str = "") -> tuple[str, BinaryIO]:
     if codec == "plain":
         return codec, buffered
     if codec == "gzip":
-        return codec, gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
+        return codec, gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
     blocks = {
         "zstd": _zstd_blocks,
         "lz4": _lz4_blocks,
