@@ -95,6 +95,10 @@ class SentenceTransformerEmbedder:
             rows.append(self._cache[text])
         return np.vstack(rows).astype(np.float32, copy=False).reshape(len(texts), self.dimension)
 
+    def clear_cache(self) -> None:
+        """Forget cached query vectors (benchmarks measure cold queries with it)."""
+        self._cache.clear()
+
     def _remember(self, text: str, vector: Vectors) -> None:
         self._cache[text] = vector
         while len(self._cache) > self._cache_size:

@@ -3,6 +3,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.config import Settings
+from service.engine import Engine
+from service.main import create_app
+
 PASTE = "java.lang.OutOfMemoryError: Java heap space at org.apache.spark.sql.Dataset.collect"
 
 
@@ -65,9 +69,7 @@ def test_metrics_count_verdicts_and_feedback_outcomes(client: TestClient) -> Non
     assert _value(samples, "doctor_feedback_total", outcome="not_helped") == 1
 
 
-def test_metrics_are_per_app(client: TestClient, settings, engine) -> None:
-    from service.main import create_app
-
+def test_metrics_are_per_app(client: TestClient, settings: Settings, engine: Engine) -> None:
     client.post("/v1/diagnose", json={"text": PASTE})
     with TestClient(create_app(settings, engine=engine)) as other:
         samples = _samples(other)

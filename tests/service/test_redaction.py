@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import re
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import settings as fuzzing
+from hypothesis import strategies as st
 from pydantic import SecretStr
 from sqlalchemy import MetaData, create_engine, select
 
@@ -339,3 +343,38 @@ def test_slack_diagnosis_posts_no_secret(
         + _leaks("logs", _logs(caplog, captured))
     )
     assert not leaks
+
+
+# Repeated markers with no secret to close them: each rule must stay linear (a 20 MB paste is
+# redacted before anything else happens to it).
+MARKER_FLOODS = [
+    "-----BEGIN RSA PRIVATE KEY-----\n",
+    "-----BEGIN EC PRIVATE KEY-----" + "A" * 9000,
+    "password=",
+    "Bearer ",
+    "jdbc:oracle:thin:a/",
+    '"password": "',
+    "x://a:",
+    "AWS_SECRET_ACCESS_KEY=",
+    "spark.password ",
+    "Authorization: Basic ",
+    "a_token=",
+    "'secret','",
+    "eyJ",
+]
+
+
+@pytest.mark.parametrize("unit", MARKER_FLOODS, ids=range(len(MARKER_FLOODS)))
+def test_redact_is_linear_on_marker_floods(unit: str) -> None:
+    text = (unit * (1024 * 1024 // len(unit) + 1))[: 1024 * 1024]
+    started = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - started < 1.5
+
+
+@given(text=st.text(max_size=2000))
+@fuzzing(max_examples=300, deadline=None)
+def test_redact_never_raises_and_keeps_text_without_markers(text: str) -> None:
+    clean, counts = redact(text)
+    if not counts:
+        assert clean == text

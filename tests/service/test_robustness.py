@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzzing
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.schemas import OpenApiSchema
@@ -44,7 +45,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(
+@fuzzing(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
     suppress_health_check=list(HealthCheck),
@@ -55,7 +56,7 @@ def test_api_answers_no_5xx(case: Any) -> None:
 
 # --- analyzer ---------------------------------------------------------------------------------
 
-LOG_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
+LOG_ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"])
 LOG_PIECES = st.sampled_from(
     [
         "java.lang.OutOfMemoryError: Java heap space\n",
@@ -83,7 +84,7 @@ LOG_LIKE = st.lists(st.one_of(LOG_PIECES, st.text(LOG_ALPHABET, max_size=40)), m
 
 
 @given(text=st.one_of(st.text(LOG_ALPHABET, max_size=3000), LOG_LIKE))
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzzing(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_analyze_never_raises_on_any_text(text: str) -> None:
     analysis = analyze(text)
     assert all(f.name and (f.line is None or f.line >= 1) for f in analysis.facts)
@@ -141,13 +142,13 @@ def _decodes_or_refuses(token: str) -> None:
 
 
 @given(token=st.text(max_size=400))
-@settings(max_examples=500, deadline=None)
+@fuzzing(max_examples=500, deadline=None)
 def test_decode_state_refuses_arbitrary_text(token: str) -> None:
     _decodes_or_refuses(token)
 
 
 @given(data=st.binary(max_size=2000))
-@settings(max_examples=500, deadline=None)
+@fuzzing(max_examples=500, deadline=None)
 def test_decode_state_refuses_signed_arbitrary_bytes(data: bytes) -> None:
     # Signed with the right key, so the decoder gets past the signature to the payload.
     _decodes_or_refuses(_signed(_b64(data)))
@@ -176,7 +177,7 @@ STATE_LIKE = st.fixed_dictionaries(
 
 
 @given(value=st.one_of(STATE_LIKE, JSON_VALUES))
-@settings(max_examples=500, deadline=None)
+@fuzzing(max_examples=500, deadline=None)
 def test_decode_state_refuses_signed_arbitrary_json(value: Any) -> None:
     raw = json.dumps(value, allow_nan=True).encode()
     _decodes_or_refuses(_signed(_b64(zlib.compress(raw))))
