@@ -42,9 +42,13 @@ NEEDS_KEY = (
     "this route needs an API key: send `Authorization: Bearer <key>` "
     "(an operator creates one with `doctor keys create NAME`)"
 )
+# Paths that need a key once keys are configured: the API, and the report page, which shows
+# stored (redacted) inputs and feedback comments.
+GUARDED = ("/v1/", "/report")
 # What the widget (service/static/widget.js) calls; nothing else is reachable without a key.
 WIDGET_ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("POST", re.compile(r"^/v1/diagnose$")),
+    ("POST", re.compile(r"^/v1/diagnose/event-log$")),
     ("POST", re.compile(r"^/v1/walk$")),
     ("GET", re.compile(r"^/v1/cases/[^/]+$")),
     ("POST", re.compile(r"^/v1/cases/[^/]+/feedback$")),
@@ -195,7 +199,7 @@ class AccessMiddleware:
             log.warning("no API keys configured: the /v1 API is open to anyone who can reach it")
         if (
             scope["type"] != "http"
-            or not scope["path"].startswith("/v1/")
+            or not scope["path"].startswith(GUARDED)
             or scope["method"] == "OPTIONS"  # CORS preflight: answered by the CORS middleware
         ):
             await self.app(scope, receive, send)

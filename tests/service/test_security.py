@@ -218,3 +218,19 @@ def test_rate_limiter_forgets_idle_clients_when_full() -> None:
     for i in range(300):
         limiter.take(f"busy-{i}")
     assert len(limiter.buckets) <= 100
+
+
+def test_report_page_needs_key_once_keys_are_configured(keyed: TestClient) -> None:
+    # The report shows stored (redacted) inputs and feedback comments: not for anonymous eyes.
+    assert keyed.get("/report").status_code == 401
+    assert keyed.get("/report", headers=_bearer(KEY)).status_code == 200
+
+
+def test_widget_event_log_upload_from_listed_origin_needs_no_key(keyed: TestClient) -> None:
+    origin = keyed.app.state.settings.cors_origins[0]  # type: ignore[attr-defined]
+    response = keyed.post(
+        "/v1/diagnose/event-log",
+        files={"file": ("app.json", b'{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n')},
+        headers={"origin": origin},
+    )
+    assert response.status_code != 401
