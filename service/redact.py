@@ -136,7 +136,9 @@ _ALL_MARKERS = {m for r in RULES if r.kind not in MULTILINE for m in r.markers}
 # "key" already finds "api_key" and "access.key": a marker containing another adds nothing.
 _MARKERS = re.compile(
     "|".join(
-        sorted(re.escape(m) for m in _ALL_MARKERS if not any(o != m and o in m for o in _ALL_MARKERS))
+        sorted(
+            re.escape(m) for m in _ALL_MARKERS if not any(o != m and o in m for o in _ALL_MARKERS)
+        )
     )
 )
 # Below this size the whole text is handled at once; above it only lines with a marker are.
