@@ -54,9 +54,9 @@ class Engine:
             analysis.prose,
             quiet_frame_lines(analysis.traces),
         )
-        facts = _merge_facts(analysis.facts, _signature_facts(hits))
+        facts = merge_facts(analysis.facts, signature_facts(hits))
         analysis.facts = facts
-        similarity, nearest = self._similarity(analysis)
+        similarity, nearest = self.similar_causes(analysis)
         vague = similarity.pop(VAGUE, -1.0)
         nearest.pop(VAGUE, None)
         quiet = _quiet_log(analysis, hits)
@@ -73,14 +73,14 @@ class Engine:
             vague=vague,
             extra=extra,
         )
-        verdict = _verdict(causes, bool(hits or extra), similarity)
+        verdict = verdict_for(causes, bool(hits or extra), similarity)
         return Diagnosis(
             verdict=verdict,
             summary=_summary(verdict, causes),
             causes=causes,
             facts=facts,
             findings=find_problems(analysis),
-            instead=self._instead(verdict, hits, quiet),
+            instead=self.instead(verdict, hits, quiet),
             kb_version=self.kb.version,
             input=InputStats(
                 bytes=len(text.encode("utf-8", "replace")),
@@ -131,7 +131,7 @@ class Engine:
         parts += [text for _, text in analysis.informative if text not in analysis.words]
         return " ".join(parts)[:QUERY_CHARS].strip()
 
-    def _similarity(self, analysis: Analysis) -> tuple[dict[str, float], dict[str, Similar]]:
+    def similar_causes(self, analysis: Analysis) -> tuple[dict[str, float], dict[str, Similar]]:
         query = self.query_text(analysis)
         if self.weights.dense_share == 0:
             return {}, {}
@@ -158,7 +158,7 @@ class Engine:
             return {}
         return {c: KEYWORD_CEILING * s / best for c, s in scores.items()}
 
-    def _instead(
+    def instead(
         self, verdict: Verdict, hits: list[SignatureHit], quiet: Evidence | None
     ) -> Instead | None:
         if verdict != "not_driver_oom":
@@ -212,7 +212,7 @@ def _quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
     )
 
 
-def _signature_facts(hits: list[SignatureHit]) -> list[Fact]:
+def signature_facts(hits: list[SignatureHit]) -> list[Fact]:
     facts = [
         Fact(name=name, value=value, line=hit.line, text=hit.text.strip()[:300])
         for hit in hits
@@ -227,7 +227,7 @@ def _signature_facts(hits: list[SignatureHit]) -> list[Fact]:
     return facts
 
 
-def _merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
+def merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
     seen = {(f.name, f.value) for f in primary}
     merged = list(primary)
     for fact in sorted(extra, key=lambda f: f.line or 0):
@@ -237,7 +237,7 @@ def _merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
     return merged
 
 
-def _verdict(
+def verdict_for(
     causes: list[RankedCause], has_evidence: bool, similarity: dict[str, float]
 ) -> Verdict:
     top = causes[0] if causes else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from service.engine.analyzer import analyze
-from service.engine.engine import _merge_facts, _signature_facts
+from service.engine.engine import merge_facts, signature_facts, verdict_for
 from service.engine.findings import find_problems
 from service.engine.matcher import SignatureHit
 from service.engine.ranker import rank
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from service.engine.engine import Engine
     from service.engine.eventlog.summary import EventLogSummary
 
-UNKNOWN_BELOW = 0.30
 MAX_LINES_PER_FAILURE = 60
 HEALTHY_RULE = "application-ended-without-failures"
 
@@ -45,12 +44,13 @@ def diagnose_summary(engine: Engine, summary: EventLogSummary) -> Diagnosis:
     groups = [(g.line, g.text) for g in analysis.groups]
     hits = [_relocate(hit, origins) for hit in engine.matcher.match(groups, [])]
     text_facts = [_relocate_fact(f, origins) for f in analysis.facts]
-    facts = _merge_facts(summary.facts, text_facts + _signature_facts(hits))
+    facts = merge_facts(summary.facts, text_facts + signature_facts(hits))
     analysis.facts = facts
-    similarity, nearest = engine._similarity(analysis) if lines else ({}, {})
+    similarity, nearest = engine.similar_causes(analysis) if lines else ({}, {})
     extra = engine.rule_evidence(facts)
     causes = rank(engine.kb, hits, similarity, nearest, engine.weights, is_log=True, extra=extra)
-    verdict = _verdict(causes)
+    # The failure texts are evidence in themselves: no 'too little to go on' check here.
+    verdict = verdict_for(causes, has_evidence=True, similarity={})
     return Diagnosis(
         verdict=verdict,
         summary=_summary(verdict, causes, summary),
@@ -77,13 +77,6 @@ def _relocate_fact(fact: Fact, origins: list[_Origin]) -> Fact:
     origin = origins[(fact.line or 1) - 1]
     text = f"{origin.where}: {fact.text}"[:300]
     return fact.model_copy(update={"line": origin.line, "text": text, "source": "event_log"})
-
-
-def _verdict(causes: list[RankedCause]) -> Verdict:
-    top = causes[0] if causes else None
-    if top is None or top.confidence < UNKNOWN_BELOW:
-        return "unknown"
-    return "not_driver_oom" if top.id == "not_driver_oom" else "driver_oom"
 
 
 def _summary(verdict: Verdict, causes: list[RankedCause], summary: EventLogSummary) -> str:
@@ -113,4 +106,4 @@ def _instead(
             "the Python process, which the event log does not record: paste its traceback. "
             "Otherwise check that this is the event log of the run that failed.",
         )
-    return engine._instead(verdict, hits, None)
+    return engine.instead(verdict, hits, None)
