@@ -1,6 +1,11 @@
 """Embedding index over the knowledge base's symptom phrasings (sentence-transformers + faiss)."""
 
-from index.embedder import Embedder, HashEmbedder, SentenceTransformerEmbedder
+from index.embedder import (
+    Embedder,
+    HashEmbedder,
+    SentenceTransformerEmbedder,
+    set_compute_threads,
+)
 from index.errors import IndexNotBuiltError, IndexStoreError, StaleIndexError
 from index.retriever import BruteForceRetriever, FaissRetriever, Hit
 from index.store import DEFAULT_INDEX_DIR, SymptomIndex, build_index, load_index, save_index
@@ -20,4 +25,5 @@ __all__ = [
     "build_index",
     "load_index",
     "save_index",
+    "set_compute_threads",
 ]

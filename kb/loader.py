@@ -27,6 +27,9 @@ from kb.models import (
 )
 
 DEFAULT_ROOT = Path(__file__).resolve().parent / "data"
+# libyaml's parser where PyYAML was built with it: the same safe schema, 10x faster (the KB
+# loads in every worker's cold start).
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Folder name -> model of the files in it. The folder is the entity kind.
 KINDS: dict[str, type[Entity]] = {
@@ -160,7 +163,7 @@ def _load_facts(base: Path) -> dict[str, FactSpec]:
     if not path.exists():
         return {}
     try:
-        vocabulary = FactVocabulary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        vocabulary = FactVocabulary.model_validate(_parse(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
         raise KBLoadError(_loc(path, base), f"invalid fact vocabulary: {exc}") from None
     return vocabulary.facts
@@ -203,7 +206,7 @@ def _loc(
 def _load_file(path: Path, model: type[E], base: Path) -> E:
     text = path.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text)
+        raw = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -224,6 +227,10 @@ def _load_file(path: Path, model: type[E], base: Path) -> E:
             f"id {entity.id!r} does not match the file name {path.stem!r}",
         )
     return entity
+
+
+def _parse(text: str) -> Any:
+    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader, C or Python
 
 
 def _line_of(text: str, loc: Sequence[Any]) -> int | None:

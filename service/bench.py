@@ -153,9 +153,24 @@ def free_port() -> int:
 
 
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    """Resident set size: every page the process maps, shared ones included."""
+    return _proc_kib(Path(f"/proc/{pid}/status"), "VmRSS:") / 1024
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional set size: pages shared by n processes count 1/n (forked workers share the
+    model copy-on-write, so RSS counts it once per worker)."""
+    return _proc_kib(Path(f"/proc/{pid}/smaps_rollup"), "Pss:") / 1024
+
+
+def _proc_kib(path: Path, field: str) -> float:
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return float("nan")
+    for line in lines:
+        if line.startswith(field):
+            return int(line.split()[1])
     return float("nan")
 
 
@@ -340,7 +355,9 @@ def _clear_query_cache(engine: Engine) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="doctor bench")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for the HTTP part")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="HTTP worker processes for the HTTP part"
+    )
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args(argv)
     out: list[str] = [f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}"]
@@ -381,8 +398,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"throughput, {clients} concurrent clients: {rate:.1f} requests/s, {errors} errors"
                 )
             children = _children(process.pid)
-            rss = [rss_mib(pid) for pid in [process.pid, *children]]
-            out.append("resident memory (MiB) per process: " + ", ".join(f"{r:.0f}" for r in rss))
+            out.append(
+                "memory per process, MiB RSS / PSS (the supervisor, then its HTTP workers and "
+                "the Slack job process): "
+                + ", ".join(
+                    f"{rss_mib(p):.0f} / {pss_mib(p):.0f}" for p in [process.pid, *children]
+                )
+            )
     out += [
         "",
         "### Ranking approaches",

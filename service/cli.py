@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from index import IndexStoreError
 from index import cli as index_cli
 from kb import cli as kb_cli
 from service.config import Settings
@@ -14,7 +15,6 @@ from service.core import Doctor
 from service.engine.ranker import RankingWeights
 from service.errors import DoctorError
 from service.evaluation import evaluate, format_report, read_cases
-from service.logging import log_config
 from service.runtime import build_engine
 from service.schemas import DiagnoseResponse
 from service.security import ApiKeyEntry, hash_key, key_file_entry, new_key
@@ -58,7 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv = commands.add_parser("serve", help="run the REST API (and the widget and Slack routes)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--workers", type=int, default=1)
+    sv.add_argument(
+        "--workers",
+        type=_worker_count,
+        help="worker processes forked from one loaded engine (default: DOCTOR_WORKERS or 1)",
+    )
     sv.set_defaults(handler=_serve)
 
     keys = commands.add_parser("keys", help="API keys for the REST API")
@@ -71,47 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from service import server
 
-    _nodelay_for_shared_socket()
-    level = Settings().log_level
-    uvicorn.run(
-        "service.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_config=log_config(level),
-        log_level=level,
-        access_log=False,  # service.logging.AccessLogMiddleware logs each request as JSON
-    )
-    return 0
+    try:
+        return server.serve(Settings(), args.host, args.port, args.workers)
+    except IndexStoreError as exc:
+        print(f"doctor serve: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the port is taken
+        print(f"doctor serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
 
 
-def _nodelay_for_shared_socket() -> None:
-    """Set TCP_NODELAY on the listening socket uvicorn shares between workers.
-
-    With --workers > 1 uvicorn binds the socket itself (proto 0), and asyncio only sets
-    TCP_NODELAY on sockets whose proto is IPPROTO_TCP: every keep-alive response then waited
-    ~40 ms for a delayed ACK (measured: 48 ms per request with 2 workers, 2.5 ms with 1).
-    Accepted sockets inherit the option from the listening socket on Linux.
-    """
-    import socket
-
-    from uvicorn.config import Config
-
-    bind = Config.bind_socket
-    if getattr(bind, "nodelay", False):
-        return
-
-    def bind_socket(self: Config) -> socket.socket:
-        sock = bind(self)
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
-
-    bind_socket.nodelay = True  # type: ignore[attr-defined]
-    Config.bind_socket = bind_socket  # type: ignore[method-assign]
+def _worker_count(raw: str) -> int:
+    try:
+        count = int(raw)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"--workers takes a number from 1 to 64, not {raw!r}")
+    return count
 
 
 def _create_key(args: argparse.Namespace) -> int:

@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
+    # `doctor serve` (service/server.py): worker processes forked from one loaded engine.
+    workers: int = Field(default=1, ge=1, le=64, description="HTTP worker processes.")
+    threads_per_worker: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Model threads per worker; default: the usable cores shared among workers.",
+    )
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_api_keys(cls, value: object) -> object:
@@ -81,6 +90,11 @@ class Settings(BaseSettings):
         if self.environment == "prod" and self.state_secret.get_secret_value() == DEV_STATE_SECRET:
             raise ValueError("DOCTOR_STATE_SECRET must be set to a real secret in prod")
         return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        secret = self.slack_signing_secret
+        return secret is not None and bool(secret.get_secret_value().strip())
 
     @property
     def resolved_database_url(self) -> str:

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from pydantic import BaseModel
 
@@ -21,7 +21,7 @@ from service.engine.eventlog import read_event_log
 from service.engine.walk import FixStat, Step, Walker
 from service.errors import EmptyInputError, InputTooLargeError
 from service.redact import redact, redact_data
-from service.storage import CaseRecord, CaseStore, FeedbackRecord, Outcome
+from service.storage import CaseRecord, CaseStore, FeedbackRecord, Outcome, WalkPosition
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,11 @@ class Doctor:
         input_bytes: int,
         redactions: dict[str, int],
     ) -> Troubleshooting:
-        case_id = self.store.create_case(
+        case_id = self.store.new_case_id()
+        step = self.walker.start(diagnosis, case_id)
+        self.store.create_case(
+            case_id=case_id,
+            walk=_position(step),
             channel=channel,
             kb_version=self.kb.version,
             input_text=clean,
@@ -98,8 +102,6 @@ class Doctor:
             top_cause=diagnosis.causes[0].id if diagnosis.verdict != "unknown" else None,
             diagnosis=diagnosis.model_dump(mode="json"),
         )
-        step = self.walker.start(diagnosis, case_id)
-        self._record(case_id, step)
         log.info(
             "case %s opened from %s: %s, %s",
             case_id,
@@ -131,20 +133,21 @@ class Doctor:
         return self.store.get_case(case_id)
 
     def _record(self, case_id: str, step: Step) -> None:
-        path: list[dict[str, Any]] = [a.model_dump() for a in step.answered]
-        page = step.fix_page
-        question = step.question
-        self.store.record_walk(
-            case_id,
-            path,
-            page.cause if page else None,
-            [f.id for f in page.fixes] if page else [],
-            step.tree,
-            question.node if question else None,
-        )
+        self.store.record_walk(case_id, _position(step))
 
     def _fix_stats(self, cause_id: str) -> Mapping[str, FixStat]:
         return {
             fix: FixStat(fixed=fixed, not_helped=not_helped)
             for fix, (fixed, not_helped) in self.store.fix_stats(cause_id).items()
         }
+
+
+def _position(step: Step) -> WalkPosition:
+    page = step.fix_page
+    return WalkPosition(
+        path=[a.model_dump() for a in step.answered],
+        leaf_cause=page.cause if page else None,
+        fixes=[f.id for f in page.fixes] if page else [],
+        tree=step.tree,
+        open_node=step.question.node if step.question else None,
+    )

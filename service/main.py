@@ -19,6 +19,7 @@ from service.routes import api_router, slack
 from service.routes.eventlog import EVENT_LOG_PATH
 from service.runtime import build_engine
 from service.security import AccessMiddleware
+from service.slack.jobs import JobRunner, ThreadJobs
 from service.storage import CaseStore
 
 # A JSON body escapes newlines, tabs and quotes: leave room above the paste limit for that;
@@ -29,8 +30,16 @@ BODY_ALLOWANCE = 2
 MULTIPART_ALLOWANCE = 65536
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
-    """Build the app; ``engine`` lets tests share one loaded model across apps."""
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    slack_jobs: JobRunner | None = None,
+) -> FastAPI:
+    """Build the app; ``engine`` lets tests share one loaded model across apps.
+
+    ``slack_jobs`` runs the work behind Slack's acknowledgements (default: threads in this
+    process; ``doctor serve`` passes its job process).
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -49,10 +58,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.slack_jobs = slack_jobs or ThreadJobs()
     problems.install(app)
     app.include_router(api_router)
-    signing_secret = settings.slack_signing_secret
-    if signing_secret is not None and signing_secret.get_secret_value().strip():
+    if settings.slack_enabled:
         app.include_router(slack.router)
     # Outermost last: the access log sees every answer (401, 413, 429 included); CORS wraps
     # the key check so a refusal still reaches the widget readable.

@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -164,6 +165,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@dataclass(frozen=True)
+class WalkPosition:
+    """Where a case's walk is: the answers so far, and its fix page or the open question."""
+
+    path: list[dict[str, Any]] = field(default_factory=list)
+    leaf_cause: str | None = None
+    fixes: list[str] = field(default_factory=list)
+    tree: str | None = None
+    open_node: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "path": json.dumps(self.path),
+            "leaf_cause": self.leaf_cause,
+            "fixes": json.dumps(self.fixes),
+            "walk_tree": self.tree,
+            "open_node": self.open_node,
+        }
+
+
 class CaseStore:
     """Every diagnosis as a case, the walk it took, the fix it reached, and the feedback."""
 
@@ -176,6 +197,10 @@ class CaseStore:
         with self.engine.begin() as connection:
             yield connection
 
+    @staticmethod
+    def new_case_id() -> str:
+        return uuid.uuid4().hex
+
     def create_case(
         self,
         *,
@@ -187,8 +212,11 @@ class CaseStore:
         verdict: str,
         top_cause: str | None,
         diagnosis: dict[str, Any],
+        case_id: str | None = None,
+        walk: WalkPosition | None = None,
     ) -> str:
-        case_id = uuid.uuid4().hex
+        """Save a new case, with where its walk starts when that is known: one transaction."""
+        case_id = case_id or self.new_case_id()
         now = _now()
         with self._tx() as tx:
             tx.execute(
@@ -204,35 +232,18 @@ class CaseStore:
                     verdict=verdict,
                     top_cause=top_cause,
                     diagnosis=json.dumps(diagnosis),
-                    path="[]",
-                    leaf_cause=None,
-                    fixes="[]",
+                    **(walk or WalkPosition()).values(),
                 )
             )
         return case_id
 
-    def record_walk(
-        self,
-        case_id: str,
-        path: list[dict[str, Any]],
-        leaf_cause: str | None,
-        fixes: list[str],
-        tree: str | None = None,
-        open_node: str | None = None,
-    ) -> None:
+    def record_walk(self, case_id: str, position: WalkPosition) -> None:
         """Save where a walk is: its tree, answers, and its fix page or the question open."""
         with self._tx() as tx:
             result = tx.execute(
                 update(cases)
                 .where(cases.c.id == case_id)
-                .values(
-                    path=json.dumps(path),
-                    leaf_cause=leaf_cause,
-                    fixes=json.dumps(fixes),
-                    walk_tree=tree,
-                    open_node=open_node,
-                    updated_at=_now(),
-                )
+                .values(**position.values(), updated_at=_now())
             )
             if result.rowcount == 0:
                 raise NotFoundError("case", case_id)

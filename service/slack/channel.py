@@ -9,10 +9,9 @@ Everything the jobs show comes from ``Doctor``; this module only routes and rend
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import partial
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from kb.errors import UnknownEntityError
 from service.core import Doctor
@@ -22,17 +21,31 @@ from service.errors import DoctorError
 from service.redact import redact
 from service.slack import actions as act
 from service.slack import blocks, messages
+from service.slack.forms import Encoded
 from service.slack.mrkdwn import MAX_MODAL_INPUT, unescape
 from service.slack.responder import Responder, SlackDeliveryError
 from service.storage import CaseRecord
 
 logger = logging.getLogger(__name__)
 
-Job = Callable[[], None]
+# A slash command's text up to this size (as sent) is decoded before the acknowledgement.
+DECODE_IN_ACK_BYTES = 64 * 1024
 
 
 class SlackPayloadError(ValueError):
     """A signed request whose form or payload is not what Slack sends."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work an acknowledgement announced, as data: a ``SlackChannel`` job method by name and its
+    arguments. Plain values only, so the job can run in another process (see ``slack/jobs.py``).
+    """
+
+    method: Literal["diagnose", "diagnose_encoded", "walk", "share", "feedback", "open_modal"]
+    args: tuple[Any, ...]
+    response_url: str  # where to say so if the job fails
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,9 +62,22 @@ class SlackChannel:
 
     # --- requests -------------------------------------------------------------------------
 
-    def command(self, form: Mapping[str, str]) -> Reply:
-        """``/sparkdoctor [text]``: usage for no text or ``help``, else diagnose after the ack."""
-        text = unescape(form.get("text", ""))
+    def command(self, form: Mapping[str, str], text: Encoded) -> Reply:
+        """``/sparkdoctor [text]``: usage for no text or ``help``, else diagnose after the ack.
+
+        A paste within the size limit as sent is acknowledged without decoding it (a 10 MB one
+        would take longer to decode than Slack's user should wait); a short one is decoded at
+        once so that ``help``, an empty command and the size limit are answered in the ack.
+        """
+        limit = self.doctor.settings.max_paste_bytes
+        if text.size <= DECODE_IN_ACK_BYTES or text.size > limit:
+            return self._command_now(form, unescape(text.decode()))
+        lines = text.count_lines()
+        ack = messages.notice(f"Looking at your paste ({_lines(lines)})… the diagnosis follows.")
+        url = _url(form)
+        return Reply(ack, Job("diagnose_encoded", (text, url), url))
+
+    def _command_now(self, form: Mapping[str, str], text: str) -> Reply:
         if text.strip().lower() in {"", "help"}:
             return Reply(messages.help_message(self.widget_url))
         try:
@@ -59,9 +85,9 @@ class SlackChannel:
         except DoctorError as exc:
             return Reply(messages.notice(f"Driver Doctor cannot take this paste: {exc.message}."))
         lines = text.count("\n") + 1
-        size = f"{lines:,} line{'' if lines == 1 else 's'}"
-        ack = messages.notice(f"Looking at your paste ({size})… the diagnosis follows.")
-        return Reply(ack, self._guarded(form, partial(self.diagnose, text, _url(form))))
+        ack = messages.notice(f"Looking at your paste ({_lines(lines)})… the diagnosis follows.")
+        url = _url(form)
+        return Reply(ack, Job("diagnose", (text, url), url))
 
     def interaction(self, payload: Mapping[str, Any]) -> Reply:
         """A button click (``block_actions``) or the paste modal's ``view_submission``."""
@@ -78,14 +104,16 @@ class SlackChannel:
         value = str(clicked.get("value", ""))
         response_url = _url(payload)
         jobs: dict[str, Job] = {
-            act.WALK: partial(self.walk, value, response_url),
-            act.SHARE: partial(self.share, value, response_url, _user(payload)),
-            act.FEEDBACK: partial(self.feedback, value, response_url),
-            act.PASTE: partial(self.open_modal, str(payload.get("trigger_id", "")), response_url),
+            act.WALK: Job("walk", (value, response_url), response_url),
+            act.SHARE: Job("share", (value, response_url, _user(payload)), response_url),
+            act.FEEDBACK: Job("feedback", (value, response_url), response_url),
+            act.PASTE: Job(
+                "open_modal", (str(payload.get("trigger_id", "")), response_url), response_url
+            ),
         }
         for prefix, job in jobs.items():
             if action_id == prefix or action_id.startswith(f"{prefix}_"):
-                return Reply(job=self._guarded(payload, job))
+                return Reply(job=job)
         return Reply()  # the case-page link button: Slack opens the URL, nothing to do
 
     def _submission(self, payload: Mapping[str, Any]) -> Reply:
@@ -103,10 +131,14 @@ class SlackChannel:
         except DoctorError as exc:
             return Reply({"response_action": "errors", "errors": {act.PASTE_BLOCK: exc.message}})
         capped = len(text) >= MAX_MODAL_INPUT
-        job = partial(self.diagnose, text, context.r, replace=True, capped=capped)
-        return Reply(job=self._guarded({"response_url": context.r}, job))
+        kwargs = {"replace": True, "capped": capped}
+        return Reply(job=Job("diagnose", (text, context.r), context.r, kwargs))
 
     # --- jobs (run after the acknowledgement, off the event loop) --------------------------
+
+    def diagnose_encoded(self, text: Encoded, response_url: str) -> None:
+        """Decode a paste the acknowledgement left encoded, then diagnose it."""
+        self.diagnose(unescape(text.decode()), response_url)
 
     def diagnose(
         self, text: str, response_url: str, *, replace: bool | None = None, capped: bool = False
@@ -239,23 +271,21 @@ class SlackChannel:
         except SlackDeliveryError as exc:
             logger.warning("Slack message not delivered: %s", exc)
 
-    def _guarded(self, request: Mapping[str, Any], job: Job) -> Job:
-        """A job that, whatever fails, still tells the user rather than going silent."""
-        response_url = _url(request)
+    def run(self, job: Job) -> None:
+        """Do a job; whatever fails, the user is told rather than left waiting."""
+        try:
+            getattr(self, job.method)(*job.args, **job.kwargs)
+        except act.ActionValueError as exc:
+            notice = messages.notice(f"Unreadable button: {exc}.", replace=False)
+            self._send(job.response_url, notice)
+        except Exception:
+            logger.exception("Slack job %s failed", job.method)
+            text = "Driver Doctor hit an internal error; it is logged. Please try again."
+            self._send(job.response_url, messages.notice(text, replace=False))
 
-        def run() -> None:
-            try:
-                job()
-            except act.ActionValueError as exc:
-                self._send(
-                    response_url, messages.notice(f"Unreadable button: {exc}.", replace=False)
-                )
-            except Exception:
-                logger.exception("Slack job failed")
-                text = "Driver Doctor hit an internal error; it is logged. Please try again."
-                self._send(response_url, messages.notice(text, replace=False))
 
-        return run
+def _lines(count: int) -> str:
+    return f"{count:,} line{'' if count == 1 else 's'}"
 
 
 def _diagnosis(case: CaseRecord) -> Diagnosis:

@@ -75,3 +75,20 @@ def test_cause_raises_unknown_cause_error(fixture_kb: FixtureKB) -> None:
         kb.cause("not_a_cause")
     with pytest.raises(UnknownEntityError):
         kb.fix("not-a-fix")
+
+
+def test_c_and_python_yaml_parsers_read_the_kb_identically(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loader prefers libyaml's parser for speed; it must read every file exactly as the
+    # pure-Python safe parser does.
+    import yaml
+
+    from kb import loader
+
+    assert loader.SafeLoader is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    fast = load_kb()
+    monkeypatch.setattr(loader, "SafeLoader", yaml.SafeLoader)
+    slow = load_kb()
+    assert fast.content_hash == slow.content_hash
+    kinds = ("causes", "symptoms", "signatures", "fixes", "trees", "notes", "rules", "vague")
+    for kind in (*kinds, "facts"):
+        assert getattr(fast, kind) == getattr(slow, kind), kind

@@ -13,7 +13,7 @@ from service.config import Settings
 from service.storage import CaseStore
 
 TRACE = (
-    "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n"
+    'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n'
     "\tat org.apache.spark.broadcast.TorrentBroadcast.writeBlocks(TorrentBroadcast.scala:161)\n"
 )
 
@@ -49,8 +49,12 @@ def test_diagnose_json_prints_rest_body_and_stores_case(
     assert store.get_case(body["case_id"]).channel == "cli"
 
 
-def test_diagnose_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("toPandas on 50 million rows, python kernel dies with MemoryError"))
+def test_diagnose_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("toPandas on 50 million rows, python kernel dies with MemoryError")
+    )
     assert cli.main(["diagnose", "-"]) == 0
     assert "1. python_driver_oom" in capsys.readouterr().out
 
@@ -83,7 +87,9 @@ def test_diagnose_needs_exactly_one_input(capsys: pytest.CaptureFixture[str]) ->
     assert "give a FILE" in capsys.readouterr().err
 
 
-def test_diagnose_empty_input_is_refused(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diagnose_empty_input_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("   "))
     assert cli.main(["diagnose", "-"]) == 1
     assert "empty" in capsys.readouterr().err
@@ -95,7 +101,11 @@ def test_eval_prints_accuracy_recall_confusions_and_latency(
     cases = tmp_path / "cases.jsonl"
     rows = [
         {"id": "a", "text": TRACE, "label": "broadcast_too_large"},
-        {"id": "b", "text": "Total size of serialized results of 9 tasks (2.0 GiB) is bigger than spark.driver.maxResultSize (1024.0 MiB)", "label": "max_result_size"},
+        {
+            "id": "b",
+            "text": "Total size of serialized results of 9 tasks (2.0 GiB) is bigger than spark.driver.maxResultSize (1024.0 MiB)",
+            "label": "max_result_size",
+        },
         {"id": "c", "text": TRACE, "label": "collect_to_driver"},
     ]
     cases.write_text("\n".join(json.dumps(r) for r in rows))
@@ -106,7 +116,9 @@ def test_eval_prints_accuracy_recall_confusions_and_latency(
     assert "collect_to_driver -> broadcast_too_large  x1" in out
 
 
-def test_eval_reports_bad_file_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_reports_bad_file_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1}\n')
     assert cli.main(["eval", str(bad)]) == 2

@@ -41,7 +41,10 @@ def test_diagnose_confidences_are_probabilities_and_sorted(engine: Engine) -> No
 
 
 def test_diagnose_quiet_log_is_not_a_driver_oom(engine: Engine) -> None:
-    lines = [f"24/11/26 10:00:{i % 60:02d} INFO TaskSetManager: Finished task {i}.0 in stage 1.0 (TID {i})" for i in range(40)]
+    lines = [
+        f"24/11/26 10:00:{i % 60:02d} INFO TaskSetManager: Finished task {i}.0 in stage 1.0 (TID {i})"
+        for i in range(40)
+    ]
     diagnosis = engine.diagnose("\n".join(lines))
     assert diagnosis.verdict == "not_driver_oom"
     assert diagnosis.instead is not None and "no out-of-memory" in diagnosis.instead.what
@@ -58,7 +61,9 @@ def test_diagnose_reports_config_findings(engine: Engine) -> None:
 
 
 def test_diagnose_finds_driver_memory_set_at_runtime(engine: Engine) -> None:
-    text = 'spark.conf.set("spark.driver.memory", "16g")\ndf.collect() still dies with Java heap space'
+    text = (
+        'spark.conf.set("spark.driver.memory", "16g")\ndf.collect() still dies with Java heap space'
+    )
     ids = {f.id for f in engine.diagnose(text).findings}
     assert "driver-memory-set-at-runtime" in ids
 
@@ -71,5 +76,7 @@ def test_diagnose_finds_container_smaller_than_heap_plus_overhead(engine: Engine
 
 def test_diagnose_embeds_bounded_query_for_huge_log(engine: Engine) -> None:
     log = "\n".join(f"24/11/26 10:00:00 INFO Foo: line {i} with some words" for i in range(50_000))
-    analysis_query = engine.query_text(__import__("service.engine", fromlist=["analyze"]).analyze(log))
+    analysis_query = engine.query_text(
+        __import__("service.engine", fromlist=["analyze"]).analyze(log)
+    )
     assert len(analysis_query) <= 500

@@ -230,7 +230,9 @@ def test_widget_event_log_upload_from_listed_origin_needs_no_key(keyed: TestClie
     origin = keyed.app.state.settings.cors_origins[0]  # type: ignore[attr-defined]
     response = keyed.post(
         "/v1/diagnose/event-log",
-        files={"file": ("app.json", b'{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n')},
+        files={
+            "file": ("app.json", b'{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n')
+        },
         headers={"origin": origin},
     )
     assert response.status_code != 401

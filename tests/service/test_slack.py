@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlparse
+from urllib.parse import parse_qsl, quote_plus, urlencode, urlparse
 
 import pytest
 import yaml
@@ -20,7 +20,8 @@ from pydantic import SecretStr
 from service.config import Settings
 from service.engine import Engine
 from service.main import create_app
-from service.slack import verify
+from service.slack import forms
+from service.slack.channel import DECODE_IN_ACK_BYTES
 from tests.service.slack_helpers import (
     SIGNING_SECRET,
     Receiver,
@@ -230,6 +231,35 @@ def test_command_text_is_unescaped_as_slack_escapes_it(
     case_id = button(message, "case_page")["url"].rsplit("/", 1)[1]
     stored = slack.get(f"/v1/cases/{case_id}").json()["input_text"]
     assert stored == "OutOfMemoryError at Foo.<init> when a & b > 8g"
+
+
+def test_long_paste_is_acked_before_decoding_and_diagnosed_after(
+    slack: TestClient, receiver: Receiver
+) -> None:
+    # Past DECODE_IN_ACK_BYTES as sent: the ack counts lines on the encoded text, the job
+    # decodes (and unescapes) it.
+    noise = "".join(
+        f"26/11/26 12:00:{i % 60:02d} INFO Executor: Finished task {i}.0\n" for i in range(1500)
+    )
+    text = noise + HEAP_TRACE.replace("<init>", "&lt;init&gt;")
+    assert len(urlencode({"text": text})) > DECODE_IN_ACK_BYTES
+    response = _command(slack, text, receiver.url("/hooks/long"))
+    assert response.status_code == 200
+    assert f"Looking at your paste ({text.count(chr(10)) + 1:,} lines)" in response.json()["text"]
+    message = receiver.next().body
+    assert_valid_message(message)
+    assert "Too much data collected into the driver JVM" in text_of(message)
+    case_id = button(message, "case_page")["url"].rsplit("/", 1)[1]
+    stored = slack.get(f"/v1/cases/{case_id}").json()["input_text"]
+    assert stored.startswith("26/11/26 12:00:00 INFO") and "&lt;" not in stored
+
+
+def test_long_blank_paste_is_refused_by_its_job(slack: TestClient, receiver: Receiver) -> None:
+    response = _command(slack, " \n" * 40_000, receiver.url("/hooks/blank"))
+    assert "Looking at your paste" in response.json()["text"]
+    posted = receiver.next()
+    assert posted.path == "/hooks/blank"
+    assert "could not diagnose this" in text_of(posted.body)
 
 
 # --- the walk, clicked through ---------------------------------------------------------------
@@ -445,9 +475,22 @@ def test_manifest_points_at_the_routes_the_app_serves(slack: TestClient) -> None
 @given(st.dictionaries(st.text(min_size=1), st.text()))
 def test_form_reads_encoded_fields_like_parse_qsl(fields: dict[str, str]) -> None:
     body = urlencode(fields)
-    assert verify.form(body.encode()) == dict(parse_qsl(body, keep_blank_values=True))
+    assert forms.read_form(body.encode()) == dict(parse_qsl(body, keep_blank_values=True))
 
 
 @given(st.text(alphabet="ab%+=&0123456789AFaf z\r\n_"))
 def test_form_reads_malformed_bodies_like_parse_qsl(body: str) -> None:
-    assert verify.form(body.encode()) == dict(parse_qsl(body, keep_blank_values=True))
+    assert forms.read_form(body.encode()) == dict(parse_qsl(body, keep_blank_values=True))
+
+
+@given(st.dictionaries(st.sampled_from(["text", "user_id", "te%78t", "a"]), st.text()))
+def test_split_form_keeps_one_field_encoded_and_decodes_it_like_parse_qsl(
+    fields: dict[str, str],
+) -> None:
+    body = "&".join(f"{name}={quote_plus(value)}" for name, value in fields.items())
+    expected = dict(parse_qsl(body, keep_blank_values=True))
+    decoded, text = forms.split_form(body.encode(), "text")
+    assert text.decode() == expected.pop("text", "")
+    assert decoded == expected
+    assert text.count_lines() == text.decode().count("\n") + 1
+    assert text.size >= len(text.decode().encode())

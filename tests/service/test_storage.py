@@ -12,7 +12,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from service.errors import NotFoundError
-from service.storage import CaseStore, alembic_config, make_engine, metadata, migrate
+from service.storage import (
+    CaseStore,
+    WalkPosition,
+    alembic_config,
+    make_engine,
+    metadata,
+    migrate,
+)
 from tests.service.databases import BACKENDS, database
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -94,9 +101,9 @@ def test_create_case_round_trips(store: CaseStore) -> None:
 def test_record_walk_saves_open_question_then_fix(store: CaseStore) -> None:
     case_id = new_case(store)
 
-    store.record_walk(case_id, [], None, [], tree="collect-tree", open_node="q1")
+    store.record_walk(case_id, WalkPosition(tree="collect-tree", open_node="q1"))
     open_case = store.get_case(case_id)
-    store.record_walk(case_id, PATH, "collect", ["fix-a", "fix-b"], tree="collect-tree")
+    store.record_walk(case_id, WalkPosition(PATH, "collect", ["fix-a", "fix-b"], "collect-tree"))
     done = store.get_case(case_id)
 
     assert (open_case.walk_tree, open_case.open_node, open_case.leaf_cause) == (
@@ -111,12 +118,12 @@ def test_record_walk_saves_open_question_then_fix(store: CaseStore) -> None:
 
 def test_record_walk_rejects_unknown_case(store: CaseStore) -> None:
     with pytest.raises(NotFoundError):
-        store.record_walk("missing", [], None, [])
+        store.record_walk("missing", WalkPosition())
 
 
 def test_add_feedback_defaults_to_first_fix_shown(store: CaseStore) -> None:
     case_id = new_case(store)
-    store.record_walk(case_id, PATH, "broadcast", ["fix-a", "fix-b"], tree="t")
+    store.record_walk(case_id, WalkPosition(PATH, "broadcast", ["fix-a", "fix-b"], "t"))
 
     note = store.add_feedback(case_id, "fixed", None, "worked")
 
@@ -149,7 +156,7 @@ def test_get_case_rejects_unknown_case(store: CaseStore) -> None:
 
 def test_fix_stats_counts_outcomes_per_fix(store: CaseStore) -> None:
     case_id = new_case(store)
-    store.record_walk(case_id, PATH, "collect", ["fix-a", "fix-b"], tree="t")
+    store.record_walk(case_id, WalkPosition(PATH, "collect", ["fix-a", "fix-b"], "t"))
     for outcome, fix in [("fixed", "fix-a"), ("fixed", "fix-a"), ("not_helped", "fix-a")]:
         store.add_feedback(case_id, outcome, fix, None)  # type: ignore[arg-type]
     store.add_feedback(case_id, "not_helped", "fix-b", None)
@@ -242,3 +249,23 @@ def test_concurrent_startups_migrate_one_fresh_database(database_url: str) -> No
 
     assert results == ["ok"] * 6
     assert differences(database_url) == []
+
+
+def test_create_case_saves_where_the_walk_starts_in_the_same_write(store: CaseStore) -> None:
+    case_id = store.new_case_id()
+    made = store.create_case(
+        channel="api",
+        kb_version="v1",
+        input_text="driver died",
+        input_bytes=11,
+        redactions={},
+        verdict="driver_oom",
+        top_cause="collect_to_driver",
+        diagnosis={},
+        case_id=case_id,
+        walk=WalkPosition(tree="collect-tree", open_node="q1"),
+    )
+    assert made == case_id
+    record = store.get_case(case_id)
+    assert record.walk_tree == "collect-tree" and record.open_node == "q1"
+    assert record.path == [] and record.fixes == []
