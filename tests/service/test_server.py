@@ -232,9 +232,7 @@ def test_threads_are_the_cores_shared_among_workers() -> None:
 
 
 @pytest.mark.parametrize("workers", ["0", "65", "two"])
-def test_serve_refuses_a_bad_worker_count(
-    workers: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_serve_refuses_a_bad_worker_count(workers: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["serve", "--workers", workers])
     assert exit_info.value.code == 2
