@@ -7,7 +7,8 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -87,6 +88,9 @@ class SentenceTransformerEmbedder:
         self._cache_size = cache_size
         # encode() is not re-entrant on one model; the threadpool may call us concurrently.
         self._lock = threading.Lock()
+        # Entered around each query's forward pass; a server sets it to size torch's threads
+        # to the cores free at that moment (service/server.py: SharedCores).
+        self.around_query: Callable[[], AbstractContextManager[object]] = nullcontext
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
@@ -102,7 +106,7 @@ class SentenceTransformerEmbedder:
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            with self._lock:
+            with self._lock, self.around_query():
                 vectors = self._model.encode_query(
                     missing,
                     normalize_embeddings=True,

@@ -15,9 +15,9 @@ Two rules keep torch safe and fast across ``fork``:
 * The supervisor never runs the model. OpenMP's thread pool does not survive ``fork``: a worker
   forked after the parent ran a query either hangs or crawls. A missing or stale index is
   therefore rebuilt in a spawned process, and each worker warms the model up itself.
-* Each worker gets its share of the cores as model threads (cores // workers, at least one):
-  two workers each spinning two OpenMP threads on two cores ran four times slower than one
-  thread each.
+* Model threads are shared out per query (``SharedCores``): a query running alone gets every
+  core, queries running at once in several processes split them. Two workers each spinning two
+  OpenMP threads on two cores ran four times slower than with one thread each.
 
 POSIX only (``os.fork``); the service runs on Linux (see the Dockerfile).
 """
@@ -33,13 +33,19 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
 
 import uvicorn
 
-from index import IndexNotBuiltError, StaleIndexError, set_compute_threads
+from index import (
+    IndexNotBuiltError,
+    SentenceTransformerEmbedder,
+    StaleIndexError,
+    set_compute_threads,
+)
 from service.config import Settings
 from service.core import Doctor
 from service.engine import Engine
@@ -71,9 +77,44 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def threads_per_worker(workers: int, requested: int | None = None) -> int:
-    """Model threads for each of ``workers`` processes: the cores shared out, at least one."""
-    return requested or max(1, usable_cores() // workers)
+class SharedCores:
+    """Model threads for each query, from how many processes are running the model.
+
+    The processes forked from one supervisor share a counter. A query that runs alone uses
+    every core (lowest latency); while queries overlap in several processes, each uses its
+    share, cores // overlapping (at least one), so that together they do not oversubscribe the
+    CPU (highest throughput). Once queries have overlapped, the split holds for a short while
+    (``CROWDED_SECONDS``): under steady load a query that happens to start alone would take
+    every core just before another one starts, and an OpenMP region runs at the pace of its
+    slowest, descheduled thread. Measured on two cores: two workers fixed at two threads each
+    ran 4x slower under load than at one thread each; at one, a lone query took ~40% longer.
+    """
+
+    CROWDED_SECONDS = 0.5
+
+    def __init__(self, cores: int) -> None:
+        self.cores = cores
+        context = _fork_context()
+        self._running = context.Value("i", 0)
+        self._crowded_at = context.Value("d", -1e9, lock=False)  # guarded by _running's lock
+
+    @contextmanager
+    def query(self) -> Iterator[None]:
+        running = self._running
+        with running.get_lock():
+            running.value += 1
+            overlapping = running.value
+            now = time.monotonic()  # CLOCK_MONOTONIC: the same clock in every process
+            if overlapping > 1:
+                self._crowded_at.value = now
+            elif now - self._crowded_at.value < self.CROWDED_SECONDS:
+                overlapping = 2
+        try:
+            set_compute_threads(max(1, self.cores // overlapping))
+            yield
+        finally:
+            with running.get_lock():
+                running.value -= 1
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -118,23 +159,31 @@ def load_engine(settings: Settings) -> Engine:
 def serve(settings: Settings, host: str, port: int, workers: int | None = None) -> int:
     """Run the service until SIGTERM or SIGINT; returns the process exit code."""
     logging.config.dictConfig(log_config(settings.log_level))
+    # OpenMP threads that wait for work sleep instead of spinning: with several processes
+    # sharing the cores, spinning threads take CPU from the ones with work.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     count = workers or settings.workers
-    threads = threads_per_worker(count, settings.threads_per_worker)
     sock = bind(host, port)
     started = time.perf_counter()
     engine = load_engine(settings)
+    fixed = settings.threads_per_worker
+    if fixed is None:
+        _share_cores(engine, SharedCores(usable_cores()))
+        threads = usable_cores()  # the most a query gets; fewer when others run at once
+    else:
+        threads = fixed
     # Slack's jobs get a process of their own (see service/slack/jobs.py); the queue to it
     # is made here, before the fork, so that every worker holds the same one.
     jobs = _fork_context().Queue(QUEUE_LIMIT) if settings.slack_enabled else None
     app = create_app(settings, engine=engine, slack_jobs=ProcessJobs(jobs) if jobs else None)
     log.info(
-        "engine loaded in %.1f s; starting %d worker(s) with %d model thread(s) each on %s:%d",
+        "engine loaded in %.1f s; starting %d worker(s) on %s:%d, model threads: %s",
         time.perf_counter() - started,
         count,
-        threads,
         host,
         port,
-        extra={"workers": count, "threads_per_worker": threads},
+        f"{fixed} per worker" if fixed else f"up to {threads}, shared among running queries",
+        extra={"workers": count, "threads_per_worker": fixed},
     )
 
     def http_worker() -> int:
@@ -169,9 +218,15 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
 
 
 def _prepare(engine: Engine, threads: int) -> None:
-    """In a fresh worker: its share of model threads, and a first query to load the model."""
+    """In a fresh worker: its model threads, and a first query to load the model."""
     set_compute_threads(threads)
     engine.diagnose("warm up the model in this worker")
+
+
+def _share_cores(engine: Engine, cores: SharedCores) -> None:
+    embedder = engine.index.embedder if engine.index is not None else None
+    if isinstance(embedder, SentenceTransformerEmbedder):
+        embedder.around_query = cores.query
 
 
 def _fork_context() -> multiprocessing.context.BaseContext:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from service.deps import DoctorDep, MetricsDep
 from service.engine.walk import Step
@@ -10,16 +10,19 @@ router = APIRouter(prefix="/v1", tags=["troubleshoot"])
 
 
 @router.post("/diagnose", response_model=DiagnoseResponse)
-def diagnose(body: DiagnoseRequest, doctor: DoctorDep, metrics: MetricsDep) -> DiagnoseResponse:
+def diagnose(body: DiagnoseRequest, doctor: DoctorDep, metrics: MetricsDep) -> Response:
     """Diagnose pasted text: verdict, ranked causes with evidence, facts, first walk step."""
     result = doctor.troubleshoot(body.text, channel="api")
     metrics.verdicts.labels(result.diagnosis.verdict, "text").inc()
-    return DiagnoseResponse(
+    response = DiagnoseResponse(
         **result.diagnosis.model_dump(),
         case_id=result.case_id,
         step=result.step,
         redactions=result.redactions,
     )
+    # Serialised here, once: returned as a model, FastAPI would validate it again (in another
+    # threadpool hop) before serialising it; the schema in the docs stays DiagnoseResponse.
+    return Response(response.model_dump_json(), media_type="application/json")
 
 
 @router.post("/walk", response_model=Step)

@@ -24,7 +24,7 @@ import pytest
 from index import HashEmbedder, build_index, save_index
 from kb import KnowledgeBase
 from service import cli
-from service.server import threads_per_worker, usable_cores
+from service.server import SharedCores, usable_cores
 from tests.conftest import REPO
 from tests.service.slack_helpers import SIGNING_SECRET, command_body, loopback_receiver, sign
 
@@ -141,7 +141,7 @@ def test_workers_serve_and_the_slack_job_process_posts_the_diagnosis(
         assert len(server.children()) == 3  # two HTTP workers and the Slack job process
         log = server.log()
         assert log.count('"http worker ') == 2 and log.count('"slack-jobs worker ') == 1
-        assert "1 model thread(s) each" in log or usable_cores() > 2
+        assert f"model threads: up to {usable_cores()}, shared among running queries" in log
         for i in range(6):
             _diagnose(server.url, f"driver dies after toPandas, run {i}")
 
@@ -223,12 +223,25 @@ def test_real_model_answers_from_two_forked_workers(tmp_path: Path) -> None:
             assert isinstance(causes, list) and causes[0]["id"] == "python_driver_oom"
 
 
-def test_threads_are_the_cores_shared_among_workers() -> None:
-    cores = usable_cores()
-    assert threads_per_worker(1) == cores
-    assert threads_per_worker(cores) == 1
-    assert threads_per_worker(cores * 4) == 1
-    assert threads_per_worker(2, requested=3) == 3
+def test_a_query_alone_gets_every_core_and_concurrent_ones_share_them() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    cores = SharedCores(4)
+    try:
+        with cores.query():
+            assert torch.get_num_threads() == 4
+            with cores.query():  # as if another worker started one meanwhile
+                assert torch.get_num_threads() == 2
+                with cores.query(), cores.query(), cores.query():
+                    assert torch.get_num_threads() == 1
+        with cores.query():
+            assert torch.get_num_threads() == 2  # just after a crowd: still sharing
+        time.sleep(SharedCores.CROWDED_SECONDS)
+        with cores.query():
+            assert torch.get_num_threads() == 4  # the others are done: all cores again
+    finally:
+        torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("workers", ["0", "65", "two"])
