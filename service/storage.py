@@ -8,7 +8,10 @@ Alembic's (``service/migrations``): ``CaseStore`` upgrades the database to head 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -158,11 +161,23 @@ def _lock_for_migration(connection: Connection) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Switching a new database to WAL can answer "database is locked" at once, busy timeout
+    # or not, while another process (a worker starting beside this one) is switching it too.
+    for attempt in itertools.count(1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt >= WAL_SWITCH_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt)
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+WAL_SWITCH_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
