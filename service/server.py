@@ -167,11 +167,10 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
     started = time.perf_counter()
     engine = load_engine(settings)
     fixed = settings.threads_per_worker
+    # Shared: the most a query gets, fewer while queries run at once in other processes.
+    threads = fixed or usable_cores()
     if fixed is None:
-        _share_cores(engine, SharedCores(usable_cores()))
-        threads = usable_cores()  # the most a query gets; fewer when others run at once
-    else:
-        threads = fixed
+        _share_cores(engine, SharedCores(threads))
     # Slack's jobs get a process of their own (see service/slack/jobs.py); the queue to it
     # is made here, before the fork, so that every worker holds the same one.
     jobs = _fork_context().Queue(QUEUE_LIMIT) if settings.slack_enabled else None

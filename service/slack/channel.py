@@ -72,10 +72,7 @@ class SlackChannel:
         limit = self.doctor.settings.max_paste_bytes
         if text.size <= DECODE_IN_ACK_BYTES or text.size > limit:
             return self._command_now(form, unescape(text.decode()))
-        lines = text.count_lines()
-        ack = messages.notice(f"Looking at your paste ({_lines(lines)})… the diagnosis follows.")
-        url = _url(form)
-        return Reply(ack, Job("diagnose_encoded", (text, url), url))
+        return _diagnose_later(form, text.count_lines(), "diagnose_encoded", text)
 
     def _command_now(self, form: Mapping[str, str], text: str) -> Reply:
         if text.strip().lower() in {"", "help"}:
@@ -84,10 +81,7 @@ class SlackChannel:
             self.doctor.check_input(text)
         except DoctorError as exc:
             return Reply(messages.notice(f"Driver Doctor cannot take this paste: {exc.message}."))
-        lines = text.count("\n") + 1
-        ack = messages.notice(f"Looking at your paste ({_lines(lines)})… the diagnosis follows.")
-        url = _url(form)
-        return Reply(ack, Job("diagnose", (text, url), url))
+        return _diagnose_later(form, text.count("\n") + 1, "diagnose", text)
 
     def interaction(self, payload: Mapping[str, Any]) -> Reply:
         """A button click (``block_actions``) or the paste modal's ``view_submission``."""
@@ -284,8 +278,14 @@ class SlackChannel:
             self._send(job.response_url, messages.notice(text, replace=False))
 
 
-def _lines(count: int) -> str:
-    return f"{count:,} line{'' if count == 1 else 's'}"
+def _diagnose_later(
+    form: Mapping[str, str], lines: int, method: Literal["diagnose", "diagnose_encoded"], text: Any
+) -> Reply:
+    """The acknowledgement of a paste, and the job that diagnoses it after."""
+    size = f"{lines:,} line{'' if lines == 1 else 's'}"
+    ack = messages.notice(f"Looking at your paste ({size})… the diagnosis follows.")
+    url = _url(form)
+    return Reply(ack, Job(method, (text, url), url))
 
 
 def _diagnosis(case: CaseRecord) -> Diagnosis:
