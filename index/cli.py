@@ -8,20 +8,18 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.embedder import Embedder, HashEmbedder, SentenceTransformerEmbedder
+from index.build import build_and_save, open_embedder
 from index.errors import IndexStoreError
-from index.store import DEFAULT_INDEX_DIR, build_index, load_index, save_index
+from index.store import DEFAULT_INDEX_DIR, load_index
 from kb import load_kb
-
-
-def _embedder(name: str) -> Embedder:
-    return HashEmbedder() if name == "hash" else SentenceTransformerEmbedder()
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("index", help="build or check the embedding index")
     commands = parser.add_subparsers(dest="index_command", required=True)
-    build = commands.add_parser("build", help="embed the KB's symptom phrasings and save the index")
+    build = commands.add_parser(
+        "build", help="export the model, embed the KB's symptom phrasings and save the index"
+    )
     status = commands.add_parser("status", help="say whether the saved index matches the KB")
     for sub in (build, status):
         sub.add_argument("--dir", type=Path, default=DEFAULT_INDEX_DIR, help="index folder")
@@ -33,20 +31,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     kb = load_kb()
-    index = build_index(kb, _embedder(args.embedder))
-    save_index(index, args.dir)
+    try:
+        built = build_and_save(kb, args.dir, args.embedder)
+    except IndexStoreError as exc:
+        print(f"index: {exc}", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - started
+    manifest = built.index.manifest
     print(
-        f"built {len(index.manifest.entries)} entries ({index.manifest.model}, "
-        f"dim {index.manifest.dimension}, kb {kb.version}) into {args.dir} in {elapsed:.1f} s"
+        f"built {len(manifest.entries)} entries ({manifest.model}, "
+        f"dim {manifest.dimension}, kb {kb.version}) into {args.dir} in {elapsed:.1f} s"
     )
+    if built.agreement is not None:
+        print(
+            "model exported to ONNX; its vectors match sentence-transformers' "
+            f"(lowest cosine {built.agreement:.7f})"
+        )
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
     kb = load_kb()
     try:
-        index = load_index(kb, _embedder(args.embedder), args.dir)
+        index = load_index(kb, open_embedder(args.embedder, args.dir), args.dir)
     except IndexStoreError as exc:
         print(f"index: {exc}", file=sys.stderr)
         return 1

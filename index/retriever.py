@@ -35,6 +35,12 @@ class Retriever(Protocol):
         ...
 
 
+def limit_search_threads(threads: int) -> None:
+    """OpenMP threads faiss may use per search. One query against a few hundred vectors
+    gains nothing from more than one, and a server's processes already share the cores."""
+    faiss.omp_set_num_threads(threads)
+
+
 class FaissRetriever:
     """``IndexFlatIP`` over unit vectors: inner product equals cosine, search is exact."""
 

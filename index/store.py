@@ -171,4 +171,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+    publish(tmp, path)
+
+
+def publish(tmp: str, path: Path) -> None:
+    """Move a finished temporary file into place, readable by all like any installed file.
+
+    mkstemp makes files only their owner can read: an image built as root and run as another
+    user (the Dockerfile) could not open its own index.
+    """
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)

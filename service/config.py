@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         le=256,
-        description="Model threads per worker; default: the usable cores shared among workers.",
+        description="Model threads per worker; default: the usable cores.",
     )
 
     @field_validator("api_keys", mode="before")

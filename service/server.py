@@ -1,23 +1,18 @@
 """``doctor serve``: load the engine once, then fork the HTTP workers from it (pre-fork).
 
-Most of a cold start is loading: importing the sentence-transformers stack, the knowledge base,
-the model and the index. uvicorn's own ``--workers`` starts every worker with *spawn*, so each
-worker pays all of it while competing for the same cores (13.4 s to ready with two workers on
-two cores). Here a supervisor loads once and forks the workers: they start in a fraction of a
-second and share the model's memory copy-on-write. With Slack configured, one more process runs
-the jobs behind Slack's acknowledgements (``service/slack/jobs.py``), so that a long paste's
+uvicorn's own ``--workers`` starts every worker with *spawn*, so each worker pays for every
+import and load while competing for the same cores. Here a supervisor loads the knowledge base,
+the index and the model's tokenizer once and forks the workers: they start in a fraction of a
+second and share that memory copy-on-write. With Slack configured, one more process runs the
+jobs behind Slack's acknowledgements (``service/slack/jobs.py``), so that a long paste's
 diagnosis never shares a worker's GIL with the next acknowledgement. The supervisor restarts a
 process that dies, stops them all on SIGTERM or SIGINT, and they die with it even when it is
 SIGKILLed.
 
-Two rules keep torch safe and fast across ``fork``:
-
-* The supervisor never runs the model. OpenMP's thread pool does not survive ``fork``: a worker
-  forked after the parent ran a query either hangs or crawls. A missing or stale index is
-  therefore rebuilt in a spawned process, and each worker warms the model up itself.
-* Model threads are shared out per query (``SharedCores``): a query running alone gets every
-  core, queries running at once in several processes split them. Two workers each spinning two
-  OpenMP threads on two cores ran four times slower than with one thread each.
+The model (all-MiniLM-L6-v2 in onnxruntime, ``index/onnx_embedder.py``) is safe across
+``fork``: each process opens its own inference session on first use, after the fork, and warms
+it up before it accepts requests. Each process runs one query at a time, on as many model threads
+as there are usable cores; idle model threads sleep rather than spin.
 
 POSIX only (``os.fork``); the service runs on Linux (see the Dockerfile).
 """
@@ -33,8 +28,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FrameType
 
@@ -42,9 +36,10 @@ import uvicorn
 
 from index import (
     IndexNotBuiltError,
-    SentenceTransformerEmbedder,
+    OnnxEmbedder,
     StaleIndexError,
-    set_compute_threads,
+    limit_search_threads,
+    usable_cores,
 )
 from service.config import Settings
 from service.core import Doctor
@@ -68,53 +63,6 @@ GRACEFUL_SECONDS = 20.0
 KILL_AFTER_SECONDS = GRACEFUL_SECONDS + 5.0
 POLL_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (its CPU affinity; a container's cpuset counts)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-class SharedCores:
-    """Model threads for each query, from how many processes are running the model.
-
-    The processes forked from one supervisor share a counter. A query that runs alone uses
-    every core (lowest latency); while queries overlap in several processes, each uses its
-    share, cores // overlapping (at least one), so that together they do not oversubscribe the
-    CPU (highest throughput). Once queries have overlapped, the split holds for a short while
-    (``CROWDED_SECONDS``): under steady load a query that happens to start alone would take
-    every core just before another one starts, and an OpenMP region runs at the pace of its
-    slowest, descheduled thread. Measured on two cores: two workers fixed at two threads each
-    ran 4x slower under load than at one thread each; at one, a lone query took ~40% longer.
-    """
-
-    CROWDED_SECONDS = 0.5
-
-    def __init__(self, cores: int) -> None:
-        self.cores = cores
-        context = _fork_context()
-        self._running = context.Value("i", 0)
-        self._crowded_at = context.Value("d", -1e9, lock=False)  # guarded by _running's lock
-
-    @contextmanager
-    def query(self) -> Iterator[None]:
-        running = self._running
-        with running.get_lock():
-            running.value += 1
-            overlapping = running.value
-            now = time.monotonic()  # CLOCK_MONOTONIC: the same clock in every process
-            if overlapping > 1:
-                self._crowded_at.value = now
-            elif now - self._crowded_at.value < self.CROWDED_SECONDS:
-                overlapping = 2
-        try:
-            set_compute_threads(max(1, self.cores // overlapping))
-            yield
-        finally:
-            with running.get_lock():
-                running.value -= 1
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -159,30 +107,26 @@ def load_engine(settings: Settings) -> Engine:
 def serve(settings: Settings, host: str, port: int, workers: int | None = None) -> int:
     """Run the service until SIGTERM or SIGINT; returns the process exit code."""
     logging.config.dictConfig(log_config(settings.log_level))
-    # OpenMP threads that wait for work sleep instead of spinning: with several processes
-    # sharing the cores, spinning threads take CPU from the ones with work.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     count = workers or settings.workers
     sock = bind(host, port)
     started = time.perf_counter()
     engine = load_engine(settings)
-    fixed = settings.threads_per_worker
-    # Shared: the most a query gets, fewer while queries run at once in other processes.
-    threads = fixed or usable_cores()
-    if fixed is None:
-        _share_cores(engine, SharedCores(threads))
+    # Every worker may use every core: onnxruntime's idle threads sleep, and a thread that waits
+    # for a core delays only its own share of an operator (measured on two cores, two workers:
+    # two threads each gave 12 ms a query and 109-154 requests/s; one each, 15 ms and 108-135).
+    threads = settings.threads_per_worker or usable_cores()
     # Slack's jobs get a process of their own (see service/slack/jobs.py); the queue to it
     # is made here, before the fork, so that every worker holds the same one.
     jobs = _fork_context().Queue(QUEUE_LIMIT) if settings.slack_enabled else None
     app = create_app(settings, engine=engine, slack_jobs=ProcessJobs(jobs) if jobs else None)
     log.info(
-        "engine loaded in %.1f s; starting %d worker(s) on %s:%d, model threads: %s",
+        "engine loaded in %.1f s; starting %d worker(s) on %s:%d, model threads: %d per worker",
         time.perf_counter() - started,
         count,
         host,
         port,
-        f"{fixed} per worker" if fixed else f"up to {threads}, shared among running queries",
-        extra={"workers": count, "threads_per_worker": fixed},
+        threads,
+        extra={"workers": count, "threads_per_worker": threads},
     )
 
     def http_worker() -> int:
@@ -217,15 +161,12 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
 
 
 def _prepare(engine: Engine, threads: int) -> None:
-    """In a fresh worker: its model threads, and a first query to load the model."""
-    set_compute_threads(threads)
-    engine.diagnose("warm up the model in this worker")
-
-
-def _share_cores(engine: Engine, cores: SharedCores) -> None:
+    """In a fresh worker: its model threads, and a first query to open the model here."""
     embedder = engine.index.embedder if engine.index is not None else None
-    if isinstance(embedder, SentenceTransformerEmbedder):
-        embedder.around_query = cores.query
+    if isinstance(embedder, OnnxEmbedder):
+        embedder.set_threads(threads)
+    limit_search_threads(1)
+    engine.diagnose("warm up the model in this worker")
 
 
 def _fork_context() -> multiprocessing.context.BaseContext:

@@ -1,4 +1,5 @@
-"""Shared fixtures. The real MiniLM model and the real index are session-scoped: loaded once."""
+"""Shared fixtures. The real MiniLM model (exported to ONNX, as the service runs it) and the
+real index are session-scoped: made once."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from index import Embedder, SentenceTransformerEmbedder, SymptomIndex, build_index
+from index import (
+    Embedder,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    SymptomIndex,
+    build_index,
+    export_model,
+)
 from kb import KnowledgeBase, load_kb
 from service.engine import Engine
 
@@ -21,8 +29,21 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def minilm() -> Embedder:
+def torch_minilm() -> SentenceTransformerEmbedder:
+    """The reference: all-MiniLM-L6-v2 in torch via sentence-transformers."""
     return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def minilm_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """all-MiniLM-L6-v2 exported to ONNX for this test session, as `doctor index build` does."""
+    return export_model(tmp_path_factory.mktemp("onnx-model"))
+
+
+@pytest.fixture(scope="session")
+def minilm(minilm_file: Path) -> Embedder:
+    """What the service queries with: the exported model in onnxruntime."""
+    return OnnxEmbedder(minilm_file)
 
 
 @pytest.fixture(scope="session")

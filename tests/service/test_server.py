@@ -1,8 +1,8 @@
 """``doctor serve``: the pre-fork supervisor, with real processes on loopback.
 
 Most tests use the model-free hash embedder, whose index is built once, so that a start takes
-a second or two. One starts the real MiniLM model with two workers: the case the fork rules in
-``service/server.py`` exist for (a worker must not hang on a model its parent loaded).
+a second or two. One starts the real MiniLM model with two workers: each must open its own inference session
+after the fork (see ``service/server.py``).
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index import HashEmbedder, build_index, save_index
+from index import HashEmbedder, build_index, save_index, usable_cores
 from kb import KnowledgeBase
 from service import cli
-from service.server import SharedCores, usable_cores
 from tests.conftest import REPO
 from tests.service.slack_helpers import SIGNING_SECRET, command_body, loopback_receiver, sign
 
@@ -141,7 +140,7 @@ def test_workers_serve_and_the_slack_job_process_posts_the_diagnosis(
         assert len(server.children()) == 3  # two HTTP workers and the Slack job process
         log = server.log()
         assert log.count('"http worker ') == 2 and log.count('"slack-jobs worker ') == 1
-        assert f"model threads: up to {usable_cores()}, shared among running queries" in log
+        assert f"model threads: {usable_cores()} per worker" in log
         for i in range(6):
             _diagnose(server.url, f"driver dies after toPandas, run {i}")
 
@@ -221,27 +220,6 @@ def test_real_model_answers_from_two_forked_workers(tmp_path: Path) -> None:
             body = _diagnose(server.url, f"my pyspark job dies after toPandas, attempt {i}")
             causes = body["causes"]
             assert isinstance(causes, list) and causes[0]["id"] == "python_driver_oom"
-
-
-def test_a_query_alone_gets_every_core_and_concurrent_ones_share_them() -> None:
-    import torch
-
-    before = torch.get_num_threads()
-    cores = SharedCores(4)
-    try:
-        with cores.query():
-            assert torch.get_num_threads() == 4
-            with cores.query():  # as if another worker started one meanwhile
-                assert torch.get_num_threads() == 2
-                with cores.query(), cores.query(), cores.query():
-                    assert torch.get_num_threads() == 1
-        with cores.query():
-            assert torch.get_num_threads() == 2  # just after a crowd: still sharing
-        time.sleep(SharedCores.CROWDED_SECONDS)
-        with cores.query():
-            assert torch.get_num_threads() == 4  # the others are done: all cores again
-    finally:
-        torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("workers", ["0", "65", "two"])
