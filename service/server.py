@@ -24,12 +24,15 @@ import logging
 import logging.config
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 
 import uvicorn
@@ -46,6 +49,7 @@ from service.core import Doctor
 from service.engine import Engine
 from service.logging import log_config
 from service.main import create_app
+from service.metrics import SHARED_DIR_ENV, share_between_processes
 from service.runtime import build_engine
 from service.slack.jobs import QUEUE_LIMIT, ProcessJobs, make_channel, serve_jobs
 from service.storage import CaseStore
@@ -118,6 +122,9 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
     # Slack's jobs get a process of their own (see service/slack/jobs.py); the queue to it
     # is made here, before the fork, so that every worker holds the same one.
     jobs = _fork_context().Queue(QUEUE_LIMIT) if settings.slack_enabled else None
+    # /metrics adds up every process's counts, whichever worker answers the scrape.
+    metrics_dir, own_metrics_dir = _metrics_dir()
+    share_between_processes(metrics_dir)
     app = create_app(settings, engine=engine, slack_jobs=ProcessJobs(jobs) if jobs else None)
     log.info(
         "engine loaded in %.1f s; starting %d worker(s) on %s:%d, model threads: %d per worker",
@@ -158,6 +165,18 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
         return Supervisor(targets).run()
     finally:
         sock.close()
+        if own_metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> tuple[Path, bool]:
+    """The folder the processes count into: PROMETHEUS_MULTIPROC_DIR if set (kept), else a
+    fresh one of our own (removed when the service stops)."""
+    given = os.environ.get(SHARED_DIR_ENV)
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        return Path(given), False
+    return Path(tempfile.mkdtemp(prefix="doctor-metrics-")), True
 
 
 def _prepare(engine: Engine, threads: int) -> None:

@@ -14,5 +14,5 @@ router = APIRouter(tags=["health"])
     responses={200: {"content": {CONTENT_TYPE: {}}, "description": "Prometheus text format"}},
 )
 def read_metrics(metrics: MetricsDep) -> Response:
-    """Prometheus metrics: requests, latency, verdicts, feedback outcomes (this process)."""
+    """Prometheus metrics: requests, latency, verdicts, feedback outcomes (every process here)."""
     return Response(metrics.render(), media_type=CONTENT_TYPE)

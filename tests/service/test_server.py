@@ -14,12 +14,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from index import HashEmbedder, build_index, save_index, usable_cores
 from kb import KnowledgeBase
@@ -165,6 +167,47 @@ def test_a_killed_worker_is_replaced(tmp_path: Path, hash_index: Path) -> None:
         assert f"worker {before[0]} exited with -9" in server.log()
         for i in range(4):
             _diagnose(server.url, f"broadcast join kills the driver, run {i}")
+
+
+def _diagnose_count(metrics: str) -> float:
+    for line in metrics.splitlines():
+        if line.startswith("doctor_http_requests_total{") and 'route="/v1/diagnose"' in line:
+            if 'status="200"' in line:
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def _diagnoses_in(counts: Path) -> float:
+    """One process's own count of answered diagnoses, from its file of counters."""
+    if not counts.exists():
+        return 0.0
+    merged = MultiProcessCollector.merge([str(counts)], accumulate=True)
+    return sum(
+        sample.value
+        for metric in merged
+        for sample in metric.samples
+        if sample.name == "doctor_http_requests_total"
+        and sample.labels.get("route") == "/v1/diagnose"
+    )
+
+
+def test_metrics_add_up_every_worker_whichever_answers(tmp_path: Path, hash_index: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    with served(tmp_path, 2, _hash_env(hash_index, TMPDIR=str(scratch))) as server:
+
+        def post(i: int) -> bool:
+            # A connection each, eight at a time: a busy worker leaves the next to the other.
+            return httpx.post(f"{server.url}/v1/diagnose", json={"text": f"oom {i}"}).is_success
+
+        with ThreadPoolExecutor(8) as pool:
+            assert all(pool.map(post, range(40)))
+        (shared,) = scratch.glob("doctor-metrics-*")
+        per_worker = [_diagnoses_in(shared / f"counter_{pid}.db") for pid in server.children()]
+        assert sum(per_worker) == 40 and min(per_worker) > 0  # both workers answered some
+        for _ in range(6):
+            assert _diagnose_count(httpx.get(f"{server.url}/metrics").text) == 40.0
+    assert not list(scratch.glob("doctor-metrics-*"))  # removed with the service
 
 
 def test_sigterm_stops_the_supervisor_and_its_workers(tmp_path: Path, hash_index: Path) -> None:
