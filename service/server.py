@@ -4,7 +4,8 @@ uvicorn's own ``--workers`` starts every worker with *spawn*, so each worker pay
 import and load while competing for the same cores. Here a supervisor loads the knowledge base,
 the index and the model's tokenizer once and forks the workers: they start in a fraction of a
 second and share that memory copy-on-write. With Slack configured, one more process runs the
-jobs behind Slack's acknowledgements (``service/slack/jobs.py``), so that a long paste's
+jobs behind Slack's acknowledgements (``service/slack/jobs.py``, handed over through a spool
+folder), so that a long paste's
 diagnosis never shares a worker's GIL with the next acknowledgement. The supervisor restarts a
 process that dies, stops them all on SIGTERM or SIGINT, and they die with it even when it is
 SIGKILLed.
@@ -32,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
@@ -51,7 +53,8 @@ from service.logging import log_config
 from service.main import create_app
 from service.metrics import SHARED_DIR_ENV, share_between_processes
 from service.runtime import build_engine
-from service.slack.jobs import QUEUE_LIMIT, ProcessJobs, make_channel, serve_jobs
+from service.slack.jobs import ProcessJobs, make_channel, serve_jobs
+from service.slack.spool import Spool
 from service.storage import CaseStore
 
 log = logging.getLogger("service.server")
@@ -119,13 +122,13 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
     # for a core delays only its own share of an operator (measured on two cores, two workers:
     # two threads each gave 12 ms a query and 109-154 requests/s; one each, 15 ms and 108-135).
     threads = settings.threads_per_worker or usable_cores()
-    # Slack's jobs get a process of their own (see service/slack/jobs.py); the queue to it
-    # is made here, before the fork, so that every worker holds the same one.
-    jobs = _fork_context().Queue(QUEUE_LIMIT) if settings.slack_enabled else None
+    # The processes' own folder, removed when the service stops: the metrics they count and,
+    # with Slack configured, the spool of jobs the workers hand the job process.
+    runtime = Path(tempfile.mkdtemp(prefix="doctor-serve-"))
     # /metrics adds up every process's counts, whichever worker answers the scrape.
-    metrics_dir, own_metrics_dir = _metrics_dir()
-    share_between_processes(metrics_dir)
-    app = create_app(settings, engine=engine, slack_jobs=ProcessJobs(jobs) if jobs else None)
+    share_between_processes(_metrics_dir(runtime))
+    spool = Spool.create(runtime / "slack-jobs") if settings.slack_enabled else None
+    app = create_app(settings, engine=engine, slack_jobs=ProcessJobs(spool) if spool else None)
     log.info(
         "engine loaded in %.1f s; starting %d worker(s) on %s:%d, model threads: %d per worker",
         time.perf_counter() - started,
@@ -149,34 +152,31 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
         server.run(sockets=[sock])
         return 0 if server.started else STARTUP_FAILURE
 
-    def job_worker() -> int:
+    def job_worker(spool: Spool) -> int:
         sock.close()
         _prepare(engine, threads)
         store = CaseStore(settings.resolved_database_url)
         try:
-            return serve_jobs(jobs, make_channel(Doctor(settings, engine, store), settings))
+            return serve_jobs(spool, make_channel(Doctor(settings, engine, store), settings))
         finally:
             store.close()
 
     targets: list[Worker] = [Worker("http", http_worker) for _ in range(count)]
-    if jobs is not None:
-        targets.append(Worker("slack-jobs", job_worker))
+    if spool is not None:
+        targets.append(Worker("slack-jobs", partial(job_worker, spool)))
     try:
         return Supervisor(targets).run()
     finally:
         sock.close()
-        if own_metrics_dir:
-            shutil.rmtree(metrics_dir, ignore_errors=True)
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
-def _metrics_dir() -> tuple[Path, bool]:
-    """The folder the processes count into: PROMETHEUS_MULTIPROC_DIR if set (kept), else a
-    fresh one of our own (removed when the service stops)."""
-    given = os.environ.get(SHARED_DIR_ENV)
-    if given:
-        Path(given).mkdir(parents=True, exist_ok=True)
-        return Path(given), False
-    return Path(tempfile.mkdtemp(prefix="doctor-metrics-")), True
+def _metrics_dir(runtime: Path) -> Path:
+    """The folder the processes count into: PROMETHEUS_MULTIPROC_DIR if set (kept when the
+    service stops), else one in the service's runtime folder."""
+    folder = Path(os.environ.get(SHARED_DIR_ENV) or runtime / "metrics")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _prepare(engine: Engine, threads: int) -> None:

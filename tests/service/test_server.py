@@ -202,12 +202,12 @@ def test_metrics_add_up_every_worker_whichever_answers(tmp_path: Path, hash_inde
 
         with ThreadPoolExecutor(8) as pool:
             assert all(pool.map(post, range(40)))
-        (shared,) = scratch.glob("doctor-metrics-*")
+        (shared,) = scratch.glob("doctor-serve-*/metrics")
         per_worker = [_diagnoses_in(shared / f"counter_{pid}.db") for pid in server.children()]
         assert sum(per_worker) == 40 and min(per_worker) > 0  # both workers answered some
         for _ in range(6):
             assert _diagnose_count(httpx.get(f"{server.url}/metrics").text) == 40.0
-    assert not list(scratch.glob("doctor-metrics-*"))  # removed with the service
+    assert not list(scratch.iterdir())  # the service's folder is removed with it
 
 
 def test_sigterm_stops_the_supervisor_and_its_workers(tmp_path: Path, hash_index: Path) -> None:
