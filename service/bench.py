@@ -382,7 +382,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args(argv)
-    out: list[str] = [f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}"]
+    out: list[str] = [
+        f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
+        f"speed check before: {speed_check_ms():.0f} ms"
+    ]
 
     out.append(index_build_line())
     started = time.perf_counter()
@@ -430,8 +433,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "| --- | --- | --- | --- | --- | --- |",
         *approach_rows(engine),
     ]
+    out.append(f"speed check after: {speed_check_ms():.0f} ms")
     print("\n".join(out))  # noqa: T201
     return 0
+
+
+def speed_check_ms() -> float:
+    """A fixed pure-Python loop, best of three: this machine's speed drifts by tens of percent
+    from one minute to the next, so runs are compared with this beside them."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def index_build_line() -> str:
