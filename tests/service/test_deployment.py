@@ -31,6 +31,13 @@ def test_dockerfile_runs_the_readme_install_and_build_steps() -> None:
     assert "doctor index build" in steps and "doctor index build" in README
 
 
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    commands = re.findall(r"```bash\n(.+?)\n```", README)
+    test_command = next(c for c in commands if c.endswith("python -m pytest"))
+    last_line = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert last_line == test_command
+
+
 def test_dockerfile_is_multi_stage_non_root_offline_with_healthcheck() -> None:
     assert len(re.findall(r"^FROM ", DOCKERFILE, re.MULTILINE)) >= 2
     assert "COPY --from=builder" in DOCKERFILE
