@@ -68,22 +68,20 @@ class QueryCache:
         self, texts: Sequence[str], compute: Callable[[list[str]], Vectors], dimension: int
     ) -> Vectors:
         """The vectors of ``texts``, computing (outside the lock) only those not cached."""
+        found: dict[str, Vectors] = {}
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        found = dict(zip(missing, compute(missing), strict=True)) if missing else {}
-        with self._lock:
-            for text, vector in found.items():
-                self._vectors[text] = vector
-            for text in texts:
-                if text not in found and text in self._vectors:
+            for text in dict.fromkeys(texts):
+                if text in self._vectors:
                     found[text] = self._vectors[text]
                     self._vectors.move_to_end(text)
-            while len(self._vectors) > self._size:
-                self._vectors.popitem(last=False)
-        # A text evicted by other threads between the two looks (a tiny cache under load).
-        lost = [t for t in dict.fromkeys(texts) if t not in found]
-        if lost:
-            found.update(zip(lost, compute(lost), strict=True))
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            computed = dict(zip(missing, compute(missing), strict=True))
+            found.update(computed)
+            with self._lock:
+                self._vectors.update(computed)
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
         if not texts:
             return np.zeros((0, dimension), dtype=np.float32)
         rows = [found[text] for text in texts]
@@ -146,10 +144,6 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=False,  # by default it shows one whenever logging is at INFO
             )
         return np.asarray(vectors, dtype=np.float32)
-
-    def clear_cache(self) -> None:
-        """Forget cached query vectors (benchmarks measure cold queries with it)."""
-        self._cache.clear()
 
 
 class HashEmbedder:

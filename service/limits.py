@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MEDIA_TYPE = b"application/problem+json"
+from service import problems
 
 
 class BodyTooLarge(HTTPException):
@@ -38,7 +37,7 @@ class BodyLimitMiddleware:
         limit = self.path_limits.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._reject(send, int(declared), limit)
+            await self._reject(scope, receive, send, int(declared), limit)
             return
         seen = 0
         started = False
@@ -62,19 +61,10 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._reject(send, seen, limit)
+                await self._reject(scope, receive, send, seen, limit)
 
-    async def _reject(self, send: Send, size: int, limit: int) -> None:
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Content Too Large",
-                "status": 413,
-                "detail": f"request body is at least {size} bytes; the limit is {limit} bytes",
-                "field": "body",
-                "limit": limit,
-            }
-        ).encode()
-        headers = [(b"content-type", MEDIA_TYPE), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    async def _reject(
+        self, scope: Scope, receive: Receive, send: Send, size: int, limit: int
+    ) -> None:
+        detail = f"request body is at least {size} bytes; the limit is {limit} bytes"
+        await problems.problem(413, detail, "body", limit=limit)(scope, receive, send)

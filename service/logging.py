@@ -83,7 +83,7 @@ def log_config(level: str = "info") -> dict[str, Any]:
 class AccessLogMiddleware:
     """Give each request an id, time it, count it, and log one line when it is answered."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
 
@@ -113,8 +113,7 @@ class AccessLogMiddleware:
     def _done(self, scope: Scope, status: int, seconds: float) -> None:
         route = _route_template(scope)
         method = scope["method"]
-        if self.metrics is not None:
-            self.metrics.observe_request(method, route, status, seconds)
+        self.metrics.observe_request(method, route, status, seconds)
         client = scope.get("client")
         extra = {
             "method": method,

@@ -82,6 +82,3 @@ def create_app(
     app.state.metrics = Metrics()
     app.add_middleware(AccessLogMiddleware, metrics=app.state.metrics)
     return app
-
-
-app = create_app()

@@ -31,12 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service import problems
 from service.config import Settings
 
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "dd_"
-MEDIA_TYPE = b"application/problem+json"
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 NEEDS_KEY = (
     "this route needs an API key: send `Authorization: Bearer <key>` "
@@ -207,13 +207,15 @@ class AccessMiddleware:
         headers = Headers(scope=scope)
         client, limit, refusal = self._identify(scope, headers)
         if refusal is not None:
-            await _problem(send, 401, refusal, [(b"www-authenticate", _challenge(headers))])
+            await _problem(
+                scope, receive, send, 401, refusal, ("www-authenticate", _challenge(headers))
+            )
             return
         wait = self.limiter.take(client, limit)
         if wait > 0:
             detail = f"rate limit of {limit or self.limiter.per_minute} requests a minute reached"
-            retry = str(max(1, math.ceil(wait))).encode()
-            await _problem(send, 429, detail, [(b"retry-after", retry)])
+            retry = str(max(1, math.ceil(wait)))
+            await _problem(scope, receive, send, 429, detail, ("retry-after", retry))
             return
         if client.startswith("key:"):
             # The access log names the key a call came with (never the key itself).
@@ -253,21 +255,15 @@ class AccessMiddleware:
         return origin == own or origin in self.origins or "*" in self.origins
 
 
-def _challenge(headers: Headers) -> bytes:
+def _challenge(headers: Headers) -> str:
     if headers.get("authorization"):
-        return b'Bearer realm="driver-doctor", error="invalid_token"'
-    return b'Bearer realm="driver-doctor"'
+        return 'Bearer realm="driver-doctor", error="invalid_token"'
+    return 'Bearer realm="driver-doctor"'
 
 
-async def _problem(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]]) -> None:
-    title = {401: "Unauthorized", 429: "Too Many Requests"}[status]
-    body = json.dumps(
-        {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    ).encode()
-    headers = [
-        (b"content-type", MEDIA_TYPE),
-        (b"content-length", str(len(body)).encode()),
-        *extra,
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _problem(
+    scope: Scope, receive: Receive, send: Send, status: int, detail: str, header: tuple[str, str]
+) -> None:
+    response = problems.problem(status, detail)
+    response.headers[header[0]] = header[1]
+    await response(scope, receive, send)

@@ -192,10 +192,6 @@ def _prepare(engine: Engine, threads: int) -> None:
     engine.diagnose("warm up the model in this worker")
 
 
-def _fork_context() -> multiprocessing.context.BaseContext:
-    return multiprocessing.get_context("fork")
-
-
 @dataclass(frozen=True)
 class Worker:
     kind: str

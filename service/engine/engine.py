@@ -56,9 +56,7 @@ class Engine:
         )
         facts = merge_facts(analysis.facts, signature_facts(hits))
         analysis.facts = facts
-        similarity, nearest = self.similar_causes(analysis)
-        vague = similarity.pop(VAGUE, -1.0)
-        nearest.pop(VAGUE, None)
+        similarity, nearest, vague = self.similar_causes(analysis)
         quiet = _quiet_log(analysis, hits)
         extra = self.rule_evidence(facts)
         if quiet is not None:
@@ -131,14 +129,18 @@ class Engine:
         parts += [text for _, text in analysis.informative if text not in analysis.words]
         return " ".join(parts)[:QUERY_CHARS].strip()
 
-    def similar_causes(self, analysis: Analysis) -> tuple[dict[str, float], dict[str, Similar]]:
+    def similar_causes(
+        self, analysis: Analysis
+    ) -> tuple[dict[str, float], dict[str, Similar], float]:
+        """Best cosine per cause, the phrasing it came from, and the best cosine to the vague
+        phrasings (-1 when none is near), which the ranker measures causes against."""
         query = self.query_text(analysis)
         if self.weights.dense_share == 0:
-            return {}, {}
+            return {}, {}, -1.0
         if self.weights.similarity == "keyword":
-            return self._keyword_similarity(query), {}
+            return self._keyword_similarity(query), {}, -1.0
         if self.index is None or not query:
-            return {}, {}
+            return {}, {}, -1.0
         similarity: dict[str, float] = {}
         nearest: dict[str, Similar] = {}
         for hit in self.index.search(query, k=40):
@@ -146,7 +148,8 @@ class Engine:
             if cause not in nearest:
                 nearest[cause] = Similar(cause, hit.entry.text, hit.score)
                 similarity[cause] = hit.score
-        return similarity, nearest
+        nearest.pop(VAGUE, None)
+        return similarity, nearest, similarity.pop(VAGUE, -1.0)
 
     def _keyword_similarity(self, query: str) -> dict[str, float]:
         """BM25 scores rescaled into the cosine range the ranker's gates expect."""

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from index.store import VAGUE, index_entries
 from kb import KnowledgeBase
 
 _TOKEN = re.compile(r"[a-z][a-z0-9_]{1,40}")
@@ -28,11 +29,10 @@ class KeywordIndex:
     average_length: float = 1.0
 
     def __post_init__(self) -> None:
-        for cause_id in sorted(self.kb.causes):
-            texts = [self.kb.causes[cause_id].title, *self.kb.phrasings_for(cause_id)]
-            for text in texts:
-                words = tokens(text)
-                self.docs.append((cause_id, Counter(words), len(words)))
+        for entry in index_entries(self.kb):  # each cause's title and phrasings, as embedded
+            if entry.cause != VAGUE:
+                words = tokens(entry.text)
+                self.docs.append((entry.cause, Counter(words), len(words)))
         frequency: Counter[str] = Counter()
         for _, counts, _ in self.docs:
             frequency.update(counts.keys())

@@ -34,7 +34,6 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 GZIP_MAGIC = b"\x1f\x8b"
 SUFFIXES = {".lz4": "lz4", ".lzf": "lzf", ".snappy": "snappy", ".zstd": "zstd", ".zst": "zstd"}
 SUFFIXES |= {".gz": "gzip", ".gzip": "gzip"}
-CODECS = ("plain", "gzip", "zstd", "lz4", "snappy", "lzf")
 CHUNK = 1 << 20
 # Compressed bytes fed to zstd at once: its output for them arrives in one piece.
 ZSTD_INPUT = 64 << 10

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from service.engine.analyzer import analyze
+from service.engine.analyzer import analyze, quiet_frame_lines
 from service.engine.engine import merge_facts, signature_facts, verdict_for
 from service.engine.findings import find_problems
 from service.engine.matcher import SignatureHit
@@ -42,13 +42,16 @@ def diagnose_summary(engine: Engine, summary: EventLogSummary) -> Diagnosis:
             origins.append(_Origin(failure.line, failure.where))
     analysis = analyze("\n".join(lines))
     groups = [(g.line, g.text) for g in analysis.groups]
-    hits = [_relocate(hit, origins) for hit in engine.matcher.match(groups, [])]
+    quiet = quiet_frame_lines(analysis.traces)
+    hits = [_relocate(hit, origins) for hit in engine.matcher.match(groups, [], quiet)]
     text_facts = [_relocate_fact(f, origins) for f in analysis.facts]
     facts = merge_facts(summary.facts, text_facts + signature_facts(hits))
     analysis.facts = facts
-    similarity, nearest = engine.similar_causes(analysis) if lines else ({}, {})
+    similarity, nearest, vague = engine.similar_causes(analysis) if lines else ({}, {}, -1.0)
     extra = engine.rule_evidence(facts)
-    causes = rank(engine.kb, hits, similarity, nearest, engine.weights, is_log=True, extra=extra)
+    causes = rank(
+        engine.kb, hits, similarity, nearest, engine.weights, is_log=True, vague=vague, extra=extra
+    )
     # The failure texts are evidence in themselves: no 'too little to go on' check here.
     verdict = verdict_for(causes, has_evidence=True, similarity={})
     return Diagnosis(
