@@ -118,11 +118,19 @@ def rank(
                 id=cause_id,
                 title=kb.causes[cause_id].title,
                 confidence=round(min(max(confidence, 0.0), 1.0), 4),
-                evidence=extra.get(cause_id, []) + _evidence(cause_id, hits, nearest.get(cause_id)),
+                evidence=ordered(
+                    extra.get(cause_id, []) + _evidence(cause_id, hits, nearest.get(cause_id))
+                ),
             )
         )
     ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
     return ranked
+
+
+def ordered(evidence: list[Evidence]) -> list[Evidence]:
+    """How every channel shows a cause's evidence: what argues for it first (lines quoted from
+    the input before the rest, heavier first), then what argues against it."""
+    return sorted(evidence, key=lambda e: (e.weight <= 0, e.line is None, -e.weight))
 
 
 def _with_facts(score: float, evidence: list[Evidence]) -> float:
@@ -149,7 +157,6 @@ def _evidence(cause_id: str, hits: list[SignatureHit], similar: Similar | None) 
                         signature=hit.signature.id,
                     )
                 )
-    evidence.sort(key=lambda e: -e.weight)
     if similar is not None:
         evidence.append(
             Evidence(

@@ -103,9 +103,8 @@ def cause_text(rank: int, cause: RankedCause) -> str:
 
 
 def strongest(evidence: list[Evidence]) -> list[Evidence]:
-    """The evidence that argues for the cause, lines from the input first, heaviest first."""
-    pro = [e for e in evidence if e.weight > 0]
-    return sorted(pro, key=lambda e: (e.line is None, -e.weight))[:EVIDENCE_PER_CAUSE]
+    """The evidence that argues for the cause, in the engine's order (its strongest first)."""
+    return [e for e in evidence if e.weight > 0][:EVIDENCE_PER_CAUSE]
 
 
 def evidence_text(evidence: Evidence) -> str:

@@ -187,7 +187,8 @@ a { color: var(--dd-accent, #1d4ed8); }
       marks.get(line).push(why);
     };
     for (const cause of diagnosis.causes.slice(0, SHOWN_CAUSES)) {
-      for (const ev of cause.evidence) add(ev.line, `${cause.title}: ${ev.detail}`);
+      // Only what argues for a cause; the engine lists that first, counter-evidence after.
+      for (const ev of cause.evidence) if (ev.weight > 0) add(ev.line, `${cause.title}: ${ev.detail}`);
     }
     for (const finding of diagnosis.findings || []) add(finding.line, finding.message);
     for (const answer of answered || []) add(answer.line, answer.because);
@@ -454,7 +455,7 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     causeItem(cause) {
-      const lines = cause.evidence.filter((e) => e.line).slice(0, 3);
+      const lines = cause.evidence.filter((e) => e.line && e.weight > 0).slice(0, 3);
       return h("li", { "data-cause": cause.id },
         h("a", { href: `${this.api.base}/kb/${cause.id}`, target: "_blank", rel: "noopener",
           class: "cause-title" }, cause.title),
