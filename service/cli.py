@@ -147,12 +147,7 @@ def _diagnose(args: argparse.Namespace) -> int:
         print(f"doctor diagnose: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 1
     if args.json:
-        body = DiagnoseResponse(
-            **result.diagnosis.model_dump(),
-            case_id=result.case_id,
-            step=result.step,
-            redactions=result.redactions,
-        )
+        body = DiagnoseResponse.of(result)
         print(body.model_dump_json(indent=2))
         return 0
     print(render_diagnosis(result.diagnosis))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kb.models import Cause, Diagnostic, Note, Tree
 from service.engine.types import Diagnosis
 from service.engine.walk import FixView, Step
+
+if TYPE_CHECKING:
+    from service.core import Troubleshooting
 
 MAX_COMMENT = 4000
 
@@ -23,6 +26,16 @@ class DiagnoseResponse(Diagnosis):
     case_id: str
     step: Step
     redactions: dict[str, int] = Field(description="Secrets removed before storing, by kind.")
+
+    @classmethod
+    def of(cls, result: Troubleshooting) -> DiagnoseResponse:
+        """The body returned for a saved diagnosis (REST, ``doctor diagnose --json``)."""
+        return cls(
+            **result.diagnosis.model_dump(),
+            case_id=result.case_id,
+            step=result.step,
+            redactions=result.redactions,
+        )
 
 
 class WalkRequest(BaseModel):

@@ -44,12 +44,7 @@ def diagnose_event_log(
     file.file.seek(0)
     result = doctor.troubleshoot_event_log(file.file, channel="api", name=file.filename or "")
     metrics.verdicts.labels(result.diagnosis.verdict, "event_log").inc()
-    return DiagnoseResponse(
-        **result.diagnosis.model_dump(),
-        case_id=result.case_id,
-        step=result.step,
-        redactions=result.redactions,
-    )
+    return DiagnoseResponse.of(result)
 
 
 def _measure(file: UploadFile) -> int:

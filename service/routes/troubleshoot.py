@@ -14,12 +14,7 @@ def diagnose(body: DiagnoseRequest, doctor: DoctorDep, metrics: MetricsDep) -> R
     """Diagnose pasted text: verdict, ranked causes with evidence, facts, first walk step."""
     result = doctor.troubleshoot(body.text, channel="api")
     metrics.verdicts.labels(result.diagnosis.verdict, "text").inc()
-    response = DiagnoseResponse(
-        **result.diagnosis.model_dump(),
-        case_id=result.case_id,
-        step=result.step,
-        redactions=result.redactions,
-    )
+    response = DiagnoseResponse.of(result)
     # Serialised here, once: returned as a model, FastAPI would validate it again (in another
     # threadpool hop) before serialising it; the schema in the docs stays DiagnoseResponse.
     return Response(response.model_dump_json(), media_type="application/json")
