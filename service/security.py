@@ -8,8 +8,8 @@ a page whose origin is in ``DOCTOR_CORS_ORIGINS`` or from the service's own page
 readiness, metrics, the pages, static files and Slack (signed by Slack) never need a key.
 
 Every ``/v1`` call spends a token from a bucket per key (or per client address when it came
-without a key); an empty bucket answers 429 with ``Retry-After``. Buckets live in memory, so a
-limit holds per replica.
+without a key); an empty bucket answers 429 with ``Retry-After``. Buckets live in each
+process's memory, so a limit holds per worker process (N workers or replicas: up to N times it).
 """
 
 from __future__ import annotations
