@@ -170,6 +170,10 @@ class Walker:
             raise InvalidStateError(f"unknown tree {state.tree!r}")
         return state
 
+    def step(self, token: str) -> Step:
+        """The step a state token stands for (to show it again, e.g. shared in a channel)."""
+        return self._step(self.decode(token))
+
     def path(self, token: str) -> list[AnsweredQuestion]:
         return self._replay(self.decode(token)).answered
 

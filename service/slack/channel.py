@@ -16,8 +16,7 @@ from typing import Any, Literal
 from kb.errors import UnknownEntityError
 from service.core import Doctor
 from service.engine.types import Diagnosis
-from service.engine.walk import Step
-from service.errors import DoctorError
+from service.errors import DoctorError, InvalidStateError
 from service.redact import redact
 from service.slack import actions as act
 from service.slack import blocks, messages
@@ -176,7 +175,9 @@ class SlackChannel:
         request = act.ShareRequest.decode(value)
         try:
             case = self.doctor.case(request.c)
-            step = self.current_step(_diagnosis(case), case.id, request.s)
+            if self.doctor.walker.decode(request.s).case != case.id:
+                raise InvalidStateError("this walk belongs to another case")
+            step = self.doctor.walker.step(request.s)
         except DoctorError as exc:
             self._send(response_url, self._cannot_go_on(exc))
             return
@@ -215,17 +216,6 @@ class SlackChannel:
                 f"Paste after the command instead: {messages.COMMAND} <log lines>."
             )
             self._send(response_url, messages.notice(text, replace=False))
-
-    def current_step(self, diagnosis: Diagnosis, case_id: str, state: str) -> Step:
-        """The step a state token stands for, replayed through the walker's public moves."""
-        walker = self.doctor.walker
-        answers = walker.decode(state).answers
-        step = walker.start(diagnosis, case_id)
-        for node, option in answers.items():
-            if step.question is None:
-                break
-            step = walker.answer(step.state, node, option)
-        return step
 
     # --- helpers --------------------------------------------------------------------------
 
