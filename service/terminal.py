@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import get_args
 
+from kb.models import SnippetForm
 from service.core import Doctor, Troubleshooting
 from service.engine import Diagnosis
 from service.engine.walk import FixPage, Step
@@ -12,7 +14,7 @@ from service.storage import Outcome
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
-FORMS = ("spark_submit", "spark_defaults", "pyspark", "scala")
+FORMS: tuple[str, ...] = get_args(SnippetForm)  # the KB's snippet forms, in its order
 
 
 def render_diagnosis(diagnosis: Diagnosis) -> str:
