@@ -11,7 +11,6 @@ import base64
 import http.server
 import os
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -26,6 +25,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webelement import WebElement
 
+from service.bench import free_port
 from service.config import Settings
 from service.engine import Engine
 from service.main import create_app
@@ -66,12 +66,6 @@ HOST_PAGE = """<!doctype html>
 </script>
 </body></html>
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from index import HashEmbedder, build_index, save_index
+from kb import KnowledgeBase
 from service.config import Settings
 from service.engine import Engine
 from service.main import create_app
@@ -28,3 +30,11 @@ def settings(tmp_path: Path) -> Settings:
 def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
     with TestClient(create_app(settings, engine=engine)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def hash_index(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index built with the model-free hash embedder, for tests that start real servers."""
+    directory = tmp_path_factory.mktemp("hash-index")
+    save_index(build_index(kb, HashEmbedder()), directory)
+    return directory

@@ -8,7 +8,6 @@ is built once, before any server starts. Everything is bounded in requests and i
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,8 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index import HashEmbedder, build_index, save_index
-from kb import KnowledgeBase
+from service.bench import free_port
 from tests.conftest import REPO
 
 WORKERS = 4
@@ -116,19 +114,6 @@ class Server:
 
     def log(self) -> str:
         return (self.data_dir / "server.log").read_text(errors="replace")[-4000:]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def hash_index(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("hash-index")
-    save_index(build_index(kb, HashEmbedder()), directory)
-    return directory
 
 
 @pytest.fixture

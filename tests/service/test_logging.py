@@ -4,7 +4,6 @@ import io
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from service.bench import free_port
 from service.logging import JsonFormatter, request_id
 
 PASTE = "java.lang.OutOfMemoryError: Java heap space at org.apache.spark.sql.Dataset.collect"
@@ -95,14 +95,8 @@ def test_request_id_is_made_when_missing_or_unsafe(client: TestClient) -> None:
     assert unsafe != 'a b"c'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_served_process_logs_json_lines(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "DOCTOR_EMBEDDER": "hash",
         "DOCTOR_REBUILD_STALE_INDEX": "true",

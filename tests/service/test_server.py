@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,9 +22,9 @@ import httpx
 import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from index import HashEmbedder, build_index, save_index, usable_cores
-from kb import KnowledgeBase
+from index import usable_cores
 from service import cli
+from service.bench import free_port
 from tests.conftest import REPO
 from tests.service.slack_helpers import SIGNING_SECRET, command_body, loopback_receiver, sign
 
@@ -55,12 +54,6 @@ class Served:
         pytest.fail(f"timed out waiting for {what}:\n{self.log()[-3000:]}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _gone(pid: int) -> bool:
     """Exited: no such process, or a zombie waiting for whoever adopted it to reap it."""
     try:
@@ -70,18 +63,11 @@ def _gone(pid: int) -> bool:
     return "\nState:\tZ" in status
 
 
-@pytest.fixture(scope="module")
-def hash_index(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("hash-index")
-    save_index(build_index(kb, HashEmbedder()), directory)
-    return directory
-
-
 @contextmanager
 def served(
     tmp_path: Path, workers: int, env: dict[str, str], *, wait_ready: bool = True
 ) -> Iterator[Served]:
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     environment = os.environ | {
         "DOCTOR_DATA_DIR": str(tmp_path / "data"),
