@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from kb.errors import KBError, KBLoadError, UnknownCauseError
 from kb.lint import LintIssue, run_lint
+from kb.lint.cases import lint_cases
 from kb.lint.coverage import leaf_causes
 from kb.loader import DEFAULT_ROOT, KINDS, KnowledgeBase, load_kb
 from kb.models import Cause, FactVocabulary
@@ -79,6 +80,10 @@ def lint_command(args: argparse.Namespace) -> int:
         # Only the fact vocabulary and the exclusions file stop the run outright.
         print(f"{exc.location.path}: error entity-load: {exc.message}")
         return 1
+    if args.root is None:
+        cases, case_issues = lint_cases()
+        issues = [*issues, *case_issues]
+        print(f"case library: {len(cases)} cases, {len(case_issues)} issue(s)")
     for issue in issues:
         print(issue)
     print(_summary(kb, issues))

@@ -38,7 +38,7 @@ from service.runtime import build_engine
 REPO = Path(__file__).resolve().parent.parent
 SPARK_LOGS = REPO / "tests" / "data" / "spark" / "logs"
 CASE_SETS = {
-    "dev": REPO.parent / "shared" / "eval" / "dev" / "cases.jsonl",
+    "dev": REPO / "tests" / "data" / "dev" / "cases.jsonl",
     "spark logs": REPO / "tests" / "data" / "spark" / "cases.jsonl",
     "held-out": REPO / "tests" / "data" / "heldout" / "cases.jsonl",
 }

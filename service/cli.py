@@ -10,11 +10,21 @@ from pathlib import Path
 from index import IndexStoreError
 from index import cli as index_cli
 from kb import cli as kb_cli
+from kb.errors import KBError
 from service.config import Settings
 from service.core import Doctor
 from service.engine.ranker import RankingWeights
+from service.engine.walk import Walker
 from service.errors import DoctorError
-from service.evaluation import evaluate, format_report, read_cases
+from service.evaluation import (
+    SETS,
+    EvalCase,
+    by_split,
+    evaluate,
+    format_report,
+    read_cases,
+    standard_sets,
+)
 from service.runtime import build_engine
 from service.schemas import DiagnoseResponse
 from service.security import ApiKeyEntry, hash_key, key_file_entry, new_key
@@ -36,8 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     kb_cli.register(kb_parser.add_subparsers(dest="kb_command", required=True))
     index_cli.register(commands)
 
-    ev = commands.add_parser("eval", help="accuracy and latency on labelled JSON-lines cases")
-    ev.add_argument("files", nargs="+", type=Path)
+    ev = commands.add_parser(
+        "eval",
+        help="top-1, top-3 and guided accuracy on the case library, the Spark runs or JSON lines",
+    )
+    ev.add_argument("files", nargs="*", type=Path, help="JSON-lines sets (default: the repo's)")
+    ev.add_argument("--set", dest="sets", action="append", choices=SETS, help="repeatable")
+    ev.add_argument("--split", choices=("tune", "test", "both"), default="both")
     ev.add_argument("--approach", choices=sorted(APPROACHES), default="hybrid")
     ev.set_defaults(handler=_eval)
 
@@ -116,17 +131,27 @@ def _create_key(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    engine = build_engine(Settings(rebuild_stale_index=True))
+    settings = Settings(rebuild_stale_index=True)
+    engine = build_engine(settings)
     engine.weights = APPROACHES[args.approach]
     engine.diagnose("warm up")
-    for path in args.files:
-        try:
-            cases = read_cases(path)
-        except (OSError, ValueError) as exc:
-            print(f"doctor eval: {exc}", file=sys.stderr)
-            return 2
-        report = evaluate(cases, engine.diagnose)
-        print(format_report(f"{path} [{args.approach}]", report))
+    walker = Walker(engine.kb, settings.state_secret.get_secret_value().encode())
+    splits = ("tune", "test") if args.split == "both" else (args.split,)
+    named: list[tuple[str, list[EvalCase], bool]] = []
+    try:
+        for path in args.files:
+            named.append((str(path), read_cases(path), True))
+        if args.sets or not args.files:
+            for name, cases in standard_sets(args.sets or SETS).items():
+                for split, part in by_split(cases, splits).items():
+                    named.append((f"{name} / {split}", part, split != "test"))
+    except (OSError, ValueError, KBError) as exc:
+        print(f"doctor eval: {exc}", file=sys.stderr)
+        return 2
+    for name, cases, list_misses in named:
+        report = evaluate(cases, engine.diagnose, engine.diagnose_event_log, walker)
+        print(format_report(f"{name} [{args.approach}]", report, list_misses))
+        print()
     return 0
 
 

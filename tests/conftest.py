@@ -19,7 +19,7 @@ from kb import KnowledgeBase, load_kb
 from service.engine import Engine
 
 REPO = Path(__file__).resolve().parent.parent
-DEV_CASES = REPO.parent / "shared" / "eval" / "dev" / "cases.jsonl"
+DEV_CASES = REPO / "tests" / "data" / "dev" / "cases.jsonl"
 SPARK_DATA = REPO / "tests" / "data" / "spark"
 
 
