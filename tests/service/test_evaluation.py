@@ -12,6 +12,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.library import split_of
+from kb.models import CAUSE_IDS
 from service.engine.types import Diagnosis, InputStats, RankedCause
 from service.engine.walk import UNKNOWN, Walker
 from service.evaluation import (
@@ -26,7 +27,6 @@ from service.evaluation import (
     read_runs,
     truthful_answer,
 )
-from kb.models import CAUSE_IDS
 
 
 def _diagnosis(kb: KnowledgeBase, ranked: list[str], verdict: str = "driver_oom") -> Diagnosis:
