@@ -9,22 +9,14 @@ from typing import BinaryIO
 from index import SymptomIndex
 from index.store import VAGUE
 from kb import KnowledgeBase
-from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
-from service.engine.conditions import first_satisfying
+from service.engine.analyzer import Analysis
 from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.findings import find_problems
 from service.engine.keyword import KeywordIndex
-from service.engine.matcher import SignatureHit, SignatureMatcher
+from service.engine.matcher import SignatureMatcher
+from service.engine.observe import Observation, Observer
 from service.engine.ranker import RankingWeights, Similar, rank
-from service.engine.types import (
-    Diagnosis,
-    Evidence,
-    Fact,
-    InputStats,
-    Instead,
-    RankedCause,
-    Verdict,
-)
+from service.engine.types import Diagnosis, Instead, RankedCause, Verdict
 
 # MiniLM cost grows with tokens; ~500 characters (~120 tokens) keeps a query near 15 ms.
 QUERY_CHARS = 500
@@ -33,6 +25,8 @@ UNKNOWN_BELOW = 0.30
 KEYWORD_CEILING = 0.75
 # Cosine similarity under which plain words say nothing about any cause.
 NO_SIGNAL_SIMILARITY = 0.30
+# The fact rule that recognises an application that ended without a failure.
+HEALTHY_RULE = "application-ended-without-failures"
 
 
 @dataclass
@@ -45,83 +39,42 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.matcher = SignatureMatcher(self.kb)
+        self.observer = Observer(self.kb, self.matcher, self.similar_causes)
         self._keywords: KeywordIndex | None = None
 
     def diagnose(self, text: str) -> Diagnosis:
-        analysis = analyze(text)
-        hits = self.matcher.match(
-            [(g.line, g.text) for g in analysis.groups],
-            analysis.prose,
-            quiet_frame_lines(analysis.traces),
-        )
-        facts = merge_facts(analysis.facts, signature_facts(hits))
-        analysis.facts = facts
-        similarity, nearest, vague = self.similar_causes(analysis)
-        quiet = _quiet_log(analysis, hits)
-        extra = self.rule_evidence(facts)
-        if quiet is not None:
-            extra.setdefault("not_driver_oom", []).append(quiet)
-        causes = rank(
-            self.kb,
-            hits,
-            similarity,
-            nearest,
-            self.weights,
-            is_log=analysis.kind == "log",
-            vague=vague,
-            extra=extra,
-        )
-        verdict = verdict_for(causes, bool(hits or extra), similarity)
-        return Diagnosis(
-            verdict=verdict,
-            summary=_summary(verdict, causes),
-            causes=causes,
-            facts=facts,
-            findings=find_problems(analysis),
-            instead=self.instead(verdict, hits, quiet),
-            kb_version=self.kb.version,
-            input=InputStats(
-                bytes=len(text.encode("utf-8", "replace")),
-                lines=analysis.total_lines,
-                distinct_lines=len(analysis.groups),
-                kind=analysis.kind,
-            ),
-        )
+        return self.conclude(self.observer.text(text))
 
     def diagnose_event_log(self, source: Path | BinaryIO | EventLogSummary) -> Diagnosis:
         """Diagnose a Spark event log (file, rolling directory, stream, or one already read)."""
-        from service.engine.eventlog.diagnosis import diagnose_summary
-
         summary = source if isinstance(source, EventLogSummary) else read_event_log(source)
-        return diagnose_summary(self, summary)
+        return self.conclude(self.observer.event_log(summary))
 
-    def rule_evidence(self, facts: list[Fact]) -> dict[str, list[Evidence]]:
-        """Evidence from the KB's fact rules, per cause, citing the fact that satisfied each."""
-        by_name: dict[str, list[Fact]] = {}
-        for fact in facts:
-            by_name.setdefault(fact.name, []).append(fact)
-        evidence: dict[str, list[Evidence]] = {}
-        for rule in sorted(self.kb.rules.values(), key=lambda r: r.id):
-            witnesses = [
-                first_satisfying(cond, ((f.value, f) for f in by_name.get(cond.fact, [])))
-                for cond in rule.when
-            ]
-            if any(w is None for w in witnesses):
-                continue
-            first = witnesses[0]
-            assert first is not None
-            for target in rule.points_to:
-                evidence.setdefault(target.cause, []).append(
-                    Evidence(
-                        kind="fact",
-                        detail=f"{rule.title} ({first.name} = {first.value})",
-                        weight=target.weight,
-                        line=first.line,
-                        text=first.text,
-                        signature=rule.id,
-                    )
-                )
-        return evidence
+    def conclude(self, seen: Observation) -> Diagnosis:
+        """The one conclusion for every input: ranked causes, verdict, summary, where to look."""
+        causes = rank(
+            self.kb,
+            seen.hits,
+            seen.similarity,
+            seen.nearest,
+            self.weights,
+            is_log=seen.is_log,
+            vague=seen.vague,
+            extra=seen.derived,
+        )
+        # An event log's failure texts are evidence in themselves: no 'too little' check.
+        similarity = {} if seen.event_log is not None else seen.similarity
+        verdict = verdict_for(causes, seen.has_evidence, similarity)
+        return Diagnosis(
+            verdict=verdict,
+            summary=_summary(verdict, causes, seen.event_log),
+            causes=causes,
+            facts=seen.facts,
+            findings=find_problems(seen.analysis),
+            instead=self.instead(verdict, seen, causes),
+            kb_version=self.kb.version,
+            input=seen.stats,
+        )
 
     def query_text(self, analysis: Analysis) -> str:
         """What gets embedded: the user's words first, then the informative log lines."""
@@ -162,19 +115,28 @@ class Engine:
         return {c: KEYWORD_CEILING * s / best for c, s in scores.items()}
 
     def instead(
-        self, verdict: Verdict, hits: list[SignatureHit], quiet: Evidence | None
+        self, verdict: Verdict, seen: Observation, causes: list[RankedCause]
     ) -> Instead | None:
         if verdict != "not_driver_oom":
             return None
         cause = self.kb.cause("not_driver_oom")
-        if quiet is not None:
+        healthy = any(e.signature == HEALTHY_RULE for e in causes[0].evidence)
+        if seen.event_log is not None and healthy and not seen.hits:
             return Instead(
-                what=quiet.detail,
+                what="The application ended normally: every job, stage and SQL query finished "
+                "and the driver wrote its end event.",
+                where="If a PySpark driver failed (e.g. MemoryError in toPandas), the failure is "
+                "in the Python process, which the event log does not record: paste its "
+                "traceback. Otherwise check that this is the event log of the run that failed.",
+            )
+        if seen.quiet is not None:
+            return Instead(
+                what=seen.quiet.detail,
                 where="Paste the part of the driver log around the failure (the first ERROR and "
                 "its stack trace), or the failing executor's log. " + (cause.look_instead or ""),
             )
         strongest = max(
-            (h for h in hits for t in h.signature.points_to if t.cause == "not_driver_oom"),
+            (h for h in seen.hits for t in h.signature.points_to if t.cause == "not_driver_oom"),
             key=lambda h: max(
                 t.weight for t in h.signature.points_to if t.cause == "not_driver_oom"
             ),
@@ -189,57 +151,6 @@ class Engine:
         return Instead(what=what, where=cause.look_instead or cause.explanation)
 
 
-QUIET_LOG_LINES = 20
-QUIET_LOG_WEIGHT = 0.6
-# Signature kinds that only fire on a failure (an exception, a kill, a dying thread).
-FAILURE_KINDS = frozenset({"exception", "container", "thread"})
-FAILURE_FACTS = ("oom_kind", "spark_error", "exit_code")
-FAILURE_MARKERS = (" ERROR ", "Traceback (most recent call last)", "Exception in thread", "FATAL")
-
-
-def _quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
-    """A whole log with no failure in it: no error line, exception, kill or memory message."""
-    if analysis.kind != "log" or analysis.total_lines < QUIET_LOG_LINES:
-        return None
-    if any(analysis.first(name) is not None for name in FAILURE_FACTS):
-        return None
-    if any(h.signature.kind in FAILURE_KINDS for h in hits):
-        return None
-    if any(m in g.text for g in analysis.groups for m in FAILURE_MARKERS):
-        return None
-    return Evidence(
-        kind="fact",
-        detail=f"{analysis.total_lines} lines of log and no out-of-memory error, killed process "
-        "or Spark memory message among them",
-        weight=QUIET_LOG_WEIGHT,
-    )
-
-
-def signature_facts(hits: list[SignatureHit]) -> list[Fact]:
-    facts = [
-        Fact(name=name, value=value, line=hit.line, text=hit.text.strip()[:300])
-        for hit in hits
-        for name, value in hit.signature.sets_facts.items()
-    ]
-    for hit in hits:
-        if hit.signature.driver_side is not None:
-            side = "driver" if hit.signature.driver_side else "executor"
-            facts.append(
-                Fact(name="oom_side", value=side, line=hit.line, text=hit.text.strip()[:300])
-            )
-    return facts
-
-
-def merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
-    seen = {(f.name, f.value) for f in primary}
-    merged = list(primary)
-    for fact in sorted(extra, key=lambda f: f.line or 0):
-        if (fact.name, fact.value) not in seen:
-            seen.add((fact.name, fact.value))
-            merged.append(fact)
-    return merged
-
-
 def verdict_for(
     causes: list[RankedCause], has_evidence: bool, similarity: dict[str, float]
 ) -> Verdict:
@@ -250,10 +161,24 @@ def verdict_for(
     return "not_driver_oom" if top.id == "not_driver_oom" else "driver_oom"
 
 
-def _summary(verdict: Verdict, causes: list[RankedCause]) -> str:
+def _summary(verdict: Verdict, causes: list[RankedCause], event_log: EventLogSummary | None) -> str:
+    where = ""
+    if event_log is not None:
+        where = f" of {event_log.app}" if event_log.app else ""
     if verdict == "unknown" or not causes:
+        if event_log is not None:
+            return (
+                f"The event log{where} does not settle it: answer a few questions to "
+                "narrow it down."
+            )
         return "Not enough to go on yet: answer a few questions to narrow it down."
     top = causes[0]
     if verdict == "not_driver_oom":
+        if event_log is not None:
+            return (
+                f"The event log{where} does not show a driver out-of-memory failure "
+                f"({top.confidence:.0%})."
+            )
         return f"This does not look like a driver out-of-memory failure ({top.confidence:.0%})."
-    return f"Driver OOM, most likely: {top.title} ({top.confidence:.0%})."
+    source = f", from the event log{where}" if event_log is not None else ""
+    return f"Driver OOM, most likely: {top.title} ({top.confidence:.0%}){source}."

@@ -1,0 +1,210 @@
+"""Everything the evidence says about one input, before any ranking: an :class:`Observation`.
+
+Pasted text and event logs go through the same steps: the analyzer's facts and line groups,
+the KB's signatures over those lines, facts the signatures set, similar phrasings from the
+index, and the KB's fact rules. An event log first lays Spark's own failure texts (a job's
+exception, a task's stack trace) end to end as one synthetic log; every line of it maps back
+to the event it came from, so evidence cites the event log, never the synthetic text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kb import KnowledgeBase
+from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
+from service.engine.conditions import first_satisfying
+from service.engine.eventlog import EventLogSummary
+from service.engine.matcher import SignatureHit, SignatureMatcher
+from service.engine.ranker import Similar
+from service.engine.types import Evidence, Fact, InputKind, InputStats
+
+MAX_LINES_PER_FAILURE = 60
+QUIET_LOG_LINES = 20
+QUIET_LOG_WEIGHT = 0.6
+# Signature kinds that only fire on a failure (an exception, a kill, a dying thread).
+FAILURE_KINDS = frozenset({"exception", "container", "thread"})
+FAILURE_FACTS = ("oom_kind", "spark_error", "exit_code")
+FAILURE_MARKERS = (" ERROR ", "Traceback (most recent call last)", "Exception in thread", "FATAL")
+
+# (similarity per cause, nearest phrasing per cause, best cosine to the vague phrasings)
+SimilarCauses = tuple[dict[str, float], dict[str, Similar], float]
+
+
+@dataclass
+class Observation:
+    """The evidence of one input: what every ranking reads and every channel can cite."""
+
+    analysis: Analysis
+    hits: list[SignatureHit]
+    facts: list[Fact]
+    similarity: dict[str, float]
+    nearest: dict[str, Similar]
+    vague: float
+    # Evidence derived from facts, per cause (the KB's fact rules, a log with no failure).
+    derived: dict[str, list[Evidence]]
+    quiet: Evidence | None
+    stats: InputStats
+    # An event log: its application's name; its failure texts are evidence in themselves.
+    event_log: EventLogSummary | None = None
+
+    @property
+    def kind(self) -> InputKind:
+        return self.stats.kind
+
+    @property
+    def is_log(self) -> bool:
+        return self.kind in ("log", "event_log")
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.hits or self.derived) or self.event_log is not None
+
+
+@dataclass
+class Observer:
+    """Turns text or an event log into an :class:`Observation` over one knowledge base."""
+
+    kb: KnowledgeBase
+    matcher: SignatureMatcher
+    similar_causes: Callable[[Analysis], SimilarCauses]
+
+    def text(self, text: str) -> Observation:
+        analysis = analyze(text)
+        hits = self.matcher.match(
+            [(g.line, g.text) for g in analysis.groups],
+            analysis.prose,
+            quiet_frame_lines(analysis.traces),
+        )
+        analysis.facts = merge_facts(analysis.facts, signature_facts(hits))
+        quiet = quiet_log(analysis, hits)
+        derived = self.rule_evidence(analysis.facts)
+        if quiet is not None:
+            derived.setdefault("not_driver_oom", []).append(quiet)
+        similarity, nearest, vague = self.similar_causes(analysis)
+        stats = InputStats(
+            bytes=len(text.encode("utf-8", "replace")),
+            lines=analysis.total_lines,
+            distinct_lines=len(analysis.groups),
+            kind=analysis.kind,
+        )
+        return Observation(
+            analysis, hits, analysis.facts, similarity, nearest, vague, derived, quiet, stats
+        )
+
+    def event_log(self, summary: EventLogSummary) -> Observation:
+        lines: list[str] = []
+        origins: list[tuple[int, str]] = []
+        for failure in summary.failures:
+            for text in failure.text.splitlines()[:MAX_LINES_PER_FAILURE]:
+                lines.append(text)
+                origins.append((failure.line, failure.where))
+        analysis = analyze("\n".join(lines))
+        groups = [(g.line, g.text) for g in analysis.groups]
+        quiet = quiet_frame_lines(analysis.traces)
+        hits = [_relocate(hit, origins) for hit in self.matcher.match(groups, [], quiet)]
+        text_facts = [_relocate_fact(f, origins) for f in analysis.facts]
+        analysis.facts = merge_facts(summary.facts, text_facts + signature_facts(hits))
+        similarity, nearest, vague = self.similar_causes(analysis) if lines else ({}, {}, -1.0)
+        stats = InputStats(
+            bytes=summary.stats.bytes,
+            lines=summary.stats.lines,
+            distinct_lines=summary.stats.lines,
+            kind="event_log",
+        )
+        derived = self.rule_evidence(analysis.facts)
+        return Observation(
+            analysis,
+            hits,
+            analysis.facts,
+            similarity,
+            nearest,
+            vague,
+            derived,
+            None,
+            stats,
+            event_log=summary,
+        )
+
+    def rule_evidence(self, facts: list[Fact]) -> dict[str, list[Evidence]]:
+        """Evidence from the KB's fact rules, per cause, citing the fact that satisfied each."""
+        by_name: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_name.setdefault(fact.name, []).append(fact)
+        evidence: dict[str, list[Evidence]] = {}
+        for rule in sorted(self.kb.rules.values(), key=lambda r: r.id):
+            witnesses = [
+                first_satisfying(cond, ((f.value, f) for f in by_name.get(cond.fact, [])))
+                for cond in rule.when
+            ]
+            if any(w is None for w in witnesses):
+                continue
+            first = witnesses[0]
+            assert first is not None
+            for target in rule.points_to:
+                evidence.setdefault(target.cause, []).append(
+                    Evidence(
+                        kind="fact",
+                        detail=f"{rule.title} ({first.name} = {first.value})",
+                        weight=target.weight,
+                        line=first.line,
+                        text=first.text,
+                        signature=rule.id,
+                    )
+                )
+        return evidence
+
+
+def quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
+    """A whole log with no failure in it: no error line, exception, kill or memory message."""
+    if analysis.kind != "log" or analysis.total_lines < QUIET_LOG_LINES:
+        return None
+    if any(analysis.first(name) is not None for name in FAILURE_FACTS):
+        return None
+    if any(h.signature.kind in FAILURE_KINDS for h in hits):
+        return None
+    if any(m in g.text for g in analysis.groups for m in FAILURE_MARKERS):
+        return None
+    return Evidence(
+        kind="fact",
+        detail=f"{analysis.total_lines} lines of log and no out-of-memory error, killed process "
+        "or Spark memory message among them",
+        weight=QUIET_LOG_WEIGHT,
+    )
+
+
+def signature_facts(hits: list[SignatureHit]) -> list[Fact]:
+    facts = [
+        Fact(name=name, value=value, line=hit.line, text=hit.text.strip()[:300])
+        for hit in hits
+        for name, value in hit.signature.sets_facts.items()
+    ]
+    for hit in hits:
+        if hit.signature.driver_side is not None:
+            side = "driver" if hit.signature.driver_side else "executor"
+            facts.append(
+                Fact(name="oom_side", value=side, line=hit.line, text=hit.text.strip()[:300])
+            )
+    return facts
+
+
+def merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
+    seen = {(f.name, f.value) for f in primary}
+    merged = list(primary)
+    for fact in sorted(extra, key=lambda f: f.line or 0):
+        if (fact.name, fact.value) not in seen:
+            seen.add((fact.name, fact.value))
+            merged.append(fact)
+    return merged
+
+
+def _relocate(hit: SignatureHit, origins: list[tuple[int, str]]) -> SignatureHit:
+    line, where = origins[hit.line - 1]
+    return SignatureHit(hit.signature, line, f"{where}: {hit.text.strip()}"[:300])
+
+
+def _relocate_fact(fact: Fact, origins: list[tuple[int, str]]) -> Fact:
+    line, where = origins[(fact.line or 1) - 1]
+    text = f"{where}: {fact.text}"[:300]
+    return fact.model_copy(update={"line": line, "text": text, "source": "event_log"})
