@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from index import IndexStoreError
+from index import DEFAULT_INDEX_DIR, IndexStoreError
 from index import cli as index_cli
 from kb import cli as kb_cli
 from kb.errors import KBError
@@ -30,6 +31,7 @@ from service.schemas import DiagnoseResponse
 from service.security import ApiKeyEntry, hash_key, key_file_entry, new_key
 from service.storage import CaseStore
 from service.terminal import FORMS, render_diagnosis, walk_interactively
+from service.training import fit_and_save
 
 APPROACHES = {
     "hybrid": RankingWeights(),
@@ -43,7 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="doctor", description="Spark driver OOM troubleshooter")
     commands = parser.add_subparsers(dest="command", required=True)
     kb_parser = commands.add_parser("kb", help="lint, show and export the knowledge base")
-    kb_cli.register(kb_parser.add_subparsers(dest="kb_command", required=True))
+    kb_commands = kb_parser.add_subparsers(dest="kb_command", required=True)
+    kb_cli.register(kb_commands)
+    fit = kb_commands.add_parser(
+        "fit", help="fit the ranking on the tune split (doctor index build does it too)"
+    )
+    fit.add_argument("--dir", type=Path, default=DEFAULT_INDEX_DIR, help="index folder")
+    fit.set_defaults(handler=_fit)
     index_cli.register(commands)
 
     ev = commands.add_parser(
@@ -53,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("files", nargs="*", type=Path, help="JSON-lines sets (default: the repo's)")
     ev.add_argument("--set", dest="sets", action="append", choices=SETS, help="repeatable")
     ev.add_argument("--split", choices=("tune", "test", "both"), default="both")
-    ev.add_argument("--approach", choices=sorted(APPROACHES), default="hybrid")
+    ev.add_argument(
+        "--approach",
+        choices=["fitted", *sorted(APPROACHES)],
+        default="fitted",
+        help="fitted: the ranking fitted on tune (default); hybrid: the KB's hand weights",
+    )
     ev.set_defaults(handler=_eval)
 
     dg = commands.add_parser("diagnose", help="diagnose a pasted error, log or symptom")
@@ -133,7 +146,9 @@ def _create_key(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     settings = Settings(rebuild_stale_index=True)
     engine = build_engine(settings)
-    engine.weights = APPROACHES[args.approach]
+    engine.weights = APPROACHES["hybrid" if args.approach == "fitted" else args.approach]
+    if args.approach != "fitted":
+        engine.fitted = None
     engine.diagnose("warm up")
     walker = Walker(engine.kb, settings.state_secret.get_secret_value().encode())
     splits = ("tune", "test") if args.split == "both" else (args.split,)
@@ -194,7 +209,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench.main(words[1:])
     args = build_parser().parse_args(words)
-    return int(args.handler(args))
+    status = int(args.handler(args))
+    if status == 0 and args.command == "index" and args.index_command == "build":
+        # The fitted ranking is part of what the index folder holds for the service.
+        if args.embedder == "minilm":
+            status = _fit(args)
+    return status
+
+
+def _fit(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        engine = build_engine(Settings(index_dir=args.dir, rebuild_stale_index=True), fitted=False)
+        fitted = fit_and_save(engine, args.dir)
+    except (IndexStoreError, KBError) as exc:
+        print(f"doctor kb fit: {exc}", file=sys.stderr)
+        return 1
+    r = fitted.report
+    print(
+        f"fitted the ranking on {r['samples']} tune samples from {r['groups']} sources in "
+        f"{time.perf_counter() - started:.1f} s: cross-validated top-1 {r['cv_top1_fitted']:.3f} "
+        f"(hand weights {r['cv_top1_hand']:.3f}), ECE {r['cv_ece']:.3f}, "
+        f"temperature {fitted.temperature:.2f}, penalty {r['penalty']}"
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -7,20 +7,40 @@ from pathlib import Path
 from typing import BinaryIO
 
 from index import SymptomIndex
+from index.cases import CaseHit, CaseIndex
 from index.store import VAGUE
-from kb import KnowledgeBase
+from kb import CAUSE_IDS, KnowledgeBase
 from service.engine.analyzer import Analysis
 from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.findings import find_problems
+from service.engine.fitted import (
+    COSINE_FLOOR,
+    Features,
+    FittedRanking,
+    knn_votes,
+    logit,
+    observation_features,
+)
 from service.engine.keyword import KeywordIndex
 from service.engine.matcher import SignatureMatcher
 from service.engine.observe import Observation, Observer
-from service.engine.ranker import RankingWeights, Similar, rank
-from service.engine.types import Diagnosis, Instead, RankedCause, Verdict
+from service.engine.ranker import (
+    RankingWeights,
+    Similar,
+    dense_distribution,
+    evidence_scores,
+    rank,
+)
+from service.engine.types import Diagnosis, Instead, RankedCause, SimilarCase, Verdict
 
 # MiniLM cost grows with tokens; ~500 characters (~120 tokens) keeps a query near 15 ms.
 QUERY_CHARS = 500
 UNKNOWN_BELOW = 0.30
+# Under the fitted ranking confidence is a calibrated probability: below this, say unknown.
+FITTED_UNKNOWN_BELOW = 0.35
+KNN_K = 8
+SHOWN_CASES = 3
+SHOWN_CASE_SIMILARITY = 0.45
 # The best BM25 match maps to this cosine-like value (the top of the dense range).
 KEYWORD_CEILING = 0.75
 # Cosine similarity under which plain words say nothing about any cause.
@@ -36,6 +56,9 @@ class Engine:
     kb: KnowledgeBase
     index: SymptomIndex | None
     weights: RankingWeights = field(default_factory=RankingWeights)
+    # Solved cases to compare with, and the ranking fitted on them (None: hand weights).
+    cases: CaseIndex | None = None
+    fitted: FittedRanking | None = None
 
     def __post_init__(self) -> None:
         self.matcher = SignatureMatcher(self.kb)
@@ -52,7 +75,43 @@ class Engine:
 
     def conclude(self, seen: Observation) -> Diagnosis:
         """The one conclusion for every input: ranked causes, verdict, summary, where to look."""
-        causes = rank(
+        hand = self.hand_rank(seen)
+        similar = self.similar_cases(seen)
+        if self.fitted is None:
+            causes = hand
+            unknown_below = UNKNOWN_BELOW
+        else:
+            causes = self.fitted_rank(seen, hand, similar)
+            unknown_below = FITTED_UNKNOWN_BELOW
+        # An event log's failure texts are evidence in themselves: no 'too little' check.
+        similarity = {} if seen.event_log is not None else seen.similarity
+        verdict = verdict_for(causes, seen.has_evidence, similarity, unknown_below)
+        return Diagnosis(
+            verdict=verdict,
+            summary=_summary(verdict, causes, seen.event_log),
+            causes=causes,
+            facts=seen.facts,
+            findings=find_problems(seen.analysis),
+            instead=self.instead(verdict, seen, causes),
+            similar_cases=[
+                SimilarCase(
+                    id=h.entry.id,
+                    title=h.entry.title,
+                    url=h.entry.url,
+                    cause=h.entry.label,
+                    similarity=round(h.score, 3),
+                    local=h.entry.local,
+                )
+                for h in similar[:SHOWN_CASES]
+                if h.score >= SHOWN_CASE_SIMILARITY
+            ],
+            kb_version=self.kb.version,
+            input=seen.stats,
+        )
+
+    def hand_rank(self, seen: Observation) -> list[RankedCause]:
+        """The KB's hand weights: signatures and facts by noisy-OR, with dense similarity."""
+        return rank(
             self.kb,
             seen.hits,
             seen.similarity,
@@ -62,19 +121,59 @@ class Engine:
             vague=seen.vague,
             extra=seen.derived,
         )
-        # An event log's failure texts are evidence in themselves: no 'too little' check.
-        similarity = {} if seen.event_log is not None else seen.similarity
-        verdict = verdict_for(causes, seen.has_evidence, similarity)
-        return Diagnosis(
-            verdict=verdict,
-            summary=_summary(verdict, causes, seen.event_log),
-            causes=causes,
-            facts=seen.facts,
-            findings=find_problems(seen.analysis),
-            instead=self.instead(verdict, seen, causes),
-            kb_version=self.kb.version,
-            input=seen.stats,
-        )
+
+    def similar_cases(self, seen: Observation, exclude_source: str | None = None) -> list[CaseHit]:
+        if self.cases is None:
+            return []
+        k = self.fitted.knn_k if self.fitted is not None else KNN_K
+        return self.cases.search(self.query_text(seen.analysis), k, exclude_source)
+
+    def features(
+        self, seen: Observation, hand: list[RankedCause], similar: list[CaseHit]
+    ) -> Features:
+        """What the fitted ranking reads: per cause, the hand model's scores and the solved
+        cases' vote; shared, which signatures, rules and facts were seen."""
+        evidence = evidence_scores(seen.hits, seen.derived)
+        dense = dense_distribution(seen.similarity, self.weights, seen.vague)
+        best = max(seen.similarity.values(), default=0.0)
+        votes = knn_votes([(h.entry.label, h.score) for h in similar])
+        hand_conf = {c.id: c.confidence for c in hand}
+        rows = {
+            c: (
+                logit(hand_conf.get(c, 0.0)),
+                evidence.get(c, 0.0),
+                dense.get(c, 0.0),
+                max(seen.similarity.get(c, best + COSINE_FLOOR) - best, COSINE_FLOOR)
+                / -COSINE_FLOOR,
+                votes.get(c, 0.0),
+            )
+            for c in CAUSE_IDS
+        }
+        shared: dict[str, float] = {f"kind:{seen.kind}": 1.0}
+        for hit in seen.hits:
+            name = f"sig:{hit.signature.id}"
+            shared[name] = max(shared.get(name, 0.0), hit.factor)
+        for items in seen.derived.values():
+            for e in items:
+                shared[f"rule:{e.signature or 'quiet'}"] = 1.0
+        for fact in seen.facts:
+            if self.kb.facts.get(fact.name) is not None and self.kb.facts[fact.name].type == "enum":
+                shared[f"fact:{fact.name}={fact.value}"] = 1.0
+        return observation_features(rows, shared)
+
+    def fitted_rank(
+        self, seen: Observation, hand: list[RankedCause], similar: list[CaseHit]
+    ) -> list[RankedCause]:
+        assert self.fitted is not None
+        probabilities = self.fitted.probabilities(self.features(seen, hand, similar))
+        by_id = {c.id: c for c in hand}
+        ranked = [
+            by_id[c].model_copy(update={"confidence": round(float(p), 4)})
+            for c, p in zip(self.fitted.causes, probabilities, strict=True)
+            if c in by_id
+        ]
+        ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
+        return ranked
 
     def query_text(self, analysis: Analysis) -> str:
         """What gets embedded: the user's words first, then the informative log lines."""
@@ -152,11 +251,14 @@ class Engine:
 
 
 def verdict_for(
-    causes: list[RankedCause], has_evidence: bool, similarity: dict[str, float]
+    causes: list[RankedCause],
+    has_evidence: bool,
+    similarity: dict[str, float],
+    unknown_below: float = UNKNOWN_BELOW,
 ) -> Verdict:
     top = causes[0] if causes else None
     no_signal = not has_evidence and max(similarity.values(), default=0.0) < NO_SIGNAL_SIMILARITY
-    if top is None or no_signal or top.confidence < UNKNOWN_BELOW:
+    if top is None or no_signal or top.confidence < unknown_below:
         return "unknown"
     return "not_driver_oom" if top.id == "not_driver_oom" else "driver_oom"
 

@@ -86,6 +86,14 @@ def dense_distribution(
     return {c: strength * w / total for c, w in raw.items()}
 
 
+def evidence_scores(
+    hits: list[SignatureHit], derived: Mapping[str, list[Evidence]]
+) -> dict[str, float]:
+    """Per cause: the signature noisy-OR with the fact evidence folded in."""
+    signature = signature_scores(hits)
+    return {c: _with_facts(signature[c], list(derived.get(c, []))) for c in CAUSE_IDS}
+
+
 def rank(
     kb: KnowledgeBase,
     hits: list[SignatureHit],

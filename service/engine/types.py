@@ -66,6 +66,17 @@ class Instead(_Model):
     where: str
 
 
+class SimilarCase(_Model):
+    """A solved case close to this input: a public report or a confirmed local case."""
+
+    id: str
+    title: str
+    url: str
+    cause: str
+    similarity: float
+    local: bool = False
+
+
 class InputStats(_Model):
     bytes: int
     lines: int
@@ -80,5 +91,6 @@ class Diagnosis(_Model):
     facts: list[Fact]
     findings: list[Finding]
     instead: Instead | None = None
+    similar_cases: list[SimilarCase] = Field(default_factory=list)
     kb_version: str
     input: InputStats

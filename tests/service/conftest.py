@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from index import HashEmbedder, build_index, save_index
+from index import build_and_save
 from kb import KnowledgeBase
 from service.config import Settings
 from service.engine import Engine
@@ -36,5 +36,5 @@ def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
 def hash_index(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index built with the model-free hash embedder, for tests that start real servers."""
     directory = tmp_path_factory.mktemp("hash-index")
-    save_index(build_index(kb, HashEmbedder()), directory)
+    build_and_save(kb, directory, "hash")
     return directory

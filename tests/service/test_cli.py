@@ -95,7 +95,7 @@ def test_diagnose_empty_input_is_refused(
     assert "empty" in capsys.readouterr().err
 
 
-def test_eval_prints_accuracy_recall_confusions_and_latency(
+def test_eval_prints_accuracy_guided_recall_confusions_and_latency(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cases = tmp_path / "cases.jsonl"
@@ -111,7 +111,8 @@ def test_eval_prints_accuracy_recall_confusions_and_latency(
     cases.write_text("\n".join(json.dumps(r) for r in rows))
     assert cli.main(["eval", str(cases)]) == 0
     out = capsys.readouterr().out
-    assert "top-1 accuracy 0.667   top-3 accuracy" in out
+    assert "top-1 0.667   top-3 1.000" in out
+    assert "guided top-1" in out and "questions answered median" in out
     assert "latency p50" in out and "p95" in out
     assert "collect_to_driver -> broadcast_too_large  x1" in out
 

@@ -1,0 +1,312 @@
+"""The ranking fitted on the case library's ``tune`` split, with calibrated probabilities.
+
+A conditional-logit model over the evidence the KB already knows how to find::
+
+    score[c] = bias[c] + sum_k theta[k] * g[c, k] + sum_f W[c, f] * h[f]
+    P(c)     = softmax(score / temperature)
+
+``g`` holds, per cause, what the hand-weighted ranker computes (its log-odds, its signature
+and fact-rule score, the dense share, the cosine gap to the best cause) and the vote of the
+nearest solved cases. ``h`` says which signatures and fact rules fired and what kind of input
+it was; ``W`` lets the data say that a signature counts more, less, or for another cause than
+its hand weight. ``theta`` starts from the hand model (``theta = [1, 0, ...]`` is today's
+ranking) and is pulled toward it, ``W`` toward zero: with little data the fit stays the hand
+model. The temperature is fitted on out-of-fold predictions, grouped by source, so the
+probabilities are calibrated rather than merely ranked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from kb import CAUSE_IDS
+
+FORMAT = 1
+PER_CAUSE = ("hand", "evidence", "dense", "cosine", "knn")
+PRIOR_THETA = (1.0, 0.0, 0.0, 0.0, 0.0)
+FIT_FILE = "ranking.json"
+# Shared features seen in fewer training inputs than this are left out (they cannot be fitted).
+MIN_SUPPORT = 2
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the fitted model reads of one input."""
+
+    per_cause: np.ndarray  # (len(CAUSE_IDS), len(PER_CAUSE))
+    shared: Mapping[str, float]
+
+
+class FittedRanking(BaseModel):
+    """The fitted weights, versioned with the KB, the library and the model they came from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: int
+    kb_hash: str
+    library_hash: str
+    model: str
+    causes: list[str]
+    per_cause: list[str]
+    theta: list[float]
+    bias: list[float]
+    shared: list[str]
+    weights: list[list[float]]
+    temperature: float
+    knn_k: int
+    report: dict[str, Any]
+
+    def scores(self, features: Features) -> np.ndarray:
+        theta = np.asarray(self.theta)
+        raw = np.asarray(self.bias) + features.per_cause @ theta
+        h = self._shared_vector(features.shared)
+        if h.size:
+            raw = raw + np.asarray(self.weights) @ h
+        out: np.ndarray = raw / self.temperature
+        return out
+
+    def probabilities(self, features: Features) -> np.ndarray:
+        return softmax(self.scores(features))
+
+    def contribution(self, cause: str, feature: str, value: float = 1.0) -> float:
+        """How much one shared feature moved ``cause``'s score (before the temperature)."""
+        try:
+            c, f = self.causes.index(cause), self.shared.index(feature)
+        except ValueError:
+            return 0.0
+        return self.weights[c][f] * value / self.temperature
+
+    def _shared_vector(self, shared: Mapping[str, float]) -> np.ndarray:
+        return np.asarray([shared.get(name, 0.0) for name in self.shared], dtype=float)
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    out: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+def logit(p: float, eps: float = 0.02) -> float:
+    p = min(max(p, eps), 1.0 - eps)
+    return math.log(p / (1.0 - p))
+
+
+def save_fit(fit: FittedRanking, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(fit.model_dump_json(indent=1) + "\n", encoding="utf-8")
+
+
+def load_fit(path: Path) -> FittedRanking:
+    return FittedRanking.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+# --- fitting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    features: Features
+    label: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Design:
+    """Samples as arrays: G (n, C, K), H (n, F), y (n,)."""
+
+    G: np.ndarray
+    H: np.ndarray
+    y: np.ndarray
+    shared: list[str]
+
+
+def design(samples: Sequence[Sample], shared: Sequence[str] | None = None) -> Design:
+    if shared is None:
+        support: dict[str, int] = {}
+        for s in samples:
+            for name, value in s.features.shared.items():
+                if value:
+                    support[name] = support.get(name, 0) + 1
+        shared = sorted(n for n, k in support.items() if k >= MIN_SUPPORT)
+    G = np.stack([s.features.per_cause for s in samples]) if samples else np.zeros((0, 0, 0))
+    H = np.asarray(
+        [[s.features.shared.get(n, 0.0) for n in shared] for s in samples], dtype=float
+    ).reshape(len(samples), len(shared))
+    y = np.asarray([CAUSE_IDS.index(s.label) for s in samples], dtype=int)
+    return Design(G, H, y, list(shared))
+
+
+@dataclass(frozen=True)
+class Penalty:
+    theta: float = 0.01
+    bias: float = 0.05
+    weights: float = 0.1
+
+
+def _unpack(params: np.ndarray, c: int, k: int, f: int) -> tuple[np.ndarray, ...]:
+    theta = params[:k]
+    bias = params[k : k + c]
+    w = params[k + c :].reshape(c, f)
+    return theta, bias, w
+
+
+def fit_params(d: Design, penalty: Penalty) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximum a-posteriori theta, bias and W (L-BFGS on the penalised log-loss)."""
+    from scipy.optimize import minimize
+
+    n, c, k = d.G.shape
+    f = d.H.shape[1]
+    prior = np.asarray(PRIOR_THETA)
+    onehot = np.zeros((n, c))
+    onehot[np.arange(n), d.y] = 1.0
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        theta, bias, w = _unpack(params, c, k, f)
+        scores = bias + np.einsum("nck,k->nc", d.G, theta) + d.H @ w.T
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        logz = np.log(np.exp(shifted).sum(axis=1))
+        nll = float(-(shifted[np.arange(n), d.y] - logz).mean())
+        p = np.exp(shifted - logz[:, None])
+        ds = (p - onehot) / n
+        g_theta = np.einsum("nc,nck->k", ds, d.G) + penalty.theta * (theta - prior)
+        g_bias = ds.sum(axis=0) + penalty.bias * bias
+        g_w = ds.T @ d.H + penalty.weights * w
+        reg = 0.5 * (
+            penalty.theta * float(((theta - prior) ** 2).sum())
+            + penalty.bias * float((bias**2).sum())
+            + penalty.weights * float((w**2).sum())
+        )
+        return nll + reg, np.concatenate([g_theta, g_bias, g_w.ravel()])
+
+    start = np.concatenate([prior, np.zeros(c), np.zeros(c * f)])
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    theta, bias, w = _unpack(result.x, c, k, f)
+    return theta, bias, w
+
+
+def predict(d: Design, theta: np.ndarray, bias: np.ndarray, w: np.ndarray) -> np.ndarray:
+    scores: np.ndarray = bias + np.einsum("nck,k->nc", d.G, theta) + d.H @ w.T
+    return scores
+
+
+def folds(groups: Sequence[str], n_folds: int = 5) -> list[int]:
+    """A fold per sample, by a stable hash of its group (all of a source in one fold)."""
+    import hashlib
+
+    return [int(hashlib.sha256(g.encode()).hexdigest()[:8], 16) % n_folds for g in groups]
+
+
+def out_of_fold_scores(samples: Sequence[Sample], penalty: Penalty, n_folds: int = 5) -> np.ndarray:
+    fold = np.asarray(folds([s.group for s in samples], n_folds))
+    scores = np.zeros((len(samples), len(CAUSE_IDS)))
+    for k in range(n_folds):
+        train = [s for s, f in zip(samples, fold, strict=True) if f != k]
+        held = [s for s, f in zip(samples, fold, strict=True) if f == k]
+        if not train or not held:
+            continue
+        d = design(train)
+        theta, bias, w = fit_params(d, penalty)
+        dh = design(held, d.shared)
+        scores[fold == k] = predict(dh, theta, bias, w)
+    return scores
+
+
+def log_loss(scores: np.ndarray, y: np.ndarray, temperature: float = 1.0) -> float:
+    p = softmax(scores / temperature)
+    return float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1.0)).mean())
+
+
+def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    grid = np.exp(np.linspace(math.log(0.3), math.log(4.0), 60))
+    return float(min(grid, key=lambda t: log_loss(scores, y, float(t))))
+
+
+def expected_calibration_error(probabilities: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Top-probability ECE: |accuracy - confidence| per bin, weighted by the bin's share."""
+    if len(y) == 0:
+        return 0.0
+    top = probabilities.max(axis=1)
+    right = probabilities.argmax(axis=1) == y
+    total = 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = (top > low) & (top <= high) if b else (top >= low) & (top <= high)
+        if inside.any():
+            total += inside.mean() * abs(right[inside].mean() - top[inside].mean())
+    return float(total)
+
+
+PENALTY_GRID = (0.01, 0.03, 0.1, 0.3)
+
+
+def fit_ranking(
+    samples: Sequence[Sample], *, kb_hash: str, library_hash: str, model: str, knn_k: int
+) -> FittedRanking:
+    """Choose the penalty by grouped cross-validation, calibrate, then fit on every sample."""
+    y = np.asarray([CAUSE_IDS.index(s.label) for s in samples], dtype=int)
+    tried: list[tuple[float, float, np.ndarray]] = []
+    for strength in PENALTY_GRID:
+        oof = out_of_fold_scores(samples, Penalty(weights=strength))
+        tried.append((log_loss(oof, y, fit_temperature(oof, y)), strength, oof))
+    _, strength, oof = min(tried, key=lambda t: t[0])
+    temperature = fit_temperature(oof, y)
+    calibrated = softmax(oof / temperature)
+    hand = np.stack([s.features.per_cause[:, 0] for s in samples])
+    d = design(samples)
+    theta, bias, w = fit_params(d, Penalty(weights=strength))
+    report = {
+        "samples": len(samples),
+        "groups": len({s.group for s in samples}),
+        "per_label": {c: int((y == i).sum()) for i, c in enumerate(CAUSE_IDS)},
+        "penalty": strength,
+        "cv_top1_fitted": float((oof.argmax(axis=1) == y).mean()),
+        "cv_top1_hand": float((hand.argmax(axis=1) == y).mean()),
+        "cv_log_loss": log_loss(oof, y, temperature),
+        "cv_ece": expected_calibration_error(calibrated, y),
+        "penalties_tried": {str(s): round(loss, 4) for loss, s, _ in tried},
+    }
+    return FittedRanking(
+        format=FORMAT,
+        kb_hash=kb_hash,
+        library_hash=library_hash,
+        model=model,
+        causes=list(CAUSE_IDS),
+        per_cause=list(PER_CAUSE),
+        theta=[float(v) for v in theta],
+        bias=[float(v) for v in bias],
+        shared=d.shared,
+        weights=[[float(v) for v in row] for row in w],
+        temperature=temperature,
+        knn_k=knn_k,
+        report=report,
+    )
+
+
+# --- features of one observation -------------------------------------------------------------
+
+COSINE_FLOOR = -0.3
+
+
+def knn_votes(labels_and_scores: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """Each cause's share of the neighbours' similarity (neighbours below 0.2 do not vote)."""
+    votes: dict[str, float] = {}
+    for label, score in labels_and_scores:
+        if score > 0.2:
+            votes[label] = votes.get(label, 0.0) + score
+    total = sum(votes.values())
+    return {c: v / total for c, v in votes.items()} if total else {}
+
+
+def observation_features(
+    per_cause_rows: Mapping[str, Sequence[float]], shared: Mapping[str, float]
+) -> Features:
+    rows = [per_cause_rows.get(c, (0.0,) * len(PER_CAUSE)) for c in CAUSE_IDS]
+    return Features(np.asarray(rows, dtype=float), dict(shared))

@@ -1,0 +1,145 @@
+"""The fitted ranking without the model: the fit itself, calibration, folds, persistence,
+staleness, and the solved-case index it votes with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import HashEmbedder, StaleIndexError
+from index.cases import build_case_index, case_text
+from kb import CAUSE_IDS
+from kb.library import Case, split_of
+from service.engine import Engine
+from service.engine.fitted import (
+    FIT_FILE,
+    PER_CAUSE,
+    Features,
+    Penalty,
+    Sample,
+    design,
+    expected_calibration_error,
+    fit_params,
+    fit_ranking,
+    folds,
+    knn_votes,
+    load_fit,
+    predict,
+    save_fit,
+)
+from service.training import load_fitted
+
+C, K = len(CAUSE_IDS), len(PER_CAUSE)
+
+
+def _sample(label: str, hand: dict[str, float], shared: dict[str, float], group: str) -> Sample:
+    g = np.zeros((C, K))
+    for cause, value in hand.items():
+        g[CAUSE_IDS.index(cause), 0] = value
+    return Sample(Features(g, shared), label, group)
+
+
+def _samples() -> list[Sample]:
+    """Hand scores that point one way, and a signature that truly means another cause."""
+    out = []
+    for n in range(40):
+        if n % 2:
+            out.append(
+                _sample("broadcast_too_large", {"collect_to_driver": 1.0}, {"sig:b": 1.0}, f"g{n}")
+            )
+        else:
+            out.append(_sample("collect_to_driver", {"collect_to_driver": 1.0}, {}, f"g{n}"))
+    return out
+
+
+def test_with_no_data_to_say_otherwise_the_fit_is_the_hand_ranking() -> None:
+    samples = [_sample("max_result_size", {"max_result_size": 2.0}, {}, "a")] * 3
+    d = design(samples)
+    theta, bias, w = fit_params(d, Penalty(theta=10.0, bias=10.0, weights=10.0))
+    assert theta[0] == pytest.approx(1.0, abs=0.15)
+    assert predict(d, theta, bias, w)[0].argmax() == CAUSE_IDS.index("max_result_size")
+
+
+def test_the_fit_learns_what_a_signature_really_points_to() -> None:
+    samples = _samples()
+    d = design(samples)
+    theta, bias, w = fit_params(d, Penalty(weights=0.01))
+    predicted = predict(d, theta, bias, w).argmax(axis=1)
+    assert [CAUSE_IDS[i] for i in predicted] == [s.label for s in samples]
+    assert d.shared == ["sig:b"]
+
+
+def test_fit_ranking_reports_cross_validation_and_calibrates() -> None:
+    fitted = fit_ranking(_samples(), kb_hash="k", library_hash="l", model="m", knn_k=8)
+    report = fitted.report
+    assert report["samples"] == 40 and report["groups"] == 40
+    assert report["cv_top1_fitted"] > report["cv_top1_hand"] == 0.5
+    assert 0.0 <= report["cv_ece"] <= 0.2
+    feats = _samples()[1].features
+    assert fitted.probabilities(feats).sum() == pytest.approx(1.0)
+    assert CAUSE_IDS[int(fitted.probabilities(feats).argmax())] == "broadcast_too_large"
+    assert fitted.contribution("broadcast_too_large", "sig:b") > 0
+
+
+def test_expected_calibration_error() -> None:
+    confident_and_right = np.tile(np.eye(C)[0], (10, 1))
+    assert expected_calibration_error(confident_and_right, np.zeros(10, dtype=int)) == 0.0
+    assert expected_calibration_error(confident_and_right, np.ones(10, dtype=int)) == 1.0
+
+
+def test_folds_keep_a_source_together() -> None:
+    groups = ["a", "b", "a", "c", "b", "a"]
+    fold = folds(groups)
+    assert len({fold[i] for i, g in enumerate(groups) if g == "a"}) == 1
+    assert len(set(folds([f"s{n}" for n in range(100)]))) == 5
+
+
+def test_knn_votes_share_the_similarity_of_the_neighbours() -> None:
+    votes = knn_votes([("a", 0.8), ("b", 0.4), ("a", 0.4), ("c", 0.1)])
+    assert votes == pytest.approx({"a": 0.75, "b": 0.25})
+    assert knn_votes([("a", 0.1)]) == {}
+
+
+def test_a_saved_fit_round_trips_and_a_stale_one_is_refused(engine: Engine, tmp_path: Path) -> None:
+    fitted = fit_ranking(_samples(), kb_hash="other-kb", library_hash="l", model="m", knn_k=8)
+    save_fit(fitted, tmp_path / FIT_FILE)
+    assert load_fit(tmp_path / FIT_FILE) == fitted
+    with pytest.raises(StaleIndexError, match="knowledge base"):
+        load_fitted(engine, tmp_path)
+
+
+def _case(n: int, label: str, split_wanted: str) -> Case:
+    url = next(
+        f"https://example.org/t/{n}-{i}"
+        for i in range(100)
+        if split_of(f"https://example.org/t/{n}-{i}") == split_wanted
+    )
+    return Case.model_validate(
+        {
+            "id": f"c-{n}",
+            "source": {"url": url, "kind": "qa", "title": f"case {n}"},
+            "label": label,
+            "confidence": "high",
+            "why": "the thread says so plainly",
+            "situation": f"driver dies when the job collects everything number {n}",
+            "machine_output": "java.lang.OutOfMemoryError: Java heap space\nINFO nothing",
+            "split": split_wanted,
+        }
+    )
+
+
+def test_the_case_index_holds_tune_cases_only_and_can_leave_a_source_out() -> None:
+    cases = [
+        _case(1, "collect_to_driver", "tune"),
+        _case(2, "max_result_size", "tune"),
+        _case(3, "not_driver_oom", "test"),
+    ]
+    index = build_case_index(cases, HashEmbedder())
+    assert [e.id for e in index.manifest.entries] == ["c-1", "c-2"]
+    text = case_text(cases[0].situation, cases[0].machine_output)
+    assert text.endswith("java.lang.OutOfMemoryError: Java heap space")
+    assert index.search(text, k=1)[0].entry.id == "c-1"
+    left_out = index.search(text, k=2, exclude_source=index.manifest.entries[0].source)
+    assert [h.entry.id for h in left_out] == ["c-2"]
