@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kb import KnowledgeBase, Tree
 from kb.library import Case as LibraryCase
-from kb.library import split_of
+from kb.library import source_key, split_of
 from service.engine.types import Diagnosis
 from service.engine.walk import UNKNOWN, Step, Walker
 
@@ -44,6 +44,8 @@ class EvalCase:
     text: str = ""
     event_log: Path | None = None
     split: str = "all"
+    # The case's source key: its own solved case is left out of the nearest cases.
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,12 @@ def read_cases(path: Path) -> list[EvalCase]:
 
 
 def library_cases(cases: Iterable[LibraryCase]) -> list[EvalCase]:
-    return [EvalCase(id=c.id, label=c.label, text=c.text, split=c.split) for c in cases]
+    return [
+        EvalCase(
+            id=c.id, label=c.label, text=c.text, split=c.split, source=source_key(c.source.url)
+        )
+        for c in cases
+    ]
 
 
 @dataclass(frozen=True)
@@ -283,7 +290,7 @@ def guided_walk(walker: Walker, diagnosis: Diagnosis, cause: str) -> Guided:
 
 def evaluate(
     cases: Sequence[EvalCase],
-    diagnose: Callable[[str], Diagnosis],
+    diagnose: Callable[[str, str | None], Diagnosis],
     diagnose_event_log: Callable[[Path], Diagnosis] | None = None,
     walker: Walker | None = None,
 ) -> Report:
@@ -295,7 +302,7 @@ def evaluate(
                 raise ValueError(f"{case.id}: an event-log case needs diagnose_event_log")
             diagnosis = diagnose_event_log(case.event_log)
         else:
-            diagnosis = diagnose(case.text)
+            diagnosis = diagnose(case.text, case.source)
         elapsed = time.perf_counter() - started
         ranked = [c.id for c in diagnosis.causes]
         guided = guided_walk(walker, diagnosis, case.label) if walker is not None else None

@@ -27,6 +27,12 @@ def render_diagnosis(diagnosis: Diagnosis) -> str:
     if diagnosis.instead:
         lines += [f"instead: {diagnosis.instead.what}", f"look at: {diagnosis.instead.where}"]
     lines += [f"finding [{f.severity}]: {f.message}" for f in diagnosis.findings]
+    for case in diagnosis.similar_cases:
+        where = "a case confirmed here" if case.local else case.url
+        lines.append(
+            f"looks like: {case.title} ({where}), resolved as {case.cause} "
+            f"(similarity {case.similarity:.2f})"
+        )
     if diagnosis.input.kind == "event_log":
         lines += [
             f"fact: {f.name} = {f.value}" + (f" (line {f.line}: {f.text[:100]})" if f.line else "")

@@ -65,18 +65,20 @@ class Engine:
         self.observer = Observer(self.kb, self.matcher, self.similar_causes)
         self._keywords: KeywordIndex | None = None
 
-    def diagnose(self, text: str) -> Diagnosis:
-        return self.conclude(self.observer.text(text))
+    def diagnose(self, text: str, exclude_source: str | None = None) -> Diagnosis:
+        """``exclude_source``: leave that source's solved cases out (evaluating a case that is
+        itself in the case index)."""
+        return self.conclude(self.observer.text(text), exclude_source)
 
     def diagnose_event_log(self, source: Path | BinaryIO | EventLogSummary) -> Diagnosis:
         """Diagnose a Spark event log (file, rolling directory, stream, or one already read)."""
         summary = source if isinstance(source, EventLogSummary) else read_event_log(source)
         return self.conclude(self.observer.event_log(summary))
 
-    def conclude(self, seen: Observation) -> Diagnosis:
+    def conclude(self, seen: Observation, exclude_source: str | None = None) -> Diagnosis:
         """The one conclusion for every input: ranked causes, verdict, summary, where to look."""
         hand = self.hand_rank(seen)
-        similar = self.similar_cases(seen)
+        similar = self.similar_cases(seen, exclude_source)
         if self.fitted is None:
             causes = hand
             unknown_below = UNKNOWN_BELOW

@@ -25,6 +25,7 @@ from service.slack.mrkdwn import (
     code_block,
     escape,
     inline_code,
+    link,
     percent,
 )
 
@@ -92,6 +93,13 @@ def diagnosis_blocks(diagnosis: Diagnosis, ctx: Context) -> list[Block]:
     ]
     if findings:
         blocks.append(context(*findings))
+    similar = [
+        f"Looks like {escape(c.title) if c.local else link(c.url, c.title)}, "
+        f"resolved as {escape(c.cause.replace('_', ' '))}"
+        for c in diagnosis.similar_cases[:3]
+    ]
+    if similar:
+        blocks.append(context(*similar))
     blocks.append(context(input_text(diagnosis, ctx), *ctx.notes))
     return blocks
 

@@ -86,3 +86,10 @@ def code_block(text: str, limit: int) -> str:
 
 def percent(confidence: float) -> str:
     return f"{round(confidence * 100)}%"
+
+
+def link(url: str, label: str) -> str:
+    """A Slack link ``<url|label>``; a URL that could break out of the link is shown as text."""
+    if not url.startswith(("https://", "http://")) or any(ch in url for ch in "<>| "):
+        return escape(label)
+    return f"<{url}|{escape(label).replace('|', '/')}>"

@@ -449,6 +449,13 @@ a { color: var(--dd-accent, #1d4ed8); }
           diagnosis.causes.slice(0, SHOWN_CAUSES).map((c) => this.causeItem(c))));
       }
       for (const f of diagnosis.findings || []) box.append(h("p", { class: "muted" }, `${f.severity}: ${f.message}`));
+      const similar = diagnosis.similar_cases || [];
+      if (similar.length) {
+        box.append(h("div", { class: "similar" }, h("p", { class: "muted" }, "Looks like these solved cases:"),
+          h("ul", { class: "evidence" }, similar.map((c) => h("li", {},
+            c.local ? `${c.title} (confirmed here)` : h("a", { href: c.url, target: "_blank", rel: "noopener noreferrer" }, c.title),
+            `, resolved as ${c.cause.replace(/_/g, " ")}`)))));
+      }
       box.append(h("p", { class: "muted" }, "Case ", h("a", { href: link, target: "_blank",
         rel: "noopener", class: "case-link" }, caseId), " (reopens this case)"));
       return box;

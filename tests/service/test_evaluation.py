@@ -97,7 +97,7 @@ def test_evaluate_counts_top1_top3_and_guided(kb: KnowledgeBase, walker: Walker)
         EvalCase(id="b", label="max_result_size", text="b"),
     ]
     answers = {"a": ["collect_to_driver"], "b": ["collect_to_driver", "max_result_size"]}
-    report = evaluate(cases, lambda text: _diagnosis(kb, answers[text]), walker=walker)
+    report = evaluate(cases, lambda text, _src: _diagnosis(kb, answers[text]), walker=walker)
     assert (report.top1, report.top3) == (0.5, 1.0)
     assert report.recall()["collect_to_driver"][0] == 1
     assert report.outcomes[0].guided_top1
