@@ -25,6 +25,7 @@ from pathlib import Path
 from kb import KnowledgeBase, Tree
 from kb.library import Case as LibraryCase
 from kb.library import source_key, split_of
+from service.engine.eventlog import read_event_log
 from service.engine.types import Diagnosis
 from service.engine.walk import UNKNOWN, Step, Walker
 
@@ -230,11 +231,22 @@ def run_log_cases(runs: Iterable[Run]) -> list[EvalCase]:
 
 
 def run_event_log_cases(runs: Iterable[Run]) -> list[EvalCase]:
+    """The runs whose event log holds what the case is about: a failure Spark recorded (a
+    failed job, stage, task or query, or a driver that died before the end event), or, for a
+    ``not_driver_oom`` run, whatever it shows. A PySpark driver's MemoryError, say, happens in
+    the Python process, which the event log does not record: no diagnosis can find it there."""
     return [
         EvalCase(id=r.id, label=r.label, event_log=r.event_log, split=r.split)
         for r in runs
         if r.event_log is not None
+        and (r.label == "not_driver_oom" or event_log_holds_failure(r.event_log))
     ]
+
+
+def event_log_holds_failure(path: Path) -> bool:
+    summary = read_event_log(path)
+    died = any(f.name == "driver_died" and f.value == "yes" for f in summary.facts)
+    return bool(summary.failures) or died
 
 
 # --- the truthful user -----------------------------------------------------------------------

@@ -17,7 +17,11 @@ from service.engine.types import Fact, FactSource, InputKind
 _DIGITS = b"0123456789"
 _LOG_LINE = re.compile(
     r"^\s*(?:at |\.\.\. \d+ more|Caused by|Traceback|File \"|\d{2,4}[/-]\d{2}[/-]\d{2}"
-    r"|\[|[A-Z]{4,5} |(?:[\w$]+\.){2,}[\w$]*(?:Exception|Error)\b|Exception in thread|/[\w.-]+/)"
+    r"|\[|[A-Z]{4,5} |(?:[\w$]+\.){2,}[\w$]*(?:Exception|Error)\b|Exception in thread|/[\w.-]+/"
+    # What Spark's own shells and launchers print besides log lines: not the user's words.
+    r"|Setting default log level|To adjust logging level|Spark (?:context )?Web UI available"
+    r"|Spark (?:context|session) available as|Time taken: |Using Spark's default log4j"
+    r"|Using Scala version|Type in expressions|Welcome to\b|Fetched \d+ row)"
 )
 _WORD = re.compile(r"^\(?[A-Za-z][A-Za-z'\u2019-]{0,30}[,.;:!?)]?$")
 # Inside a pasted log, a line only counts as the user's own words when it reads like a sentence.

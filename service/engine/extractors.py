@@ -324,8 +324,16 @@ _PROSE_ONLY = {"RAM"}
 _LOG_EXTRACTORS = [e for e in _EXTRACTORS if e[0] not in _PROSE_ONLY]
 
 
+# A frame inside PySpark or Py4J is the library's own call chain (count() calls fold() calls
+# collect()): it says nothing about which action the user's code ran.
+_LIBRARY_FRAME = re.compile(r'^\s*File "[^"]{0,400}[/\\](?:pyspark|py4j)[/\\]')
+
+
 def line_facts(number: int, text: str, source: FactSource) -> Iterable[Fact]:
-    return _facts_from(_EXTRACTORS if source == "words" else _LOG_EXTRACTORS, number, text, source)
+    facts = _facts_from(_EXTRACTORS if source == "words" else _LOG_EXTRACTORS, number, text, source)
+    if source != "words" and _LIBRARY_FRAME.match(text):
+        return [f for f in facts if f.name != "action"]
+    return facts
 
 
 def _facts_from(
