@@ -8,6 +8,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from index import DEFAULT_INDEX_DIR, IndexStoreError
 from index import cli as index_cli
 from kb import cli as kb_cli
@@ -31,7 +33,7 @@ from service.schemas import DiagnoseResponse
 from service.security import ApiKeyEntry, hash_key, key_file_entry, new_key
 from service.storage import CaseStore
 from service.terminal import FORMS, render_diagnosis, walk_interactively
-from service.training import fit_and_save
+from service.training import fit_and_save, index_cases
 
 APPROACHES = {
     "hybrid": RankingWeights(),
@@ -217,14 +219,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def _existing_store(settings: Settings) -> CaseStore | None:
+    """The service's database when it already exists (a build never creates one)."""
+    url = settings.resolved_database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    return CaseStore(url)
+
+
 def _fit(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        engine = build_engine(Settings(index_dir=args.dir, rebuild_stale_index=True), fitted=False)
+        settings = Settings(index_dir=args.dir, rebuild_stale_index=True)
+        engine = build_engine(settings, fitted=False)
+        store = _existing_store(settings)
+        cases = index_cases(engine, args.dir, store)
         fitted = fit_and_save(engine, args.dir)
-    except (IndexStoreError, KBError) as exc:
+    except (IndexStoreError, KBError, SQLAlchemyError) as exc:
         print(f"doctor kb fit: {exc}", file=sys.stderr)
         return 1
+    local = sum(e.local for e in cases.manifest.entries)
+    print(
+        f"solved cases indexed: {len(cases.manifest.entries) - local} from the library's tune "
+        f"split, {local} confirmed here"
+    )
     r = fitted.report
     print(
         f"fitted the ranking on {r['samples']} tune samples from {r['groups']} sources in "

@@ -6,6 +6,7 @@ start the walk; advance a walk and record its path; take feedback. Channels only
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from service.engine.eventlog import read_event_log
 from service.engine.walk import FixStat, Step, Walker
 from service.errors import EmptyInputError, InputTooLargeError
 from service.redact import redact, redact_data
+from service.reporting import Report, build_report
 from service.storage import CaseRecord, CaseStore, FeedbackRecord, Outcome, WalkPosition
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,12 @@ class Doctor:
     @property
     def kb(self) -> KnowledgeBase:
         return self.engine.kb
+
+    def report(self, *, limit: int, idle: dt.timedelta) -> Report:
+        """The keepers' report, with how many confirmed cases the ranking already learns from."""
+        cases = self.engine.cases
+        indexed = sum(e.local for e in cases.manifest.entries) if cases is not None else 0
+        return build_report(self.store, self.kb, limit=limit, idle=idle, confirmed_indexed=indexed)
 
     def check_input(self, text: str, field: str = "text") -> None:
         size = len(text.encode("utf-8", "replace"))

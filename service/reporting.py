@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
@@ -71,6 +71,10 @@ class Report(BaseModel):
     fixes: list[ResolutionRate]
     abandoned: list[QuestionAbandonment]
     next_knowledge: list[OpenInput]
+    confirmed: int = Field(description="Cases whose feedback said a fix worked.")
+    confirmed_indexed: int = Field(
+        description="Of those, how many the solved-case index holds (as of the last build)."
+    )
 
 
 def build_report(
@@ -80,6 +84,7 @@ def build_report(
     limit: int = 20,
     idle: dt.timedelta = DEFAULT_IDLE,
     now: dt.datetime | None = None,
+    confirmed_indexed: int = 0,
 ) -> Report:
     """Everything on the report page, from one consistent read of the store."""
     now = now or dt.datetime.now(dt.UTC)
@@ -95,6 +100,12 @@ def build_report(
             fixes=resolution_rates(connection, "fix_id", _fix_title(kb)),
             abandoned=abandonment(connection, kb, now - idle),
             next_knowledge=open_inputs(connection, limit),
+            confirmed=connection.execute(
+                select(func.count(func.distinct(feedback.c.case_id))).where(
+                    feedback.c.outcome == "fixed"
+                )
+            ).scalar_one(),
+            confirmed_indexed=confirmed_indexed,
         )
 
 

@@ -307,6 +307,24 @@ class CaseStore:
                 feedback=[FeedbackRecord(**n) for n in notes],
             )
 
+    def confirmed_cases(self, limit: int = 5000) -> list[tuple[str, str, str]]:
+        """(case id, cause, redacted input) of the newest cases whose feedback said a fix
+        worked, one per case: what the service learned from its own outcomes."""
+        query = (
+            select(cases.c.id, feedback.c.cause_id, cases.c.input_text)
+            .join(feedback, feedback.c.case_id == cases.c.id)
+            .where(feedback.c.outcome == "fixed", feedback.c.cause_id.is_not(None))
+            .order_by(feedback.c.id.desc())
+        )
+        seen: dict[str, tuple[str, str, str]] = {}
+        with self.engine.connect() as connection:
+            for case_id, cause_id, text in connection.execute(query):
+                if case_id not in seen:
+                    seen[case_id] = (case_id, cause_id, text)
+                if len(seen) >= limit:
+                    break
+        return list(seen.values())
+
     def fix_stats(self, cause_id: str) -> dict[str, tuple[int, int]]:
         """(fixed, not helped) counts per fix for one cause."""
         query = (

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from index.cases import library_hash
+from index.cases import CaseEntry, CaseIndex, build_case_index, library_hash, save_case_index
 from index.errors import IndexNotBuiltError, StaleIndexError
+from kb import CAUSE_IDS
 from kb.library import Case, load_cases, source_key
 from service.engine import Engine
 from service.engine.eventlog import read_event_log
@@ -27,6 +28,7 @@ from service.engine.fitted import (
 )
 from service.engine.observe import Observation
 from service.evaluation import RUNS_ROOT, Run, read_runs
+from service.storage import CaseStore
 
 
 def runs_root() -> Path | None:
@@ -81,6 +83,35 @@ def fit(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> FittedRan
         model=engine.index.manifest.model,
         knn_k=8,
     )
+
+
+def confirmed_entries(store: CaseStore) -> list[tuple[CaseEntry, str]]:
+    """Cases this service confirmed (feedback: a fix worked), as solved cases to compare with.
+    Their input was redacted before it was stored; only the causes in the KB are kept."""
+    entries = []
+    for case_id, cause, text in store.confirmed_cases():
+        if cause not in CAUSE_IDS:
+            continue
+        entry = CaseEntry(
+            id=f"local-{case_id}",
+            label=cause,
+            title=f"Case {case_id}, confirmed fixed here",
+            url=f"/cases/{case_id}",
+            source=f"local:{case_id}",
+            local=True,
+        )
+        entries.append((entry, text))
+    return entries
+
+
+def index_cases(engine: Engine, directory: Path, store: CaseStore | None) -> CaseIndex:
+    """Rebuild the solved-case index: the library's ``tune`` cases and the confirmed ones."""
+    assert engine.index is not None
+    local = confirmed_entries(store) if store is not None else []
+    cases = build_case_index(load_cases(), engine.index.embedder, local)
+    save_case_index(cases, directory)
+    engine.cases = cases
+    return cases
 
 
 def fit_and_save(engine: Engine, directory: Path) -> FittedRanking:

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from service.deps import DoctorDep
-from service.reporting import DEFAULT_IDLE, Report, build_report
+from service.reporting import DEFAULT_IDLE, Report
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 
@@ -32,9 +32,7 @@ DEFAULT_IDLE_MINUTES = int(DEFAULT_IDLE.total_seconds() // 60)
 
 
 def _report(doctor: DoctorDep, limit: int, idle_minutes: int) -> Report:
-    return build_report(
-        doctor.store, doctor.kb, limit=limit, idle=dt.timedelta(minutes=idle_minutes)
-    )
+    return doctor.report(limit=limit, idle=dt.timedelta(minutes=idle_minutes))
 
 
 @router.get("/v1/report", response_model=Report)

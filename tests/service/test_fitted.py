@@ -10,7 +10,7 @@ import pytest
 
 from index import HashEmbedder, StaleIndexError
 from index.cases import build_case_index, case_text
-from kb import CAUSE_IDS
+from kb import CAUSE_IDS, load_kb
 from kb.library import Case, split_of
 from service.engine import Engine
 from service.engine.fitted import (
@@ -29,7 +29,9 @@ from service.engine.fitted import (
     predict,
     save_fit,
 )
-from service.training import load_fitted
+from service.reporting import build_report
+from service.storage import CaseStore
+from service.training import confirmed_entries, load_fitted
 
 C, K = len(CAUSE_IDS), len(PER_CAUSE)
 
@@ -143,3 +145,36 @@ def test_the_case_index_holds_tune_cases_only_and_can_leave_a_source_out() -> No
     assert index.search(text, k=1)[0].entry.id == "c-1"
     left_out = index.search(text, k=2, exclude_source=index.manifest.entries[0].source)
     assert [h.entry.id for h in left_out] == ["c-2"]
+
+
+def _stored_case(store: CaseStore, text: str, cause: str) -> str:
+    return store.create_case(
+        channel="api",
+        kb_version="v",
+        input_text=text,
+        input_bytes=len(text),
+        redactions={},
+        verdict="driver_oom",
+        top_cause=cause,
+        diagnosis={},
+    )
+
+
+def test_cases_confirmed_fixed_join_the_solved_cases_as_local(tmp_path: Path) -> None:
+    store = CaseStore(f"sqlite:///{tmp_path / 'doctor.db'}")
+    fixed = _stored_case(store, "driver dies in toPandas of a big table", "python_driver_oom")
+    twice = _stored_case(store, "broadcast join kills the driver", "broadcast_too_large")
+    unhelped = _stored_case(store, "something else entirely", "collect_to_driver")
+    store.add_feedback(fixed, "fixed", None, None)
+    store.add_feedback(twice, "fixed", None, None)
+    store.add_feedback(twice, "fixed", None, None)
+    store.add_feedback(unhelped, "not_helped", None, None)
+    confirmed = confirmed_entries(store)
+    assert sorted(e.id for e, _ in confirmed) == sorted([f"local-{fixed}", f"local-{twice}"])
+    assert all(e.local and e.url.startswith("/cases/") for e, _ in confirmed)
+    index = build_case_index([_case(1, "collect_to_driver", "tune")], HashEmbedder(), confirmed)
+    hit = index.search("driver dies in toPandas of a big table", k=1)[0]
+    assert hit.entry.label == "python_driver_oom" and hit.entry.local
+    report = build_report(store, load_kb(), confirmed_indexed=2)
+    assert (report.confirmed, report.confirmed_indexed) == (2, 2)
+    store.close()
