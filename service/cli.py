@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -195,8 +196,34 @@ def _diagnose(args: argparse.Namespace) -> int:
     print(render_diagnosis(result.diagnosis))
     print(f"case: {result.case_id}")
     if args.interactive:
-        return walk_interactively(doctor, result, input, print, args.form)
+        ask = input if args.file != "-" else _terminal_ask()
+        if ask is None:
+            print(
+                "The paste came on standard input and there is no terminal to ask on: "
+                f"reopen case {result.case_id} to answer the questions.",
+                file=sys.stderr,
+            )
+            return 0
+        return walk_interactively(doctor, result, ask, print, args.form)
     return 0
+
+
+def _terminal_ask() -> Callable[[str], str] | None:
+    """Questions go to the terminal itself when standard input was the paste."""
+    try:
+        tty = open("/dev/tty", "r+", encoding="utf-8")  # noqa: SIM115 (lives for the walk)
+    except OSError:
+        return None
+
+    def ask(prompt: str) -> str:
+        tty.write(prompt)
+        tty.flush()
+        line = tty.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    return ask
 
 
 def _read(name: str) -> str:
@@ -211,7 +238,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench.main(words[1:])
     args = build_parser().parse_args(words)
-    status = int(args.handler(args))
+    try:
+        status = int(args.handler(args))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`doctor kb show ... | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     if status == 0 and args.command == "index" and args.index_command == "build":
         # The fitted ranking is part of what the index folder holds for the service.
         if args.embedder == "minilm":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,11 +15,21 @@ from index import DEFAULT_INDEX_DIR
 DEV_STATE_SECRET = "dev-only-walk-state-secret-change-me"
 
 
+def default_data_dir() -> Path:
+    """One folder per user wherever `doctor` runs: ``$XDG_DATA_HOME/driver-doctor``
+    (``~/.local/share/driver-doctor``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "driver-doctor"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCTOR_", env_file=".env", extra="ignore")
 
     environment: Literal["dev", "test", "prod"] = "dev"
-    data_dir: Path = Field(default=Path("var"), description="Where the SQLite database lives.")
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the SQLite database lives (default: a per-user data folder).",
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/doctor.db."
     )

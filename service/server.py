@@ -37,6 +37,7 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from index import (
     IndexNotBuiltError,
@@ -119,6 +120,14 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
     """Run the service until SIGTERM or SIGINT; returns the process exit code."""
     logging.config.dictConfig(log_config(settings.log_level))
     count = workers or settings.workers
+    where = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+    log.info(
+        "Driver Doctor on http://%s:%d/ ; cases are stored in %s",
+        host,
+        port,
+        where,
+        extra={"database": where},
+    )
     sock = bind(host, port)
     started = time.perf_counter()
     engine = load_engine(settings)

@@ -68,7 +68,18 @@ def render_fix_page(page: FixPage, form: str) -> str:
 def walk_interactively(
     doctor: Doctor, result: Troubleshooting, ask: Ask, say: Say, form: str = "spark_submit"
 ) -> int:
-    """Ask the open questions in the terminal until the fix page, then ask for feedback."""
+    """Ask the open questions in the terminal until the fix page, then ask for feedback.
+
+    End of input (Ctrl-D, a closed terminal) stops the walk where it is: the case keeps it.
+    """
+    try:
+        return _walk(doctor, result, ask, say, form)
+    except EOFError:
+        say(f"\nStopped. Case {result.case_id} keeps where this walk is; reopen it to go on.")
+        return 0
+
+
+def _walk(doctor: Doctor, result: Troubleshooting, ask: Ask, say: Say, form: str) -> int:
     step, shown = result.step, 0
     while step.kind == "question" and step.question is not None:
         for line in render_answers(step, shown):
@@ -94,13 +105,20 @@ def walk_interactively(
         say(line)
     assert step.fix_page is not None
     say(render_fix_page(step.fix_page, form))
-    prompt = "\nDid this fix it? [y = fixed it / n = did not help / Enter = skip] "
-    answer = ask(prompt).strip().lower()
-    if answer in {"y", "n"}:
-        outcome: Outcome = "fixed" if answer == "y" else "not_helped"
-        first = step.fix_page.fixes[0].id if step.fix_page.fixes else None
-        doctor.feedback(result.case_id, outcome, first, None)
-        say(f"Recorded on case {result.case_id}. Thank you.")
+    fixes = step.fix_page.fixes
+    if not fixes:
+        return 0
+    fix = fixes[0]
+    if len(fixes) > 1:
+        which = ask(f"\nWhich fix did you try? [1-{len(fixes)}, Enter = skip] ").strip()
+        if not (which.isdigit() and 1 <= int(which) <= len(fixes)):
+            return 0
+        fix = fixes[int(which) - 1]
+    answer = ask(f'Did "{fix.title}" fix it? [y = fixed it / n = did not help / Enter = skip] ')
+    if answer.strip().lower() in {"y", "n"}:
+        outcome: Outcome = "fixed" if answer.strip().lower() == "y" else "not_helped"
+        doctor.feedback(result.case_id, outcome, fix.id, None)
+        say(f"Recorded on case {result.case_id} for that fix. Thank you.")
     return 0
 
 

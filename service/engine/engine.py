@@ -40,6 +40,8 @@ UNKNOWN_BELOW = 0.30
 FITTED_UNKNOWN_BELOW = 0.35
 KNN_K = 8
 SHOWN_CASES = 3
+# "Most likely" is said only of a cause more likely than all the others together.
+MOST_LIKELY = 0.5
 SHOWN_CASE_SIMILARITY = 0.45
 # The best BM25 match maps to this cosine-like value (the top of the dense range).
 KEYWORD_CEILING = 0.75
@@ -285,4 +287,9 @@ def _summary(verdict: Verdict, causes: list[RankedCause], event_log: EventLogSum
             )
         return f"This does not look like a driver out-of-memory failure ({top.confidence:.0%})."
     source = f", from the event log{where}" if event_log is not None else ""
+    if top.confidence < MOST_LIKELY:
+        return (
+            f"Probably a driver OOM; the evidence leans to {top.title} ({top.confidence:.0%})"
+            f"{source}, but not conclusively: the questions below settle it."
+        )
     return f"Driver OOM, most likely: {top.title} ({top.confidence:.0%}){source}."

@@ -25,7 +25,7 @@ def help_message(widget_url: str | None) -> Message:
     usage = (
         "*Driver Doctor* diagnoses Apache Spark driver out-of-memory failures and walks you "
         "to a fix.\n"
-        f"• `{COMMAND} <error, stack trace or a few words>` — e.g. "
+        f"• `{COMMAND} &lt;error, stack trace or a few words&gt;` — e.g. "
         f"`{COMMAND} job dies after toPandas` or a pasted `java.lang.OutOfMemoryError` trace\n"
         f"• `{COMMAND} help` — this message\n"
         "Answer the questions with the buttons; the last step lists fixes with config snippets."
@@ -38,7 +38,7 @@ def help_message(widget_url: str | None) -> Message:
         longer += f" For a whole log, use <{widget_url}|the Driver Doctor web page>."
     return {
         "response_type": "ephemeral",
-        "text": f"Driver Doctor: {COMMAND} <pasted error or symptom>",
+        "text": f"Driver Doctor: {COMMAND} &lt;pasted error or symptom&gt;",
         "blocks": [
             section(usage),
             section(longer),

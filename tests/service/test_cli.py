@@ -59,27 +59,71 @@ def test_diagnose_reads_stdin(
     assert "1. python_driver_oom" in capsys.readouterr().out
 
 
-def test_diagnose_interactive_walks_to_fix_and_records_feedback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path
+def test_diagnose_interactive_walks_to_fix_and_records_feedback_on_the_fix_tried(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data_dir: Path,
 ) -> None:
     asked: list[str] = []
 
     def answer(prompt: str = "") -> str:
         asked.append(prompt)
-        if "Did this fix it" in prompt:
+        if "Which fix did you try" in prompt:
+            return "2"
+        if "fix it?" in prompt:
             return "y"
         return "7" if len(asked) == 1 else "?"
 
+    log = tmp_path / "words.txt"
+    log.write_text("my spark job failed")
     monkeypatch.setattr("builtins.input", answer)
-    monkeypatch.setattr("sys.stdin", io.StringIO("my spark job failed"))
-    assert cli.main(["diagnose", "-", "--interactive", "--form", "pyspark"]) == 0
+    assert cli.main(["diagnose", str(log), "--interactive", "--form", "pyspark"]) == 0
     out = capsys.readouterr().out
     assert "Type an option number" in out  # "7" was not an option of the first question
     assert "If none of this helps, check:" in out
     assert "Recorded on case" in out
-    case_id = out.split("Recorded on case ")[1].split(".")[0]
+    case_id = out.split("Recorded on case ")[1].split(" ")[0]
     case = CaseStore(Settings(data_dir=data_dir).resolved_database_url).get_case(case_id)
     assert case.feedback[0].outcome == "fixed" and case.leaf_cause
+    assert case.feedback[0].fix_id == case.fixes[1], "feedback must go to the fix tried"
+
+
+def test_interactive_with_the_paste_on_stdin_asks_the_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("my spark job failed"))
+    monkeypatch.setattr(cli, "_terminal_ask", lambda: None)
+    assert cli.main(["diagnose", "-", "--interactive"]) == 0
+    captured = capsys.readouterr()
+    assert "no terminal to ask on: reopen case" in captured.err
+    prompts: list[str] = []
+
+    def tty(prompt: str) -> str:
+        prompts.append(prompt)
+        raise EOFError
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("my spark job failed"))
+    monkeypatch.setattr(cli, "_terminal_ask", lambda: tty)
+    assert cli.main(["diagnose", "-", "--interactive"]) == 0
+    assert prompts == ["> "]
+    assert "Stopped. Case " in capsys.readouterr().out
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        # `true` exits without reading: every write of the command meets a closed pipe.
+        f"{sys.executable} -m service.cli kb show collect_to_driver | true",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "DOCTOR_DATA_DIR": str(tmp_path)},
+    )
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
 
 
 def test_diagnose_needs_exactly_one_input(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from service.config import Settings
@@ -86,3 +87,17 @@ def test_every_setting_is_documented_in_readme() -> None:
         if f"DOCTOR_{name.upper()}" not in README
     ]
     assert not missing
+
+
+def test_the_data_folder_is_one_per_user_not_where_doctor_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DOCTOR_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    assert Settings().data_dir == tmp_path / "xdg" / "driver-doctor"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert Settings().data_dir == tmp_path / "home" / ".local" / "share" / "driver-doctor"
+    monkeypatch.setenv("DOCTOR_DATA_DIR", "/srv/doctor")
+    assert Settings().data_dir == Path("/srv/doctor")

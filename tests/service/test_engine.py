@@ -80,3 +80,17 @@ def test_diagnose_embeds_bounded_query_for_huge_log(engine: Engine) -> None:
         __import__("service.engine", fromlist=["analyze"]).analyze(log)
     )
     assert len(analysis_query) <= 500
+
+
+def test_most_likely_is_said_only_above_an_even_chance() -> None:
+    from service.engine.engine import _summary
+    from service.engine.types import RankedCause
+
+    def top(confidence: float) -> list[RankedCause]:
+        return [
+            RankedCause(id="streaming_state", title="Streaming", confidence=confidence, evidence=[])
+        ]
+
+    assert "most likely" not in _summary("driver_oom", top(0.34), None)
+    assert "not conclusively" in _summary("driver_oom", top(0.34), None)
+    assert _summary("driver_oom", top(0.71), None).startswith("Driver OOM, most likely: Streaming")

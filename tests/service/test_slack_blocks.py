@@ -223,6 +223,12 @@ def test_help_message_and_paste_modal_are_valid() -> None:
     usage = messages.help_message("https://doctor.example.com/")
     assert_valid_message(usage)
     assert "/sparkdoctor help" in text_of(usage)
+    # Slack reads a bare <...> as a link or mention: text shows &lt; and &gt; instead.
+    import re
+
+    bare = [m for m in re.findall(r"<([^>]*)>", text_of(usage)) if not m.startswith("http")]
+    assert bare == [], bare
+    assert "&lt;error, stack trace or a few words&gt;" in text_of(usage)
     view = messages.paste_modal(json.dumps({"r": "https://hooks.slack.com/x"}), None)
     assert_valid_view(view)
     assert view["callback_id"] == "sparkdoctor_paste"
