@@ -324,14 +324,19 @@ _PROSE_ONLY = {"RAM"}
 _LOG_EXTRACTORS = [e for e in _EXTRACTORS if e[0] not in _PROSE_ONLY]
 
 
-# A frame inside PySpark or Py4J is the library's own call chain (count() calls fold() calls
-# collect()): it says nothing about which action the user's code ran.
-_LIBRARY_FRAME = re.compile(r'^\s*File "[^"]{0,400}[/\\](?:pyspark|py4j)[/\\]')
+# Which action the user ran is read from the user's words, the frames of a stack trace and the
+# user's code in a traceback, never from log lines about scheduling: "Got job 0 (collect at
+# x.py:12)" says where a job came from, not what ran out of memory. A frame inside PySpark or
+# Py4J is the library's own call chain (count() calls fold() calls collect()).
+_NOT_AN_ACTION = re.compile(
+    r'^\s*File "[^"]{0,400}[/\\](?:pyspark|py4j)[/\\]'
+    r"|^\s*\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}|\b(?:INFO|DEBUG|TRACE)\b"
+)
 
 
 def line_facts(number: int, text: str, source: FactSource) -> Iterable[Fact]:
     facts = _facts_from(_EXTRACTORS if source == "words" else _LOG_EXTRACTORS, number, text, source)
-    if source != "words" and _LIBRARY_FRAME.match(text):
+    if source != "words" and _NOT_AN_ACTION.search(text):
         return [f for f in facts if f.name != "action"]
     return facts
 
