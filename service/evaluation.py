@@ -65,6 +65,8 @@ class Outcome:
     verdict: str
     seconds: float
     guided: Guided | None = None
+    # The confidence the diagnosis gave its first cause (a probability under the fitted ranking).
+    confidence: float = 0.0
 
     @property
     def top1(self) -> bool:
@@ -94,6 +96,22 @@ class Report:
     @property
     def guided_top1(self) -> float:
         return _share(o.guided_top1 for o in self.outcomes if o.guided is not None)
+
+    def calibration_error(self, bins: int = 10) -> float:
+        """Expected calibration error of the first cause's confidence (0: calibrated)."""
+        total = 0.0
+        for b in range(bins):
+            low, high = b / bins, (b + 1) / bins
+            inside = [
+                o
+                for o in self.outcomes
+                if (low < o.confidence <= high) or (b == 0 and o.confidence == 0)
+            ]
+            if inside:
+                accuracy = sum(o.top1 for o in inside) / len(inside)
+                confidence = sum(o.confidence for o in inside) / len(inside)
+                total += len(inside) / len(self.outcomes) * abs(accuracy - confidence)
+        return total
 
     def questions(self, quantile: float) -> float:
         return _quantile([o.guided.questions for o in self.outcomes if o.guided], quantile)
@@ -318,7 +336,10 @@ def evaluate(
         elapsed = time.perf_counter() - started
         ranked = [c.id for c in diagnosis.causes]
         guided = guided_walk(walker, diagnosis, case.label) if walker is not None else None
-        report.outcomes.append(Outcome(case, ranked, diagnosis.verdict, elapsed, guided))
+        confidence = diagnosis.causes[0].confidence if diagnosis.causes else 0.0
+        report.outcomes.append(
+            Outcome(case, ranked, diagnosis.verdict, elapsed, guided, confidence)
+        )
     return report
 
 
@@ -336,9 +357,13 @@ def format_report(name: str, report: Report, list_misses: bool = True) -> str:
         )
     unknown = sum(1 for o in report.outcomes if o.verdict == "unknown")
     lines.append(
-        f"verdict unknown in {unknown}/{n}   latency p50 {report.latency_ms(0.50):.1f} ms   "
+        f"verdict unknown in {unknown}/{n}   calibration error (ECE) "
+        f"{report.calibration_error():.3f}   latency p50 {report.latency_ms(0.50):.1f} ms   "
         f"p95 {report.latency_ms(0.95):.1f} ms"
     )
+    driver = [o for o in report.outcomes if o.case.label != "not_driver_oom"]
+    dismissed = sum(1 for o in driver if o.ranked[:1] == ["not_driver_oom"])
+    lines.append(f"driver-OOM cases called not_driver_oom: {dismissed}/{len(driver)}")
     lines.append("recall per label:        top-1      guided")
     for label, (hit, guided, total) in report.recall().items():
         lines.append(
