@@ -48,7 +48,10 @@ class EventLogError(DoctorError):
     """An event log line that is not a Spark event, or data that does not decompress."""
 
     def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message, "file")
+        # The message may quote the offending line of a user's file: never echo a secret.
+        from service.redact import redact
+
+        super().__init__(redact(message)[0], "file")
         self.line = line
 
 

@@ -6,7 +6,9 @@ secret with ``[REDACTED:<kind>]``. Patterns are bounded and anchored on literal 
 
 from __future__ import annotations
 
+import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,18 @@ class Rule:
     pattern: re.Pattern[str]
     group: int  # the capture group holding the secret; 0 = the whole match
     markers: tuple[str, ...]  # lower-case substrings one of which any match must contain
+    # A last check of a match the pattern alone cannot make (None: every match is a secret).
+    accept: Callable[[str], bool] | None = None
+
+
+def _is_user_password(token: str) -> bool:
+    """Does ``token`` decode to ``user:password``, as HTTP Basic credentials do?"""
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+        text = decoded.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return ":" in text and text.isprintable()
 
 
 _I = re.IGNORECASE
@@ -87,6 +101,26 @@ RULES: tuple[Rule, ...] = (
         ("basic",),
     ),
     Rule(
+        "basic-auth",
+        # A bare "Basic <base64 of user:password>", as pasted from a header dump or a curl -v.
+        re.compile(r"\bBasic\s+([A-Za-z0-9+/]{8,4000}={0,2})(?![A-Za-z0-9+/=])"),
+        1,
+        ("basic",),
+        accept=lambda secret: _is_user_password(secret),
+    ),
+    Rule(
+        "azure-account-key",
+        re.compile(r"\bAccountKey\s{0,2}=\s{0,2}([A-Za-z0-9+/]{20,200}={0,2})", _I),
+        1,
+        ("accountkey",),
+    ),
+    Rule(
+        "azure-sas-signature",
+        re.compile(r"[?&;]sig=([A-Za-z0-9%+/=]{10,400})", _I),
+        1,
+        ("sig=",),
+    ),
+    Rule(
         "jwt",
         re.compile(r"\b(eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000})"),
         1,
@@ -111,8 +145,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "password-argument",
         re.compile(
-            r"[\"']([\w.-]{0,60}(?:password|passwd|pwd|secret|token|credentials?|api[_-]?key|access[_-]?key|account[_-]?key))[\"']"
-            r"\s{0,3}[,:]\s{0,3}[\"']([^\"'\s]{1,400})[\"']",
+            r"[\"']([\w.-]{0,60}(?:password|passwd|pwd|secret|token|credentials?|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key[_-]?id))[\"']"
+            r"\s{0,3}(?:[,:]|->)\s{0,3}[\"']([^\"'\s]{1,400})[\"']",
             _I,
         ),
         2,
@@ -196,7 +230,7 @@ def _apply(rule: Rule, text: str) -> tuple[str, int]:
     def replace(match: re.Match[str]) -> str:
         nonlocal found
         secret = match.group(rule.group)
-        if secret.startswith("[REDACTED"):
+        if secret.startswith("[REDACTED") or (rule.accept is not None and not rule.accept(secret)):
             return match.group(0)
         found += 1
         start, end = match.span(rule.group)

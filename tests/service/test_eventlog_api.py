@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,17 @@ def test_cli_diagnose_event_log_reports_corrupt_line(
     bad.write_bytes((EVENTLOGS / "healthy").read_bytes().replace(b"\n", b"\n]\n", 1))
     assert cli.main(["diagnose", "--event-log", str(bad)]) == 1
     assert "line 2" in capsys.readouterr().err
+
+
+def test_a_bad_event_log_line_is_not_echoed_with_its_secret(
+    client: TestClient, tmp_path: Path
+) -> None:
+    lines = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
+    lines[9] = b'{broken password="S3cr3t-Pw-77" and more\n'
+
+    bad = tmp_path / "bad"
+    bad.write_bytes(b"".join(lines))
+    body = upload(client, bad)
+    assert body["status"] == 422 and body["line"] == 10
+    assert "line 10" in body["detail"] and "broken password=" in body["detail"]
+    assert "S3cr3t-Pw-77" not in json.dumps(body)

@@ -83,6 +83,14 @@ SECRETS: dict[str, list[str]] = {
         "Sasl-Secret-21",
         "Gcp-Sa-Secret-66",
     ],
+    # Shapes that once survived redaction (Azure, Snowflake from Scala, a bare Basic, GCP).
+    "cloud credentials": [
+        "Zm9vYmFyYXp1cmVhY2NvdW50a2V5c2VjcmV0MDEyMzQ1Njc4OQ==",
+        "sAsSiGnAtUrE0123456789%2Bab%3D",
+        "Sf-Scala-Secret-52",
+        "ZXRsLXVzZXI6QmFzaWMtU2VjcmV0LTMx",
+        "0123456789abcdef0123456789abcdef01234567",
+    ],
 }
 ALL_SECRETS = [s for values in SECRETS.values() for s in values]
 
@@ -132,6 +140,11 @@ java.lang.OutOfMemoryError: Java heap space
 \tat org.apache.spark.sql.execution.SparkPlan.executeCollect(SparkPlan.scala:448)
 \tat org.apache.spark.sql.Dataset.collectFromPlan(Dataset.scala:4333)
 \tat org.apache.spark.sql.Dataset.collect(Dataset.scala:3575)
+26/01/12 10:14:09 INFO Azure: connection DefaultEndpointsProtocol=https;AccountName=lake;AccountKey=Zm9vYmFyYXp1cmVhY2NvdW50a2V5c2VjcmV0MDEyMzQ1Njc4OQ==;EndpointSuffix=core.windows.net
+26/01/12 10:14:09 INFO Reader: reading https://lake.blob.core.windows.net/raw/part-0.parquet?sv=2022-11-02&sp=r&se=2026-01-13&sig=sAsSiGnAtUrE0123456789%2Bab%3D
+val sf = spark.read.format("snowflake").options(Map("sfUser" -> "etl", "sfPassword" -> "Sf-Scala-Secret-52")).load()
+> GET /api/2.0/jobs/list HTTP/1.1 Basic ZXRsLXVzZXI6QmFzaWMtU2VjcmV0LTMx
+  "private_key_id": "0123456789abcdef0123456789abcdef01234567",
 """
 FEEDBACK_COMMENT = "did not help; we connect with jdbc:postgresql://db/x?password=Pg-S3cret-41x"
 
