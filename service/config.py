@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         description="Rebuild a missing or stale index at start-up instead of failing.",
     )
     embedder: Literal["minilm", "hash"] = "minilm"
+    walk_state_hours: float = Field(
+        default=24.0, gt=0, le=24 * 365, description="How long a walk's state token stays good."
+    )
     max_paste_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_event_log_bytes: int = Field(
         default=2 * 1024**3, gt=0, description="Largest accepted event log upload (as sent)."

@@ -45,7 +45,8 @@ class Doctor:
 
     def __post_init__(self) -> None:
         secret = self.settings.state_secret.get_secret_value().encode()
-        self.walker = Walker(self.engine.kb, secret, self._fix_stats)
+        lifetime = self.settings.walk_state_hours * 3600
+        self.walker = Walker(self.engine.kb, secret, self._fix_stats, lifetime)
 
     @property
     def kb(self) -> KnowledgeBase:

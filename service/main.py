@@ -12,6 +12,7 @@ from service import problems
 from service.config import Settings, get_settings
 from service.core import Doctor
 from service.engine import Engine
+from service.headers import SecurityHeadersMiddleware
 from service.limits import BodyLimitMiddleware
 from service.logging import AccessLogMiddleware
 from service.metrics import Metrics
@@ -79,6 +80,7 @@ def create_app(
             allow_headers=["content-type", "authorization"],
             expose_headers=["retry-after", "x-request-id"],
         )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.state.metrics = Metrics()
     app.add_middleware(AccessLogMiddleware, metrics=app.state.metrics)
     return app

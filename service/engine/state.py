@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import time
 import zlib
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -42,6 +43,8 @@ class WalkState(BaseModel):
     facts: dict[str, list[StateFact]] = Field(default_factory=dict)
     ranked: list[str] = Field(default_factory=list)
     case: str | None = None
+    # When the token was issued (Unix seconds): a token is good for a lifetime from its step.
+    iat: int = 0
 
 
 def _b64(data: bytes) -> str:
@@ -65,13 +68,23 @@ def _inflate(data: bytes) -> bytes:
     return raw
 
 
-def encode_state(state: WalkState, secret: bytes) -> str:
-    raw = json.dumps(state.model_dump(exclude_defaults=True), separators=(",", ":"))
+def encode_state(state: WalkState, secret: bytes, now: float | None = None) -> str:
+    issued = state.model_copy(update={"iat": int(time.time() if now is None else now)})
+    raw = json.dumps(issued.model_dump(exclude_defaults=True), separators=(",", ":"))
     payload = _b64(zlib.compress(raw.encode(), 9))
     return f"{payload}.{_sign(payload, secret)}"
 
 
-def decode_state(token: str, secret: bytes, kb_version: str) -> WalkState:
+DEFAULT_LIFETIME = 24 * 3600
+
+
+def decode_state(
+    token: str,
+    secret: bytes,
+    kb_version: str,
+    lifetime: float = DEFAULT_LIFETIME,
+    now: float | None = None,
+) -> WalkState:
     """Verify and decode a token; raise InvalidStateError saying what is wrong."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         raise InvalidStateError(f"state must be 1 to {MAX_TOKEN_CHARS} characters")
@@ -91,6 +104,12 @@ def decode_state(token: str, secret: bytes, kb_version: str) -> WalkState:
         raise InvalidStateError(f"state payload is unreadable ({type(exc).__name__})") from None
     if state.v != VERSION:
         raise InvalidStateError(f"state format {state.v} is not supported; start a new diagnosis")
+    age = (time.time() if now is None else now) - state.iat
+    if age > lifetime:
+        raise InvalidStateError(
+            f"this walk's state expired ({age / 3600:.0f} h old; states last "
+            f"{lifetime / 3600:g} h): start again from the case"
+        )
     if state.kb != kb_version:
         raise InvalidStateError(
             f"state was made with knowledge base {state.kb}, the service now runs {kb_version}: "

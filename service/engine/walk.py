@@ -17,7 +17,13 @@ from kb import KnowledgeBase, Node, Tree
 from kb.models import CodeChange, FactCondition, Option
 from service.engine import snippets, values
 from service.engine.conditions import first_satisfying
-from service.engine.state import StateFact, WalkState, decode_state, encode_state
+from service.engine.state import (
+    DEFAULT_LIFETIME,
+    StateFact,
+    WalkState,
+    decode_state,
+    encode_state,
+)
 from service.engine.types import Diagnosis
 from service.engine.units import parse_size
 from service.errors import InvalidAnswerError, InvalidStateError, NotFoundError
@@ -127,6 +133,8 @@ class Walker:
     kb: KnowledgeBase
     secret: bytes
     fix_stats: FixStats = _no_stats
+    # Seconds a state token stays good after the step that issued it.
+    lifetime: float = DEFAULT_LIFETIME
 
     def start(self, diagnosis: Diagnosis, case_id: str | None = None) -> Step:
         tree = self._first_tree(diagnosis)
@@ -165,7 +173,7 @@ class Walker:
         return self._step(state.model_copy(update={"answers": answers}))
 
     def decode(self, token: str) -> WalkState:
-        state = decode_state(token, self.secret, self.kb.version)
+        state = decode_state(token, self.secret, self.kb.version, self.lifetime)
         if state.tree not in self.kb.trees:
             raise InvalidStateError(f"unknown tree {state.tree!r}")
         return state

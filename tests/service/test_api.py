@@ -124,6 +124,24 @@ def test_walk_rejects_tampered_state(client: TestClient) -> None:
     assert "signature" in response.json()["detail"]
 
 
+def test_walk_state_expires_a_day_after_its_step(client: TestClient, kb: KnowledgeBase) -> None:
+    import time
+
+    step = client.post("/v1/walk/start", json={"tree": "triage"}).json()
+    node = step["question"]["node"]
+    fresh = client.post(
+        "/v1/walk", json={"state": step["state"], "node": node, "answer": "unknown"}
+    )
+    assert fresh.status_code == 200
+    old = encode_state(
+        WalkState(kb=kb.version, tree="triage"), SECRET.encode(), now=time.time() - 25 * 3600
+    )
+    response = client.post("/v1/walk", json={"state": old, "node": node, "answer": "unknown"})
+    assert response.status_code == 400 and response.json()["field"] == "state"
+    assert "expired" in response.json()["detail"]
+    assert "start again from the case" in response.json()["detail"]
+
+
 def test_walk_rejects_state_from_other_kb_version(client: TestClient) -> None:
     stale = encode_state(WalkState(kb="000000000000", tree="triage"), SECRET.encode())
     response = client.post("/v1/walk", json={"state": stale, "node": "x", "answer": "unknown"})

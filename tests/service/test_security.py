@@ -236,3 +236,18 @@ def test_widget_event_log_upload_from_listed_origin_needs_no_key(keyed: TestClie
         headers={"origin": origin},
     )
     assert response.status_code != 401
+
+
+def test_pages_carry_a_content_security_policy_and_browser_headers(client: TestClient) -> None:
+    for path in ("/", "/kb", "/kb/collect_to_driver", "/report"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "<script>" not in response.text, "an inline script would be refused"
+    api = client.get("/v1/causes/collect_to_driver")
+    assert api.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in api.headers
