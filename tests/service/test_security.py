@@ -251,3 +251,9 @@ def test_pages_carry_a_content_security_policy_and_browser_headers(client: TestC
     api = client.get("/v1/causes/collect_to_driver")
     assert api.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in api.headers
+
+
+def test_pages_never_reflect_the_host_header(client: TestClient) -> None:
+    for path in ("/", "/kb", "/kb/collect_to_driver", "/report"):
+        response = client.get(path, headers={"Host": "evil.example"})
+        assert "evil.example" not in response.text, path
