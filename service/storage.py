@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from sqlalchemy import (
     Column,
     DateTime,
@@ -83,10 +83,18 @@ feedback = Table(
 )
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every moment stored here is UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
 class FeedbackRecord(BaseModel):
     id: int
     case_id: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     outcome: Outcome
     cause_id: str | None
     fix_id: str | None
@@ -95,8 +103,8 @@ class FeedbackRecord(BaseModel):
 
 class CaseRecord(BaseModel):
     id: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     channel: str
     kb_version: str
     input_text: str

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -269,3 +270,23 @@ def test_create_case_saves_where_the_walk_starts_in_the_same_write(store: CaseSt
     record = store.get_case(case_id)
     assert record.walk_tree == "collect-tree" and record.open_node == "q1"
     assert record.path == [] and record.fixes == []
+
+
+def test_case_and_feedback_times_are_utc_with_their_offset(tmp_path: Path) -> None:
+    store = CaseStore(f"sqlite:///{tmp_path / 'doctor.db'}")
+    case_id = store.create_case(
+        channel="api",
+        kb_version="v",
+        input_text="x",
+        input_bytes=1,
+        redactions={},
+        verdict="unknown",
+        top_cause=None,
+        diagnosis={},
+    )
+    store.add_feedback(case_id, "fixed", None, None)
+    record = store.get_case(case_id)
+    for moment in (record.created_at, record.updated_at, record.feedback[0].created_at):
+        assert moment.utcoffset() == dt.timedelta(0)
+    assert record.model_dump_json().count('Z"') + record.model_dump_json().count("+00:00") >= 3
+    store.close()
