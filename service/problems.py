@@ -72,7 +72,11 @@ def _unknown_entity(_request: Request, exc: Exception) -> JSONResponse:
 
 def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem(exc.status_code, str(exc.detail))
+    response = problem(exc.status_code, str(exc.detail))
+    # Keep what the status needs: Allow on a 405, WWW-Authenticate on a 401, Retry-After.
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def install(app: FastAPI) -> None:

@@ -245,3 +245,11 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
     ]:
         assert path in paths
     assert client.get("/docs").status_code == 200
+
+
+def test_a_method_a_route_does_not_take_gets_405_with_allow(client: TestClient) -> None:
+    for path, allowed in (("/v1/diagnose", "POST"), ("/healthz", "GET")):
+        response = client.request("TRACE", path)
+        assert response.status_code == 405
+        assert allowed in response.headers["allow"]
+        assert response.headers["content-type"].startswith("application/problem+json")
