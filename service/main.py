@@ -16,6 +16,7 @@ from service.headers import SecurityHeadersMiddleware
 from service.limits import BodyLimitMiddleware
 from service.logging import AccessLogMiddleware
 from service.metrics import Metrics
+from service.openapi import describe_errors
 from service.routes import api_router, slack
 from service.routes.eventlog import EVENT_LOG_PATH
 from service.runtime import build_engine
@@ -61,6 +62,7 @@ def create_app(
     app.state.settings = settings
     app.state.slack_jobs = slack_jobs or ThreadJobs()
     problems.install(app)
+    describe_errors(app)
     app.include_router(api_router)
     if settings.slack_enabled:
         app.include_router(slack.router)

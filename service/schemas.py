@@ -97,6 +97,8 @@ class Problem(BaseModel):
     detail: str
     field: str | None = None
     errors: list[dict[str, str]] | None = None
+    limit: int | None = Field(default=None, description="The limit a 413 refers to, in bytes.")
+    line: int | None = Field(default=None, description="The event-log line a 422 refers to.")
 
 
 class Health(BaseModel):

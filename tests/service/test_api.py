@@ -253,3 +253,14 @@ def test_a_method_a_route_does_not_take_gets_405_with_allow(client: TestClient) 
         assert response.status_code == 405
         assert allowed in response.headers["allow"]
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_openapi_description_documents_every_error_as_a_problem(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "Problem" in spec["components"]["schemas"]
+    case = spec["paths"]["/v1/cases/{case_id}"]["get"]["responses"]
+    for code in ("401", "404", "405", "422", "429"):
+        assert "application/problem+json" in case[code]["content"], code
+    diagnose = spec["paths"]["/v1/diagnose"]["post"]["responses"]
+    assert {"400", "413", "422"} <= set(diagnose)
+    assert "application/json" not in diagnose["422"]["content"]

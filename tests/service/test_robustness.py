@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as fuzzing
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from service.config import Settings
@@ -50,8 +50,11 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_answers_no_5xx(case: Any) -> None:
-    case.call_and_validate(checks=[not_a_server_error])
+def test_api_answers_no_5xx_and_only_what_its_description_says(case: Any) -> None:
+    """Every schemathesis check: no 5xx, and status codes, content types, headers and bodies
+    as the OpenAPI description documents them. Left out: "a schema-valid request must be
+    accepted", which cannot hold for a signed walk token (any string fits its schema)."""
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
 
 # --- analyzer ---------------------------------------------------------------------------------
@@ -205,7 +208,8 @@ def test_walk_with_non_ascii_state_is_400(client: TestClient) -> None:
 
 
 def test_decode_state_refuses_padding_tricks() -> None:
-    good = _b64(zlib.compress(b'{"kb": "kb-under-test", "tree": "triage"}'))
+    issued = f'{{"kb": "kb-under-test", "tree": "triage", "iat": {int(time.time())}}}'
+    good = _b64(zlib.compress(issued.encode()))
     assert decode_state(_signed(good), SECRET, KB_VERSION).tree == "triage"
     for token in (
         _signed(good + "="),
