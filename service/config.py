@@ -39,6 +39,12 @@ class Settings(BaseSettings):
         description="Rebuild a missing or stale index at start-up instead of failing.",
     )
     embedder: Literal["minilm", "hash"] = "minilm"
+    max_event_log_expanded_bytes: int = Field(
+        default=16 << 30, gt=0, description="Most bytes an event log may decompress to."
+    )
+    event_log_seconds: float = Field(
+        default=60.0, gt=0, description="Reading budget of one event log; past it, what was read."
+    )
     walk_state_hours: float = Field(
         default=24.0, gt=0, le=24 * 365, description="How long a walk's state token stays good."
     )

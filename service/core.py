@@ -19,6 +19,7 @@ from kb import KnowledgeBase
 from service.config import Settings
 from service.engine import Diagnosis, Engine
 from service.engine.eventlog import read_event_log
+from service.engine.eventlog.reader import ReadLimits
 from service.engine.walk import FixStat, Step, Walker
 from service.errors import EmptyInputError, InputTooLargeError
 from service.redact import redact, redact_data
@@ -78,7 +79,11 @@ class Doctor:
     ) -> Troubleshooting:
         """Stream a Spark event log, diagnose it, and save the case with a summary of the log
         (its facts and failure texts), not the whole file."""
-        summary = read_event_log(source, name)
+        limits = ReadLimits(
+            max_bytes=self.settings.max_event_log_expanded_bytes,
+            seconds=self.settings.event_log_seconds,
+        )
+        summary = read_event_log(source, name, limits)
         # The log is diagnosed as read; what the diagnosis quotes of it is redacted before
         # it is stored, returned or carried in the walk state.
         found = self.engine.diagnose_event_log(summary)

@@ -90,9 +90,12 @@ class Engine:
         # An event log's failure texts are evidence in themselves: no 'too little' check.
         similarity = {} if seen.event_log is not None else seen.similarity
         verdict = verdict_for(causes, seen.has_evidence, similarity, unknown_below)
+        summary = _summary(verdict, causes, seen.event_log)
+        if seen.stats.cut:
+            summary += f" Read in part: {seen.stats.cut}."
         return Diagnosis(
             verdict=verdict,
-            summary=_summary(verdict, causes, seen.event_log),
+            summary=summary,
             causes=causes,
             facts=seen.facts,
             findings=find_problems(seen.analysis),

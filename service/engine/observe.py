@@ -112,6 +112,7 @@ class Observer:
             lines=summary.stats.lines,
             distinct_lines=summary.stats.lines,
             kind="event_log",
+            cut=summary.stats.cut,
         )
         derived = self.rule_evidence(analysis.facts)
         return Observation(

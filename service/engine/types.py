@@ -82,6 +82,9 @@ class InputStats(_Model):
     lines: int
     distinct_lines: int
     kind: InputKind
+    cut: str | None = Field(
+        default=None, description="Where and why reading stopped before the end, if it did."
+    )
 
 
 class Diagnosis(_Model):

@@ -3,6 +3,7 @@ truncation, corruption, bounded memory, and the diagnosis each scenario gets."""
 
 from __future__ import annotations
 
+import gzip
 import time
 import tracemalloc
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 from service.engine import Engine
 from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.eventlog.codecs import lzf_decompress
-from service.errors import EventLogError
+from service.engine.eventlog.reader import ReadLimits
+from service.errors import EventLogError, InputTooLargeError
 from tests.conftest import SPARK_DATA
 
 EVENTLOGS = SPARK_DATA / "eventlogs"
@@ -212,3 +214,52 @@ def test_diagnose_event_log_max_result_size_ranks_guard_from_stage_failure(engin
     facts = {(f.name, f.value) for f in diagnosis.facts}
     assert ("max_result_size_bytes", str(1 << 20)) in facts
     assert ("spark_error", "max_result_size") in facts
+
+
+def _gzip_of_blank_lines(path: Path, megabytes: int) -> Path:
+    """A gzip file of nothing but newlines, written a megabyte at a time (bounded memory)."""
+    with gzip.open(path, "wb", compresslevel=9) as out:
+        block = b"\n" * (1 << 20)
+        for _ in range(megabytes):
+            out.write(block)
+    return path
+
+
+def test_a_decompression_bomb_is_refused_naming_the_limit(tmp_path: Path) -> None:
+    bomb = _gzip_of_blank_lines(tmp_path / "bomb.gz", 300)
+    assert bomb.stat().st_size < 2 << 20
+    started = time.perf_counter()
+    with pytest.raises(InputTooLargeError, match="decompression bomb") as caught:
+        read_event_log(bomb)
+    assert caught.value.field.startswith("file (expands")
+    assert time.perf_counter() - started < 30  # blank lines go at decompression speed
+
+
+def test_decompressed_bytes_past_the_limit_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputTooLargeError, match="the limit is 100000 bytes"):
+        read_event_log(EVENTLOGS / "healthy", limits=ReadLimits(max_bytes=100_000))
+
+
+def test_past_the_seconds_budget_the_read_stops_and_says_where(tmp_path: Path) -> None:
+    log = tmp_path / "slow"
+    log.write_bytes((EVENTLOGS / "healthy").read_bytes() + b"\n" * (3 << 20))
+    summary = read_event_log(log, limits=ReadLimits(seconds=0.0))
+    assert summary.stats.truncated and summary.stats.cut is not None
+    assert "reading budget ran out" in summary.stats.cut
+    assert "reading budget ran out" in summary.describe()
+
+
+def test_a_line_longer_than_an_event_can_be_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    from service.engine.eventlog import reader
+
+    lines = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
+    log = tmp_path / "long-line"
+    log.write_bytes(b"".join(lines[:5]) + b"x" * (3 << 20) + b"\n" + b"".join(lines[5:]))
+    original = reader.MAX_EVENT_BYTES
+    reader.MAX_EVENT_BYTES = 1 << 20
+    try:
+        summary = read_event_log(log)
+    finally:
+        reader.MAX_EVENT_BYTES = original
+    assert summary.stats.skipped_oversized == 1
+    assert summary.app

@@ -4,19 +4,26 @@ Memory stays bounded by the longest event kept (``MAX_EVENT_BYTES``) plus one de
 buffer, whatever the size of the log. A line that is not JSON stops the read with an error
 naming it, except the very last line of a log that stops without its newline: that is what a
 driver killed mid-write leaves, and the events before it still tell the story.
+
+Every read has a budget (:class:`ReadLimits`): decompressed bytes, how far the data may expand
+over what was sent (a decompression bomb expands hundreds- to a thousandfold), and seconds. Past the bytes
+or the expansion the read is refused, naming the limit; past the seconds it stops and the
+summary says where the log was cut, so the answer is what was found so far.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from service.engine.eventlog.codecs import CodecError, open_decompressed
-from service.errors import EventLogError
+from service.engine.eventlog.codecs import CHUNK, CodecError, open_decompressed
+from service.errors import EventLogError, InputTooLargeError
 
 # A SQL plan event can be a few megabytes; anything far beyond is skipped, not kept whole.
 MAX_EVENT_BYTES = 64 << 20
@@ -31,6 +38,17 @@ _TASK_NUMBERS = {
 _ROLLING_FILE = re.compile(r"^events_(\d+)_")
 
 
+# The expansion check starts once this much has been decompressed (small logs may expand a lot).
+RATIO_GRACE = 256 << 20
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    max_bytes: int = 16 << 30  # decompressed
+    max_ratio: float = 200.0  # decompressed / compressed (Spark logs: 10-50x with zstd)
+    seconds: float = 120.0
+
+
 @dataclass
 class ReadStats:
     """What the read saw besides the events: codec, files, and how the log ended."""
@@ -41,6 +59,9 @@ class ReadStats:
     bytes: int = 0
     truncated: bool = False
     skipped_oversized: int = 0
+    compressed: int = 0
+    # Why the read stopped before the end, if it did ("the 60 s budget ran out at line N").
+    cut: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,33 +85,87 @@ def rolling_files(directory: Path) -> list[Path]:
 
 
 def read_events(
-    source: Path | BinaryIO, name: str = "", stats: ReadStats | None = None
+    source: Path | BinaryIO,
+    name: str = "",
+    stats: ReadStats | None = None,
+    limits: ReadLimits | None = None,
 ) -> Iterator[Event]:
     """Events of a file, a rolling directory or an open binary stream, with 1-based line numbers.
 
     Lines run on across the files of a rolling directory, so each line number is unique.
+
+    Raises:
+        InputTooLargeError: more decompressed bytes than the limit, or an expansion past it.
     """
     stats = stats if stats is not None else ReadStats()
+    budget = _Budget(limits or ReadLimits(), stats)
     if isinstance(source, Path) and source.is_dir():
         for path in rolling_files(source):
             with path.open("rb") as raw:
-                yield from _read_stream(raw, path.name, stats)
+                yield from _read_stream(raw, path.name, stats, budget)
         return
     if isinstance(source, Path):
         with source.open("rb") as raw:
-            yield from _read_stream(raw, source.name, stats)
+            yield from _read_stream(raw, source.name, stats, budget)
         return
-    yield from _read_stream(source, name, stats)
+    yield from _read_stream(source, name, stats, budget)
 
 
-def _read_stream(raw: BinaryIO, name: str, stats: ReadStats) -> Iterator[Event]:
-    codec, stream = open_decompressed(raw, name)
+class _Budget:
+    def __init__(self, limits: ReadLimits, stats: ReadStats) -> None:
+        self.limits = limits
+        self.stats = stats
+        self.deadline = time.monotonic() + limits.seconds
+
+    def spent(self) -> bool:
+        """Refuse past the byte or expansion limit; True once the seconds are spent."""
+        stats, limits = self.stats, self.limits
+        if stats.bytes > limits.max_bytes:
+            raise InputTooLargeError("file (decompressed)", stats.bytes, limits.max_bytes)
+        if stats.bytes > RATIO_GRACE and stats.bytes > limits.max_ratio * max(stats.compressed, 1):
+            ratio = stats.bytes / max(stats.compressed, 1)
+            raise InputTooLargeError(
+                f"file (expands {ratio:.0f}x, more than {limits.max_ratio:.0f}x: a decompression "
+                "bomb?)",
+                stats.bytes,
+                int(limits.max_ratio * max(stats.compressed, 1)),
+            )
+        if time.monotonic() > self.deadline:
+            stats.cut = (
+                f"the {limits.seconds:g} s reading budget ran out at line {stats.lines:,}: "
+                "what follows is from the part read"
+            )
+            return True
+        return False
+
+
+class _Counting(io.RawIOBase):
+    """Counts the bytes read from the source (compressed, as sent)."""
+
+    def __init__(self, raw: BinaryIO, stats: ReadStats) -> None:
+        self.raw = raw
+        self.stats = stats
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.raw.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self.stats.compressed += size
+        return size
+
+
+def _read_stream(raw: BinaryIO, name: str, stats: ReadStats, budget: _Budget) -> Iterator[Event]:
+    counted = io.BufferedReader(_Counting(raw, stats), CHUNK)
+    codec, stream = open_decompressed(counted, name)
     stats.codec = codec
     stats.files.append(name)
     stats.truncated = False
     pending: tuple[int, bytes] | None = None
     try:
-        for line in _lines(stream, stats):
+        for line in _lines(stream, stats, budget):
             if pending is not None:
                 yield _parse(*pending, name)
             stats.lines += 1
@@ -107,29 +182,48 @@ def _read_stream(raw: BinaryIO, name: str, stats: ReadStats) -> Iterator[Event]:
             stats.truncated = True
 
 
-def _lines(stream: BinaryIO, stats: ReadStats) -> Iterator[bytes]:
+def _lines(stream: BinaryIO, stats: ReadStats, budget: _Budget) -> Iterator[bytes]:
+    """Non-blank lines (with their newline; the last may lack it), read a chunk at a time so a
+    flood of blank lines costs memory speed, and a line past ``MAX_EVENT_BYTES`` is skipped."""
+    tail = b""
+    skipping = False
+    # read1: at most one read of the decompressor, so what it gave before an error is kept.
+    read = getattr(stream, "read1", stream.read)
     try:
         while True:
-            line = stream.readline(MAX_EVENT_BYTES)
-            if not line:
+            # The budget is checked between chunks: the first chunk is always read.
+            if stats.bytes and budget.spent():
+                stats.truncated = True
                 return
-            stats.bytes += len(line)
-            if len(line) == MAX_EVENT_BYTES and not line.endswith(b"\n"):
-                stats.skipped_oversized += 1
-                _skip_to_newline(stream, stats)
+            chunk = read(CHUNK)
+            if not chunk:
+                break
+            stats.bytes += len(chunk)
+            if not chunk.strip():  # blank lines (or spaces) only
+                if tail:
+                    tail += b"\n" if b"\n" in chunk else b""
+                    if tail.endswith(b"\n"):
+                        if tail.strip() and not skipping:
+                            yield tail
+                        tail, skipping = b"", False
                 continue
-            if line.strip():
-                yield line
+            parts = chunk.split(b"\n")
+            for part in parts[:-1]:
+                line = tail + part
+                tail = b""
+                if skipping:
+                    skipping = False
+                    continue
+                if line.strip():
+                    yield line + b"\n"
+            tail += parts[-1]
+            if len(tail) > MAX_EVENT_BYTES:
+                stats.skipped_oversized += 0 if skipping else 1
+                skipping, tail = True, b""
+        if tail.strip() and not skipping:
+            yield tail
     except (EOFError, OSError) as exc:  # gzip's own truncation and corruption errors
         raise CodecError(str(exc), truncated=isinstance(exc, EOFError)) from exc
-
-
-def _skip_to_newline(stream: BinaryIO, stats: ReadStats) -> None:
-    while True:
-        rest = stream.readline(MAX_EVENT_BYTES)
-        stats.bytes += len(rest)
-        if not rest or rest.endswith(b"\n"):
-            return
 
 
 def _is_json(line: bytes) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from service.engine.eventlog.reader import ReadStats, read_events
+from service.engine.eventlog.reader import ReadLimits, ReadStats, read_events
 from service.engine.eventlog.scan import EventLogScan, Failure
 from service.engine.types import Fact
 from service.errors import EventLogError
@@ -27,7 +27,8 @@ class EventLogSummary:
         head = [
             f"Spark event log {self.name} ({self.stats.codec}, {len(self.stats.files)} file(s), "
             f"{self.stats.lines:,} events, {self.stats.bytes:,} bytes decompressed)"
-            + (", truncated" if self.stats.truncated else ""),
+            + (", truncated" if self.stats.truncated else "")
+            + (f"; {self.stats.cut}" if self.stats.cut else ""),
             f"application: {self.app}" if self.app else "application: unknown",
         ]
         facts = [
@@ -40,7 +41,9 @@ class EventLogSummary:
         return "\n".join(head + facts + failures)
 
 
-def read_event_log(source: Path | BinaryIO, name: str = "") -> EventLogSummary:
+def read_event_log(
+    source: Path | BinaryIO, name: str = "", limits: ReadLimits | None = None
+) -> EventLogSummary:
     """Read a file, a rolling event log directory or an open binary stream in bounded memory.
 
     Raises:
@@ -50,7 +53,7 @@ def read_event_log(source: Path | BinaryIO, name: str = "") -> EventLogSummary:
     stats = ReadStats()
     scan = EventLogScan()
     name = name or (source.name if isinstance(source, Path) else "event log")
-    for event in read_events(source, name, stats):
+    for event in read_events(source, name, stats, limits):
         scan.feed(event)
     if scan.counts["events"] == 0:
         raise EventLogError(f"{name} holds no Spark events: is it an event log?", None)
