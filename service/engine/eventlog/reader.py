@@ -5,10 +5,10 @@ buffer, whatever the size of the log. A line that is not JSON stops the read wit
 naming it, except the very last line of a log that stops without its newline: that is what a
 driver killed mid-write leaves, and the events before it still tell the story.
 
-Every read has a budget (:class:`ReadLimits`): decompressed bytes, how far the data may expand
-over what was sent (a decompression bomb expands hundreds- to a thousandfold), and seconds. Past the bytes
-or the expansion the read is refused, naming the limit; past the seconds it stops and the
-summary says where the log was cut, so the answer is what was found so far.
+Every read has a budget (:class:`ReadLimits`): decompressed bytes, how far the data may
+expand over what was sent (a decompression bomb expands hundreds- to a thousandfold), and
+seconds. Past the bytes or the expansion the read is refused, naming the limit; past the
+seconds it stops and the summary says where the log was cut: the answer is what was found.
 """
 
 from __future__ import annotations
