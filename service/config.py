@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     max_event_log_expanded_bytes: int = Field(
         default=16 << 30, gt=0, description="Most bytes an event log may decompress to."
     )
+    analysis_seconds: float = Field(
+        default=5.0, gt=0, description="Work budget of one pasted text; past it, what was read."
+    )
     event_log_seconds: float = Field(
         default=60.0, gt=0, description="Reading budget of one event log; past it, what was read."
     )

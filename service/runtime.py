@@ -30,6 +30,7 @@ def build_engine(settings: Settings, *, fitted: bool = True) -> Engine:
         built = build_and_save(kb, directory, settings.embedder)
         index, cases = built.index, built.cases
     engine = Engine(kb=kb, index=index, cases=cases)
+    engine.observer.seconds = settings.analysis_seconds
     if settings.embedder == "minilm" and fitted:
         engine.fitted = load_fitted(engine, directory, refit_stale=rebuild)
     return engine

@@ -8,6 +8,7 @@ shape. Every pattern here is anchored or bounded; none can backtrack catastrophi
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -110,6 +111,8 @@ class Analysis:
     words: str
     total_lines: int
     kind: InputKind
+    # Where the work budget ran out, if it did.
+    cut: str | None = None
 
     def first(self, name: str) -> Fact | None:
         return next((f for f in self.facts if f.name == name), None)
@@ -157,8 +160,12 @@ def _is_prose(text: str) -> bool:
     return words / len(tokens) >= PROSE_WORD_SHARE
 
 
-def analyze(text: str) -> Analysis:
-    """Analyze pasted text; facts cite the 1-based line they were read from."""
+def analyze(text: str, deadline: float | None = None) -> Analysis:
+    """Analyze pasted text; facts cite the 1-based line they were read from.
+
+    ``deadline`` (``time.monotonic()``): past it, lines not yet read for facts are left out
+    and ``Analysis.cut`` says so.
+    """
     lines = split_lines(text)
     groups = collapse(text, lines)
     log_groups = [g for g in groups if _is_log_line(g.text)]
@@ -168,8 +175,13 @@ def analyze(text: str) -> Analysis:
     kind: InputKind = "log" if not word_groups else ("words" if not log_groups else "mixed")
     traces = _stack_traces(lines)
     facts: list[Fact] = []
-    for group in groups:
-        source: FactSource = "words" if group in word_groups else "log"
+    wordy = {id(g) for g in word_groups}  # by identity: a list test would be quadratic
+    cut: str | None = None
+    for done, group in enumerate(groups):
+        if deadline is not None and done % 256 == 0 and time.monotonic() > deadline:
+            cut = f"facts were read from the first {done:,} of {len(groups):,} distinct lines"
+            break
+        source: FactSource = "words" if id(group) in wordy else "log"
         facts.extend(line_facts(group.line, group.text, source))
     facts.extend(numeric_maxima(lines))
     facts.extend(_trace_facts(traces))
@@ -183,6 +195,7 @@ def analyze(text: str) -> Analysis:
         words=words,
         total_lines=len(lines),
         kind=kind,
+        cut=cut,
     )
 
 

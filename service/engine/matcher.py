@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from kb import KnowledgeBase, Signature
@@ -34,7 +35,18 @@ class SignatureMatcher:
         prose: list[tuple[int, str]],
         quiet: set[int] | None = None,
     ) -> list[SignatureHit]:
+        return self.match_within(lines, prose, quiet)[0]
+
+    def match_within(
+        self,
+        lines: list[tuple[int, str]],
+        prose: list[tuple[int, str]],
+        quiet: set[int] | None = None,
+        deadline: float | None = None,
+    ) -> tuple[list[SignatureHit], str | None]:
         """Run each signature over ``(line number, text)`` pairs; first matching line wins.
+        Past ``deadline`` (``time.monotonic()``) the signatures left are not looked for, and
+        the second value says how far it got.
 
         ``words`` signatures describe how people talk, so they only run over ``prose`` (the
         lines that are not log output); a log line saying "Registering BlockManagerMaster" is
@@ -42,7 +54,11 @@ class SignatureMatcher:
         """
         quiet = quiet or set()
         hits: list[SignatureHit] = []
-        for signature, pattern in self.compiled:
+        cut: str | None = None
+        for done, (signature, pattern) in enumerate(self.compiled):
+            if deadline is not None and time.monotonic() > deadline:
+                cut = f"{done} of {len(self.compiled)} signatures were looked for"
+                break
             best: SignatureHit | None = None
             for number, text in prose if signature.kind == "words" else lines:
                 if pattern.search(text):
@@ -52,4 +68,4 @@ class SignatureMatcher:
                         break
             if best is not None:
                 hits.append(best)
-        return hits
+        return hits, cut

@@ -9,6 +9,7 @@ to the event it came from, so evidence cites the event log, never the synthetic 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from service.engine.ranker import Similar
 from service.engine.types import Evidence, Fact, InputKind, InputStats
 
 MAX_LINES_PER_FAILURE = 60
+DEFAULT_SECONDS = 5.0
 QUIET_LOG_LINES = 20
 QUIET_LOG_WEIGHT = 0.6
 # Signature kinds that only fire on a failure (an exception, a kill, a dying thread).
@@ -69,14 +71,20 @@ class Observer:
     kb: KnowledgeBase
     matcher: SignatureMatcher
     similar_causes: Callable[[Analysis], SimilarCauses]
+    # Work budget of one pasted text: a real 10 MB log takes a fraction of a second; text of
+    # tens of thousands of distinct garbage lines could take minutes.
+    seconds: float = DEFAULT_SECONDS
 
     def text(self, text: str) -> Observation:
-        analysis = analyze(text)
-        hits = self.matcher.match(
+        deadline = time.monotonic() + self.seconds
+        analysis = analyze(text, deadline)
+        hits, unmatched = self.matcher.match_within(
             [(g.line, g.text) for g in analysis.groups],
             analysis.prose,
             quiet_frame_lines(analysis.traces),
+            deadline,
         )
+        cut = "; ".join(c for c in (analysis.cut, unmatched) if c)
         analysis.facts = merge_facts(analysis.facts, signature_facts(hits))
         quiet = quiet_log(analysis, hits)
         derived = self.rule_evidence(analysis.facts)
@@ -88,6 +96,7 @@ class Observer:
             lines=analysis.total_lines,
             distinct_lines=len(analysis.groups),
             kind=analysis.kind,
+            cut=f"the {self.seconds:g} s analysis budget ran out: {cut}" if cut else None,
         )
         return Observation(
             analysis, hits, analysis.facts, similarity, nearest, vague, derived, quiet, stats

@@ -218,3 +218,19 @@ def test_decode_state_refuses_padding_tricks() -> None:
         base64.b64encode(b"x").decode() + ".",
     ):
         _decodes_or_refuses(token)
+
+
+def test_a_paste_of_random_garbage_is_answered_within_the_work_budget(engine: Engine) -> None:
+    import random
+    import string
+
+    rng = random.Random(7)
+    garbage = "".join(rng.choice(string.printable) for _ in range(3_000_000))
+    saved = engine.observer.seconds
+    engine.observer.seconds = 1.0
+    try:
+        diagnosis = engine.diagnose(garbage)
+    finally:
+        engine.observer.seconds = saved
+    assert diagnosis.input.cut is not None and "analysis budget ran out" in diagnosis.input.cut
+    assert "Read in part" in diagnosis.summary
