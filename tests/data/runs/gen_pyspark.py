@@ -95,7 +95,7 @@ SCENARIOS = {
         masters=["local"],
         env={"DD_DFS": "8", "DD_PARTS": "1000"},
     ),
-    "memory_sink_stream": dict(label="streaming_state", expect=OOM, timeout=240),
+    "memory_sink_stream": dict(label="streaming_state", expect=OOM, timeout=400),
     "executor_oom": dict(
         label="not_driver_oom",
         expect=r"exited caused by one of the running tasks|Lost executor|ExecutorLostFailure",
@@ -361,6 +361,7 @@ def refresh():
         r["verified"] = ok
         m = re.match(r"(exit code (\S+)|.*?killed)", r["outcome"])
         rc = m.group(2) if m and m.group(2) else ("timeout" if "timeout" in r["outcome"].split(";")[0] else "killed-after-oom")
+        rc = int(rc) if re.fullmatch(r"-?\d+", str(rc)) else rc
         r["outcome"] = outcome(text.splitlines(), rc, r["seconds"], SCRATCH / r["id"])
     write_manifest(rows)
 
