@@ -42,6 +42,9 @@ RUN mkdir -p kb index service \
 COPY kb ./kb
 COPY index ./index
 COPY service ./service
+# The real Spark runs the ranking is fitted on besides the case library (tune split only);
+# only the builder reads them (`doctor index build` fits the ranking from the working folder).
+COPY tests/data/runs ./tests/data/runs
 RUN pip install --no-deps . \
     && doctor kb lint \
     && doctor index build \
