@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from index.embedder import Embedder, Vectors
 from index.errors import IndexNotBuiltError, StaleIndexError
 from index.retriever import FaissRetriever
-from index.store import _atomic_write
+from index.store import atomic_write
 from kb.library import Case, source_key
 
 CASES_INDEX_FILE = "cases.faiss"
@@ -134,11 +134,11 @@ def _empty(embedder: Embedder) -> Vectors:
 
 def save_case_index(index: CaseIndex, directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    _atomic_write(
+    atomic_write(
         directory / CASES_INDEX_FILE, faiss.serialize_index(index.retriever.index).tobytes()
     )
     text = json.dumps(index.manifest.model_dump(mode="json"), indent=1, sort_keys=True)
-    _atomic_write(directory / CASES_MANIFEST_FILE, text.encode())
+    atomic_write(directory / CASES_MANIFEST_FILE, text.encode())
 
 
 def load_case_index(directory: Path, embedder: Embedder, cases: Sequence[Case]) -> CaseIndex:

@@ -110,9 +110,9 @@ def build_index(kb: KnowledgeBase, embedder: Embedder) -> SymptomIndex:
 def save_index(index: SymptomIndex, directory: Path = DEFAULT_INDEX_DIR) -> Path:
     """Write ``index.faiss`` and ``manifest.json`` atomically (readers never see half a build)."""
     directory.mkdir(parents=True, exist_ok=True)
-    _atomic_write(directory / INDEX_FILE, faiss.serialize_index(index.retriever.index).tobytes())
+    atomic_write(directory / INDEX_FILE, faiss.serialize_index(index.retriever.index).tobytes())
     text = json.dumps(index.manifest.model_dump(mode="json"), indent=1, sort_keys=True)
-    _atomic_write(directory / MANIFEST_FILE, text.encode())
+    atomic_write(directory / MANIFEST_FILE, text.encode())
     return directory
 
 
@@ -167,7 +167,7 @@ def _check_fresh(manifest: Manifest, kb: KnowledgeBase, embedder: Embedder) -> N
             raise StaleIndexError(what, str(built), str(current))
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
