@@ -27,6 +27,14 @@ CauseId = Literal[
 ]
 CAUSE_IDS: tuple[str, ...] = CauseId.__args__  # type: ignore[attr-defined]
 
+# Answers every walk step accepts besides a question's options: "I don't know", "none of these"
+# (leave this tree for the next hypothesis) and, on a fix page, "this does not match". No option
+# of a tree may use these ids.
+ANSWER_UNKNOWN = "unknown"
+ANSWER_NONE = "none_of_these"
+ANSWER_NO_MATCH = "no_match"
+RESERVED_ANSWERS = (ANSWER_UNKNOWN, ANSWER_NONE, ANSWER_NO_MATCH)
+
 Status = Literal["draft", "reviewed", "deprecated"]
 MemoryArea = Literal["jvm_heap", "jvm_off_heap", "python_process", "container_os", "none"]
 SignatureKind = Literal["exception", "message", "frame", "thread", "container", "config", "words"]

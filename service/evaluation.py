@@ -27,7 +27,7 @@ from kb.library import Case as LibraryCase
 from kb.library import source_key, split_of
 from service.engine.eventlog import read_event_log
 from service.engine.types import Diagnosis
-from service.engine.walk import UNKNOWN, Step, Walker
+from service.engine.walk import NO_MATCH, NONE, Step, Walker
 
 REPO = Path(__file__).resolve().parent.parent
 RUNS_ROOT = REPO / "tests" / "data" / "runs"
@@ -290,7 +290,8 @@ def questions_to_cause(tree: Tree, start: str, cause: str) -> int | None:
 
 
 def truthful_answer(kb: KnowledgeBase, step: Step, cause: str) -> str:
-    """The option a user who knows ``cause`` picks: the one that still leads there soonest."""
+    """The option a user who knows ``cause`` picks: the one that still leads there soonest;
+    "none of these" when no option leads there."""
     assert step.question is not None
     tree = kb.tree(step.tree)
     node = next(n for n in tree.nodes if n.id == step.question.node)
@@ -299,16 +300,23 @@ def truthful_answer(kb: KnowledgeBase, step: Step, cause: str) -> str:
         distance = questions_to_cause(tree, option.next, cause)
         if distance is not None and (best is None or distance < best[0]):
             best = (distance, option.id)
-    return best[1] if best is not None else UNKNOWN
+    return best[1] if best is not None else NONE
 
 
 def guided_walk(walker: Walker, diagnosis: Diagnosis, cause: str) -> Guided:
+    """Walk as a user who knows ``cause`` answers: the option that leads there, "none of
+    these" when none does, and "this does not match" on another cause's fix page."""
     step = walker.start(diagnosis)
     asked = 0
-    while step.kind == "question" and asked < MAX_QUESTIONS:
-        assert step.question is not None
-        option = truthful_answer(walker.kb, step, cause)
-        step = walker.answer(step.state, step.question.node, option)
+    while asked < MAX_QUESTIONS:
+        if step.kind == "question":
+            assert step.question is not None
+            option = truthful_answer(walker.kb, step, cause)
+            step = walker.answer(step.state, step.question.node, option)
+        elif step.kind == "fix" and step.fix_page is not None and step.fix_page.cause != cause:
+            step = walker.answer(step.state, step.fix_page.leaf, NO_MATCH)
+        else:
+            break
         asked += 1
     auto = sum(1 for a in step.answered if a.how == "auto")
     reached = step.fix_page.cause if step.fix_page is not None else None

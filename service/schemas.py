@@ -42,9 +42,20 @@ class WalkRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     state: str = Field(min_length=1, max_length=16000, description="The state of the last step.")
-    node: str = Field(min_length=1, max_length=200, description="The question being answered.")
+    node: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The open question's node, or the fix page's leaf when answering 'no_match'.",
+    )
     answer: str = Field(
-        min_length=1, max_length=200, description="An option id, or 'unknown' for I don't know."
+        min_length=1,
+        max_length=200,
+        description=(
+            "An option id; 'unknown' for I don't know; 'none_of_these' to leave this "
+            "tree for the next hypothesis); on a fix page, 'no_match' to rule its cause out. "
+            "An auto-answered question can be answered anyway: its node id overrides the "
+            "evidence."
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from typing import get_args
 from kb.models import SnippetForm
 from service.core import Doctor, Troubleshooting
 from service.engine import Diagnosis
-from service.engine.walk import FixPage, Step
+from service.engine.walk import NO_MATCH, NONE, AnsweredQuestion, FixPage, Step
 from service.errors import DoctorError
 from service.storage import Outcome
 
@@ -81,31 +81,80 @@ def walk_interactively(
 
 def _walk(doctor: Doctor, result: Troubleshooting, ask: Ask, say: Say, form: str) -> int:
     step, shown = result.step, 0
-    while step.kind == "question" and step.question is not None:
+    while True:
         for line in render_answers(step, shown):
             say(line)
         shown = len(step.answered)
-        question = step.question
-        say(f"\n{question.text}")
-        if question.help:
-            say(f"  ({question.help})")
-        for number, option in enumerate(question.options, start=1):
-            say(f"  {number}. {option.label}")
-        say(f"  ?. {question.unknown_label}")
-        chosen = _option(ask("> ").strip(), [o.id for o in question.options])
-        if chosen is None:
-            say("Type an option number, or ? if you don't know.")
-            continue
+        if step.kind == "none_left":
+            say(f"\n{step.message}")
+            return 0
+        if step.kind == "fix":
+            assert step.fix_page is not None
+            say(render_fix_page(step.fix_page, form))
+            verdict = ask(
+                "\nDoes this match what you see? [Enter = yes / x = it does not match] "
+            ).strip()
+            if verdict.lower() not in {"x", "no_match"}:
+                return _feedback(doctor, result, step.fix_page, ask, say)
+            node, chosen = step.fix_page.leaf, NO_MATCH
+        else:
+            picked = _ask_question(step, ask, say)
+            if picked is None:
+                continue
+            node, chosen = picked
         try:
-            step = doctor.walk(step.state, question.node, chosen)
+            step = doctor.walk(step.state, node, chosen)
         except DoctorError as exc:
             say(f"error: {exc.message}")
             return 1
-    for line in render_answers(step, shown):
-        say(line)
-    assert step.fix_page is not None
-    say(render_fix_page(step.fix_page, form))
-    fixes = step.fix_page.fixes
+        shown = min(shown, len(step.answered))
+        if step.ruled_out and chosen == NO_MATCH:
+            say("Ruled out: " + "; ".join(r.title for r in step.ruled_out))
+
+
+def _ask_question(step: Step, ask: Ask, say: Say) -> tuple[str, str] | None:
+    """The user's answer to the open question: (node, option), or None to ask again. ``c``
+    changes an answer taken from the evidence."""
+    question = step.question
+    assert question is not None
+    say(f"\n{question.text}")
+    if question.help:
+        say(f"  ({question.help})")
+    for number, option in enumerate(question.options, start=1):
+        say(f"  {number}. {option.label}")
+    say(f"  ?. {question.unknown_label}")
+    say(f"  n. {question.none_label}")
+    changeable = [a for a in step.answered if a.options]
+    if changeable:
+        say("  c. Change an answer taken from your input")
+    typed = ask("> ").strip()
+    if typed.lower() in {"c", "change"} and changeable:
+        return _change(changeable, ask, say)
+    chosen = _option(typed, [o.id for o in question.options])
+    if chosen is None:
+        say("Type an option number, ? if you don't know, or n if none of these fits.")
+        return None
+    return question.node, chosen
+
+
+def _change(changeable: list[AnsweredQuestion], ask: Ask, say: Say) -> tuple[str, str] | None:
+    for number, answered in enumerate(changeable, start=1):
+        say(f"  {number}. {answered.question} -> {answered.label}")
+    which = ask("Which answer? > ").strip()
+    if not (which.isdigit() and 1 <= int(which) <= len(changeable)):
+        return None
+    answered = changeable[int(which) - 1]
+    others = [o for o in answered.options if o.id != answered.option]
+    for number, option in enumerate(others, start=1):
+        say(f"  {number}. {option.label}")
+    picked = ask("Your answer? > ").strip()
+    if not (picked.isdigit() and 1 <= int(picked) <= len(others)):
+        return None
+    return answered.node, others[int(picked) - 1].id
+
+
+def _feedback(doctor: Doctor, result: Troubleshooting, page: FixPage, ask: Ask, say: Say) -> int:
+    fixes = page.fixes
     if not fixes:
         return 0
     fix = fixes[0]
@@ -125,6 +174,8 @@ def _walk(doctor: Doctor, result: Troubleshooting, ask: Ask, say: Say, form: str
 def _option(choice: str, options: list[str]) -> str | None:
     if choice in {"?", "unknown"}:
         return "unknown"
+    if choice.lower() in {"n", "none"}:
+        return NONE
     if choice.isdigit() and 1 <= int(choice) <= len(options):
         return options[int(choice) - 1]
     return choice if choice in options else None

@@ -127,3 +127,65 @@ class NoteUnusedValidator(Validator):
             if note_id not in used:
                 problem = f"note {note_id!r} is listed by no cause"
                 yield self.issue(kb, "notes", note_id, (), problem)
+
+
+# From any cause tree, every other cause's fix page must be this few answers away.
+MAX_ANSWERS_TO_ANOTHER_CAUSE = 3
+
+
+def answers_to_leaf(tree: Tree, cause: str) -> int | None:
+    """The fewest answers from ``tree``'s start to a leaf concluding ``cause`` (None: none)."""
+    nodes = {n.id: n for n in tree.nodes}
+    frontier, seen, depth = [tree.start], set(), 0
+    while frontier:
+        following = []
+        for node_id in frontier:
+            node = nodes.get(node_id)
+            if node is None or node_id in seen:
+                continue
+            seen.add(node_id)
+            if node.type == "leaf" and node.cause == cause:
+                return depth
+            following += [o.next for o in node.options]
+        frontier, depth = following, depth + 1
+    return None
+
+
+def answers_between_causes(kb: KnowledgeBase, tree: Tree, cause: str) -> int | None:
+    """The fewest answers from cause tree ``tree`` to ``cause``'s fix page: inside the tree, or
+    by "none of these" at its first question into ``cause``'s own tree (the walk moves to the
+    next hypothesis; every ranked cause is one), or that way into triage."""
+    routes = [answers_to_leaf(tree, cause)]
+    own = kb.tree_for_cause(cause)
+    if own is not None:
+        inside = answers_to_leaf(own, cause)
+        routes.append(None if inside is None else 1 + inside)
+    for triage in _triage_trees(kb):
+        through = answers_to_leaf(triage, cause)
+        routes.append(None if through is None else 1 + through)
+    found = [r for r in routes if r is not None]
+    return min(found) if found else None
+
+
+class CauseTreeReachValidator(Validator):
+    """The differential walk can get anywhere: from every cause tree, every other cause's fix
+    page is at most MAX_ANSWERS_TO_ANOTHER_CAUSE answers away (ways out included)."""
+
+    def check(self, kb: KnowledgeBase) -> Iterator[LintIssue]:
+        for tree in kb.trees.values():
+            if tree.kind != "cause":
+                continue
+            for cause_id in CAUSE_IDS:
+                if cause_id not in kb.causes:
+                    continue
+                answers = answers_between_causes(kb, tree, cause_id)
+                if answers is None:
+                    problem = f"no walk from this tree reaches cause {cause_id!r}"
+                elif answers > MAX_ANSWERS_TO_ANOTHER_CAUSE:
+                    problem = (
+                        f"cause {cause_id!r} is {answers} answers away from this tree "
+                        f"(at most {MAX_ANSWERS_TO_ANOTHER_CAUSE})"
+                    )
+                else:
+                    continue
+                yield self.issue(kb, "trees", tree.id, ("nodes",), problem)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from kb.lint.base import NodeValidator, TreeValidator
 from kb.lint.issues import LintIssue
 from kb.loader import KnowledgeBase
-from kb.models import Node, Tree
+from kb.models import RESERVED_ANSWERS, Node, Tree
 
 
 def reachable_nodes(tree: Tree) -> set[str]:
@@ -147,3 +147,16 @@ class NodeTypeFieldsValidator(NodeValidator):
             if getattr(node, name):
                 problem = f"{node.type} {node.id!r} must not set {name!r}"
                 yield self.tree_issue(kb, tree, ("nodes", index, name), problem)
+
+
+class OptionReservedIdValidator(NodeValidator):
+    """Option ids must not be the answers every step accepts (``unknown``, ``none_of_these``,
+    ``no_match``): the walk would read them as a way out."""
+
+    def validate_node(
+        self, kb: KnowledgeBase, tree: Tree, index: int, node: Node
+    ) -> Iterator[LintIssue]:
+        for o, option in enumerate(node.options):
+            if option.id in RESERVED_ANSWERS:
+                problem = f"option id {option.id!r} is reserved for the walk's ways out"
+                yield self.tree_issue(kb, tree, ("nodes", index, "options", o, "id"), problem)

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.errors import InvalidStateError
 
-VERSION = 1
+# 2: the walk can leave a tree (ruled-out causes, trees left behind, "none of these" exits).
+VERSION = 2
 MAX_TOKEN_CHARS = 16_000
 MAX_STATE_BYTES = 256 * 1024  # decompressed; a real state is a few kilobytes
 
@@ -42,6 +43,13 @@ class WalkState(BaseModel):
     answers: dict[str, str] = Field(default_factory=dict)
     facts: dict[str, list[StateFact]] = Field(default_factory=dict)
     ranked: list[str] = Field(default_factory=list)
+    # The differential walk: causes the user's answers ruled out (a fix page rejected), trees
+    # left behind in order, and the question of each tree answered "none of these".
+    ruled_out: list[str] = Field(default_factory=list)
+    trail: list[str] = Field(default_factory=list)
+    exits: dict[str, str] = Field(default_factory=dict)
+    # Every hypothesis and tree was tried and left: nothing in the KB matches the answers.
+    exhausted: bool = False
     case: str | None = None
     # When the token was issued (Unix seconds): a token is good for a lifetime from its step.
     iat: int = 0

@@ -14,7 +14,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from kb import KnowledgeBase, Node, Tree
-from kb.models import CodeChange, FactCondition, Option
+from kb.models import (
+    ANSWER_NO_MATCH,
+    ANSWER_NONE,
+    ANSWER_UNKNOWN,
+    CodeChange,
+    FactCondition,
+    Option,
+)
 from service.engine import snippets, values
 from service.engine.conditions import first_satisfying
 from service.engine.state import (
@@ -28,15 +35,28 @@ from service.engine.types import Diagnosis
 from service.engine.units import parse_size
 from service.errors import InvalidAnswerError, InvalidStateError, NotFoundError
 
-UNKNOWN = "unknown"
+UNKNOWN = ANSWER_UNKNOWN
+# The ways out: "none of these" on a question, "this does not match" on a fix page.
+NONE = ANSWER_NONE
+NO_MATCH = ANSWER_NO_MATCH
+NONE_LABEL = "None of these / that is not what I see"
+NO_MATCH_LABEL = "This does not match what I see"
 MIN_FEEDBACK = 5
 MAX_FACT_VALUES = 4
-# Causes below this confidence do not steer "I don't know" answers.
-STEERING_CONFIDENCE = 0.2
+# Causes at or above this confidence are the walk's hypotheses, tried in order when the user
+# leaves a tree; they also steer "I don't know" answers.
+HYPOTHESIS_CONFIDENCE = 0.02
+# Trees tried after the hypotheses, in this order, before the walk says nothing matches.
+FALLBACK_TREES = ("triage", "debug-workflow")
 
 
 class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class OptionView(_View):
+    id: str
+    label: str
 
 
 class AnsweredQuestion(_View):
@@ -44,15 +64,13 @@ class AnsweredQuestion(_View):
     question: str
     option: str
     label: str
-    how: Literal["auto", "user", "unknown"]
+    how: Literal["auto", "user", "unknown", "way_out"]
     because: str
     line: int | None = None
     text: str = ""
-
-
-class OptionView(_View):
-    id: str
-    label: str
+    # For an answer taken from the evidence or guessed: the options the user can change it to
+    # (answer this node with one of them; the walk goes on from there).
+    options: list[OptionView] = []
 
 
 class QuestionView(_View):
@@ -61,6 +79,8 @@ class QuestionView(_View):
     help: str | None
     options: list[OptionView]
     unknown_label: str = "I don't know"
+    # Answer ``none`` to leave this tree for the next hypothesis (what was learned is kept).
+    none_label: str = NONE_LABEL
 
 
 class FixStat(_View):
@@ -107,16 +127,30 @@ class FixPage(_View):
     fixes: list[FixView]
     diagnostics: list[DiagnosticView]
     notes: list[NoteView]
+    # Answer ``no_match`` on node ``leaf`` to rule this cause out and go on to the next one.
+    reject_label: str = NO_MATCH_LABEL
+
+
+class RuledOutView(_View):
+    cause: str
+    title: str
 
 
 class Step(_View):
-    kind: Literal["question", "fix"]
+    """One step of a walk. ``none_left``: every hypothesis was tried and left; ``message`` says
+    what was ruled out and where to look next."""
+
+    kind: Literal["question", "fix", "none_left"]
     tree: str
     tree_title: str
     answered: list[AnsweredQuestion]
     question: QuestionView | None = None
     fix_page: FixPage | None = None
     state: str
+    ruled_out: list[RuledOutView] = []
+    # Trees this walk left behind, in order (their answers are in ``answered``).
+    left: list[str] = []
+    message: str | None = None
 
 
 FixStats = Callable[[str], Mapping[str, FixStat]]
@@ -138,14 +172,15 @@ class Walker:
 
     def start(self, diagnosis: Diagnosis, case_id: str | None = None) -> Step:
         tree = self._first_tree(diagnosis)
+        wanted = set().union(*(_tree_facts(t) for t in self.kb.trees.values()))
         state = WalkState(
             kb=self.kb.version,
             tree=tree.id,
-            facts=_state_facts(diagnosis, _tree_facts(tree)),
-            ranked=[c.id for c in diagnosis.causes if c.confidence >= STEERING_CONFIDENCE],
+            facts=_state_facts(diagnosis, wanted),
+            ranked=[c.id for c in diagnosis.causes if c.confidence >= HYPOTHESIS_CONFIDENCE],
             case=case_id,
         )
-        return self._step(state)
+        return self._step(self._settle(state))
 
     def start_tree(self, tree_id: str, case_id: str | None = None) -> Step:
         """A walk of one tree with no evidence (e.g. a user picking a tree from the KB pages)."""
@@ -154,23 +189,55 @@ class Walker:
         return self._step(WalkState(kb=self.kb.version, tree=tree_id, case=case_id))
 
     def answer(self, token: str, node: str, option: str) -> Step:
+        """Answer the open question (an option, ``unknown`` or ``none``), or reject the fix
+        page reached (node: its leaf, option ``no_match``)."""
         state = self.decode(token)
-        current = self._replay(state).pending
+        if state.exhausted:
+            raise InvalidAnswerError(
+                "this walk has tried every cause and has no question left; start a new diagnosis",
+                "answer",
+            )
+        replay = self._replay(state)
+        current = replay.pending
+        overridable = {a.node: a for a in replay.answered if a.options}
+        if node in overridable and (current is None or node != current.id):
+            choices = [o.id for o in overridable[node].options]
+            if option not in choices:
+                raise InvalidAnswerError(
+                    f"option {option!r} does not answer {node!r}; choose one of "
+                    f"{', '.join(choices)}",
+                    "option",
+                )
+            answers = {**state.answers, node: option}
+            return self._step(self._settle(state.model_copy(update={"answers": answers})))
         if current is None:
-            raise InvalidAnswerError("this walk has already reached its fix page", "answer")
+            leaf = replay.leaf
+            assert leaf is not None and leaf.cause is not None
+            if node == leaf.id and option == NO_MATCH:
+                ruled_out = [*state.ruled_out, leaf.cause]
+                return self._step(self._settle(state.model_copy(update={"ruled_out": ruled_out})))
+            raise InvalidAnswerError(
+                f"this walk has reached its fix page ({leaf.id!r}); to say it does not match, "
+                f"answer node {leaf.id!r} with option {NO_MATCH!r}",
+                "answer",
+            )
         if node != current.id:
             raise InvalidAnswerError(
-                f"question {node!r} is not the open question; the open one is {current.id!r}",
+                f"question {node!r} is neither the open question ({current.id!r}) nor one "
+                "answered from the evidence",
                 "node",
             )
-        valid = [o.id for o in current.options] + [UNKNOWN]
+        valid = [o.id for o in current.options] + [UNKNOWN, NONE]
         if option not in valid:
             raise InvalidAnswerError(
                 f"option {option!r} does not answer {node!r}; choose one of {', '.join(valid)}",
                 "option",
             )
+        if option == NONE:
+            exits = {**state.exits, state.tree: node}
+            return self._step(self._settle(state.model_copy(update={"exits": exits})))
         answers = {**state.answers, node: option}
-        return self._step(state.model_copy(update={"answers": answers}))
+        return self._step(self._settle(state.model_copy(update={"answers": answers})))
 
     def decode(self, token: str) -> WalkState:
         state = decode_state(token, self.secret, self.kb.version, self.lifetime)
@@ -183,7 +250,58 @@ class Walker:
         return self._step(self.decode(token))
 
     def path(self, token: str) -> list[AnsweredQuestion]:
-        return self._replay(self.decode(token)).answered
+        return self._answered(self.decode(token))
+
+    # --- leaving a tree -------------------------------------------------------------------
+
+    def _settle(self, state: WalkState) -> WalkState:
+        """Move on while the current tree was left ("none of these") or ends on a ruled-out
+        cause: to the next hypothesis's tree, then triage and the debug workflow, and when every
+        one was tried, to ``exhausted``."""
+        for _ in range(len(self.kb.trees) + 1):
+            if state.exhausted:
+                return state
+            replay = self._replay(state)
+            stuck = replay.leaf is not None and replay.leaf.cause in state.ruled_out
+            if not (replay.exited or stuck):
+                return state
+            following = self._next_tree(state)
+            if following is None:
+                return state.model_copy(update={"exhausted": True})
+            trail = [*state.trail, state.tree]
+            state = state.model_copy(update={"trail": trail, "tree": following})
+        return state.model_copy(update={"exhausted": True})
+
+    def _next_tree(self, state: WalkState) -> str | None:
+        tried = {*state.trail, state.tree}
+        candidates = [
+            tree.id
+            for cause in state.ranked
+            if cause not in state.ruled_out and (tree := self.kb.tree_for_cause(cause)) is not None
+        ]
+        candidates += [t for t in FALLBACK_TREES if t in self.kb.trees]
+        return next((t for t in candidates if t not in tried), None)
+
+    def _answered(self, state: WalkState) -> list[AnsweredQuestion]:
+        """Every answer of the walk: the trees left behind, then the current one."""
+        answered: list[AnsweredQuestion] = []
+        for tree_id in state.trail:
+            replay = self._replay(state, tree_id)
+            answered += replay.answered
+            leaf = replay.leaf
+            if leaf is not None and leaf.cause in state.ruled_out:
+                title = self.kb.causes[leaf.cause].title if leaf.cause in self.kb.causes else ""
+                answered.append(
+                    AnsweredQuestion(
+                        node=leaf.id,
+                        question=f"Does this match: {title}?",
+                        option=NO_MATCH,
+                        label=NO_MATCH_LABEL,
+                        how="way_out",
+                        because="you said this fix page does not match what you see",
+                    )
+                )
+        return answered + self._replay(state).answered
 
     # --- replay ---------------------------------------------------------------------------
 
@@ -194,8 +312,8 @@ class Walker:
                 return tree
         return self.kb.triage_tree()
 
-    def _replay(self, state: WalkState) -> _Replay:
-        tree = self.kb.tree(state.tree)
+    def _replay(self, state: WalkState, tree_id: str | None = None) -> _Replay:
+        tree = self.kb.tree(tree_id or state.tree)
         nodes = {n.id: n for n in tree.nodes}
         node = nodes[tree.start]
         answered: list[AnsweredQuestion] = []
@@ -203,6 +321,16 @@ class Walker:
         for _ in range(len(nodes)):
             if node.type == "leaf":
                 return _Replay(tree, answered, None, node)
+            if state.exits.get(tree.id) == node.id:
+                way_out = AnsweredQuestion(
+                    node=node.id,
+                    question=node.text,
+                    option=NONE,
+                    label=NONE_LABEL,
+                    how="way_out",
+                    because="you said none of the options fits",
+                )
+                return _Replay(tree, [*answered, way_out], None, None, exited=True)
             chosen = self._choose(node, state)
             if chosen is None:
                 return _Replay(tree, answered, node, None)
@@ -212,6 +340,10 @@ class Walker:
 
     def _choose(self, node: Node, state: WalkState) -> tuple[Option, AnsweredQuestion] | None:
         given = state.answers.get(node.id)
+        # Trees share some questions (same node id): an answer given in a tree left behind
+        # carries over when it is one of this node's options too.
+        if given is not None and given not in {o.id for o in node.options} | {UNKNOWN}:
+            given = None
         if given is not None and given != UNKNOWN:
             option = _option(node, given)
             return option, _answered(node, option, "user", "you answered")
@@ -230,6 +362,8 @@ class Walker:
         """The branch for "I don't know": toward the best-ranked cause, else the tree's default."""
         tree = self.kb.tree(state.tree)
         for cause in state.ranked:
+            if cause in state.ruled_out:
+                continue
             for option in node.options:
                 if cause in _leaf_causes(tree, option.next):
                     title = self.kb.causes[cause].title
@@ -248,8 +382,16 @@ class Walker:
         common = {
             "tree": replay.tree.id,
             "tree_title": replay.tree.title,
-            "answered": replay.answered,
+            "answered": self._answered(state),
+            "ruled_out": [
+                RuledOutView(cause=c, title=self.kb.causes[c].title)
+                for c in state.ruled_out
+                if c in self.kb.causes
+            ],
+            "left": list(state.trail),
         }
+        if state.exhausted:
+            return Step(kind="none_left", message=self._none_left(state), state=token, **common)
         if replay.pending is not None:
             node = replay.pending
             question = QuestionView(
@@ -261,6 +403,17 @@ class Walker:
             return Step(kind="question", question=question, state=token, **common)
         assert replay.leaf is not None
         return Step(kind="fix", fix_page=self.fix_page(replay.leaf, state), state=token, **common)
+
+    def _none_left(self, state: WalkState) -> str:
+        ruled = ", ".join(self.kb.causes[c].title for c in state.ruled_out if c in self.kb.causes)
+        said = f"You ruled out: {ruled}. " if ruled else ""
+        return (
+            f"{said}None of the driver-memory causes this service knows fits your answers. "
+            "Look at what the driver did last: take a heap dump when it fails "
+            "(spark.driver.extraJavaOptions=-XX:+HeapDumpOnOutOfMemoryError) and open it in a "
+            "heap analyser; read the driver's GC log; check the first error in the driver log "
+            "and the executor logs. If the failure is in an executor, it is not a driver OOM."
+        )
 
     def fix_page(self, leaf: Node, state: WalkState) -> FixPage:
         cause_id = leaf.cause
@@ -320,6 +473,8 @@ class _Replay:
     answered: list[AnsweredQuestion]
     pending: Node | None
     leaf: Node | None
+    # The user left this tree at a question ("none of these").
+    exited: bool = False
 
 
 def _order_by_feedback(fixes: list[FixView]) -> list[FixView]:
@@ -348,11 +503,12 @@ def _option(node: Node, option_id: str) -> Option:
 def _answered(
     node: Node,
     option: Option,
-    how: Literal["auto", "user", "unknown"],
+    how: Literal["auto", "user", "unknown", "way_out"],
     because: str,
     line: int | None = None,
     text: str = "",
 ) -> AnsweredQuestion:
+    changeable = how in ("auto", "unknown")
     return AnsweredQuestion(
         node=node.id,
         question=node.text,
@@ -362,6 +518,7 @@ def _answered(
         because=because,
         line=line,
         text=text,
+        options=[OptionView(id=o.id, label=o.label) for o in node.options] if changeable else [],
     )
 
 

@@ -22,7 +22,8 @@ def diagnose(body: DiagnoseRequest, doctor: DoctorDep, metrics: MetricsDep) -> R
 
 @router.post("/walk", response_model=Step)
 def walk(body: WalkRequest, doctor: DoctorDep) -> Step:
-    """Answer the open question of a walk (or 'unknown') and get the next step."""
+    """Answer the open question of a walk ('unknown': I don't know; 'none_of_these': none fits), or
+    reject the fix page reached ('no_match' on its leaf), and get the next step."""
     return doctor.walk(body.state, body.node, body.answer)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from service.engine.types import Diagnosis, Evidence, RankedCause
-from service.engine.walk import FixPage, FixView, QuestionView, Step
+from service.engine.walk import NO_MATCH, NONE, UNKNOWN, FixPage, FixView, QuestionView, Step
 from service.slack import actions as act
 from service.slack.kit import Block, actions, button, context, divider, header, section
 from service.slack.mrkdwn import (
@@ -140,10 +140,42 @@ def input_text(diagnosis: Diagnosis, ctx: Context) -> str:
 
 def step_blocks(step: Step, ctx: Context) -> list[Block]:
     blocks = [context(*answered_texts(step))] if step.answered else []
+    if ctx.interactive:
+        blocks += change_blocks(step)
+    if step.ruled_out:
+        ruled = "; ".join(escape(r.title) for r in step.ruled_out)
+        blocks.append(context(f"_Ruled out by your answers:_ {ruled}"))
     if step.question is not None:
         blocks += question_blocks(step.question, step.state, ctx)
     if step.fix_page is not None:
         blocks += fix_page_blocks(step.fix_page, ctx)
+        value = act.walk_value(step.state, step.fix_page.leaf, NO_MATCH)
+        if ctx.interactive and value is not None:
+            reject = button(step.fix_page.reject_label, f"{act.WALK}_no_match", value=value)
+            blocks.append(actions(reject, block_id="walk_reject"))
+    if step.kind == "none_left" and step.message:
+        blocks.append(section(f":grey_question: {escape(step.message)}"))
+    return blocks
+
+
+# Answers taken from the evidence that get "change" buttons, and buttons per answer.
+CHANGEABLE_SHOWN = 3
+CHANGE_CHOICES = 4
+
+
+def change_blocks(step: Step) -> list[Block]:
+    """Next to each answer taken from the evidence: buttons to answer it otherwise."""
+    blocks: list[Block] = []
+    for n, answered in enumerate([a for a in step.answered if a.options][:CHANGEABLE_SHOWN]):
+        others = [o for o in answered.options if o.id != answered.option][:CHANGE_CHOICES]
+        values = [act.walk_value(step.state, answered.node, o.id) for o in others]
+        buttons = [
+            button(f"change: {o.label}", f"{act.WALK}_change_{n}_{i}", value=v)
+            for i, (o, v) in enumerate(zip(others, values, strict=True))
+            if v is not None
+        ]
+        if buttons:
+            blocks.append(actions(*buttons, block_id=f"walk_change_{n}"))
     return blocks
 
 
@@ -166,7 +198,8 @@ def question_blocks(question: QuestionView, state: str, ctx: Context) -> list[Bl
     lines += [f"{i}. {escape(o.label)}" for i, o in enumerate(question.options, 1)]
     blocks = [section("\n".join(lines))]
     choices = [(o.id, f"{i}. {o.label}") for i, o in enumerate(question.options, 1)]
-    choices.append(("unknown", question.unknown_label))
+    choices.append((UNKNOWN, question.unknown_label))
+    choices.append((NONE, question.none_label))
     values = [act.walk_value(state, question.node, option) for option, _ in choices]
     if any(v is None for v in values):
         blocks.append(section(too_long_for_buttons(len(state), ctx.case_url)))

@@ -480,8 +480,13 @@ a { color: var(--dd-accent, #1d4ed8); }
       const nodes = [h("h3", { tabindex: "-1", class: "step-title" },
         step.tree_title ? `Guided check: ${step.tree_title}` : "Path walked")];
       if (step.answered.length) nodes.push(this.pathView(step.answered));
+      if (step.ruled_out && step.ruled_out.length) {
+        nodes.push(h("p", { class: "ruled-out muted" }, "Ruled out by your answers: ",
+          step.ruled_out.map((r) => r.title).join("; ")));
+      }
       if (step.kind === "question") nodes.push(this.questionView(step));
-      if (step.kind === "fix") nodes.push(this.fixPage(step.fix_page));
+      if (step.kind === "fix") nodes.push(this.fixPage(step.fix_page), this.rejectButton(step.fix_page));
+      if (step.kind === "none_left") nodes.push(h("p", { class: "none-left", role: "status" }, step.message));
       this.stepBox.replaceChildren(...nodes);
       this.feedbackSection.hidden = step.kind !== "fix";
       this.emit("step", step);
@@ -489,13 +494,39 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     pathView(answered) {
-      return h("ol", { class: "path", "aria-label": "Questions answered" }, answered.map((a) =>
-        h("li", { "data-how": a.how, "data-node": a.node }, h("span", {}, a.question), " ",
-          h("strong", {}, a.label),
-          h("span", { class: `how ${a.how}` },
-            { auto: "answered from your input", user: "your answer", unknown: "you did not know" }[a.how]),
+      const how = { auto: "answered from your input", user: "your answer",
+        unknown: "you did not know", way_out: "your answer" };
+      return h("ol", { class: "path", "aria-label": "Questions answered" }, answered.map((a) => {
+        const item = h("li", { "data-how": a.how, "data-node": a.node }, h("span", {}, a.question), " ",
+          h("strong", {}, a.label), h("span", { class: `how ${a.how}` }, how[a.how] || a.how),
           a.how === "user" ? null : h("div", { class: "because" }, a.because,
-            a.text ? h("div", {}, h("code", {}, a.text)) : null))));
+            a.text ? h("div", {}, h("code", {}, a.text)) : null));
+        if (a.options && a.options.length) item.append(this.changeControl(a, item));
+        return item;
+      }));
+    }
+
+    changeControl(a, item) {
+      // An answer taken from the evidence (or guessed) can be overridden: the walk goes on
+      // from the user's choice.
+      const change = h("button", { type: "button", class: "change", "data-change": a.node,
+        "aria-label": `Change the answer to: ${a.question}` }, "change");
+      change.addEventListener("click", () => {
+        const choices = a.options.filter((o) => o.id !== a.option).map((o) =>
+          h("button", { type: "button", "data-option": o.id,
+            onclick: () => this.answer(a.node, o.id) }, o.label));
+        const row = h("div", { class: "row change-options", role: "group",
+          "aria-label": `Other answers to: ${a.question}` }, choices);
+        change.replaceWith(row);
+        if (choices.length) choices[0].focus();
+      });
+      return change;
+    }
+
+    rejectButton(page) {
+      return h("div", { class: "row" }, h("button", { type: "button", class: "reject",
+        "data-option": "no_match", onclick: () => this.answer(page.leaf, "no_match") },
+        page.reject_label));
     }
 
     questionView(step) {
@@ -504,6 +535,8 @@ a { color: var(--dd-accent, #1d4ed8); }
         onclick: () => this.answer(q.node, o.id) }, o.label));
       buttons.push(h("button", { type: "button", "data-option": "unknown",
         onclick: () => this.answer(q.node, "unknown") }, q.unknown_label));
+      buttons.push(h("button", { type: "button", "data-option": "none_of_these",
+        onclick: () => this.answer(q.node, "none_of_these") }, q.none_label));
       return h("fieldset", { class: "question", "data-node": q.node },
         h("legend", {}, q.text), q.help ? h("p", { class: "muted" }, q.help) : null,
         h("div", { class: "row" }, buttons));
@@ -515,8 +548,8 @@ a { color: var(--dd-accent, #1d4ed8); }
         const step = await this.api.walk(this.view.step.state, node, option);
         this.renderStep(step);
         this.stepBox.querySelector(".step-title").focus();
-        this.announce(step.kind === "fix"
-          ? `Fix page: ${step.fix_page.title}.` : `Next question: ${step.question.text}`);
+        this.announce(step.kind === "fix" ? `Fix page: ${step.fix_page.title}.`
+          : step.kind === "question" ? `Next question: ${step.question.text}` : step.message);
       } catch (err) { this.fail(err); }
     }
 
