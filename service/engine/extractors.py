@@ -276,18 +276,24 @@ _EXTRACTORS: list[Extractor] = [
         ),
         _const(("streaming", "yes"), ("action", "streaming_query")),
     ),
-    (
-        "",
-        re.compile(
-            r"\b(?:slowly|gradually|keeps? (?:growing|climbing|increasing)|grows?|growing|climbs?|creeps?|over (?:hours|days|time)|after (?:a few |several |\d+ )(?:hours|days)|leak)\b",
-            _C,
-        ),
-        _const(("memory_growth", "gradual")),
-    ),
-    (
-        "",
-        re.compile(r"\b(?:immediately|right after|as soon as|instantly|straight away)\b", _C),
-        _const(("memory_growth", "sudden")),
+    *(
+        _GROWTH := [
+            (
+                "",
+                re.compile(
+                    r"\b(?:slowly|gradually|keeps? (?:growing|climbing|increasing)|grows?|growing|climbs?|creeps?|over (?:hours|days|time)|after (?:a few |several |\d+ )(?:hours|days)|leak)\b",
+                    _C,
+                ),
+                _const(("memory_growth", "gradual")),
+            ),
+            (
+                "",
+                re.compile(
+                    r"\b(?:immediately|right after|as soon as|instantly|straight away)\b", _C
+                ),
+                _const(("memory_growth", "sudden")),
+            ),
+        ]
     ),
     (
         "ollect",
@@ -320,8 +326,10 @@ _EXTRACTORS: list[Extractor] = [
 
 # Sizes of the machine only mean something in the user's words: a log line such as
 # "Registering block manager ... with 117.0 MiB RAM" is Spark's storage pool, not the host.
+# How memory grew is a person's observation: in a log, "grow" is a stack frame
+# (ArrayBuffer.grow, ByteArrayOutputStream.grow), not a trend.
 _PROSE_ONLY = {"RAM"}
-_LOG_EXTRACTORS = [e for e in _EXTRACTORS if e[0] not in _PROSE_ONLY]
+_LOG_EXTRACTORS = [e for e in _EXTRACTORS if e[0] not in _PROSE_ONLY and e not in _GROWTH]
 
 
 # Which action the user ran is read from the user's words, the frames of a stack trace and the
@@ -341,6 +349,13 @@ def line_facts(number: int, text: str, source: FactSource) -> Iterable[Fact]:
     return facts
 
 
+# In prose, what the user did only counts as strong when written as code or as Spark prints it
+# (".collect()", "toPandas", "spark.driver.memory=2g", "Submitting 9 missing tasks"); a plain
+# word ("collecting", "streaming", "cached", "it grows") is weak: evidence, never an auto-answer.
+_CODE_LIKE = re.compile(r"[()._=:\[\]]|[a-z][A-Z]|\d")
+_WEAK_IN_PROSE = {"action", "streaming", "memory_growth"}
+
+
 def _facts_from(
     extractors: list[Extractor], number: int, text: str, source: FactSource
 ) -> Iterable[Fact]:
@@ -351,8 +366,10 @@ def _facts_from(
         match = pattern.search(text)
         if match is None:
             continue
+        loose = source == "words" and not _CODE_LIKE.search(match.group(0))
         for name, value in extract(match):
-            yield Fact(name=name, value=value, line=number, text=shown, source=source)
+            weak = loose and name in _WEAK_IN_PROSE
+            yield Fact(name=name, value=value, line=number, text=shown, source=source, weak=weak)
 
 
 _MAXIMA = [e for e in _EXTRACTORS if e[0] in {"missing tasks", "task set", "output partitions"}]

@@ -186,7 +186,13 @@ def quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
 
 def signature_facts(hits: list[SignatureHit]) -> list[Fact]:
     facts = [
-        Fact(name=name, value=value, line=hit.line, text=hit.text.strip()[:300])
+        Fact(
+            name=name,
+            value=value,
+            line=hit.line,
+            text=hit.text.strip()[:300],
+            weak=hit.signature.kind == "words",
+        )
         for hit in hits
         for name, value in hit.signature.sets_facts.items()
     ]

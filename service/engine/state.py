@@ -32,6 +32,8 @@ class StateFact(BaseModel):
     line: int | None = None
     text: str = ""
     src: str = "log"
+    # Read from a loose word in prose: steers "I don't know", never auto-answers.
+    weak: bool = False
 
 
 class WalkState(BaseModel):

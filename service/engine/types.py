@@ -23,6 +23,11 @@ class Fact(_Model):
     line: int | None = Field(default=None, description="1-based line number in the input.")
     text: str = Field(default="", description="The input line (trimmed) or event that showed it.")
     source: FactSource = "log"
+    weak: bool = Field(
+        default=False,
+        description="Read from a loose word in prose (not code, not Spark's output): it counts "
+        "as evidence and steers an 'I don't know' answer, but never answers a question itself.",
+    )
 
     @property
     def number(self) -> float | None:

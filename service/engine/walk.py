@@ -347,7 +347,7 @@ class Walker:
         if given is not None and given != UNKNOWN:
             option = _option(node, given)
             return option, _answered(node, option, "user", "you answered")
-        auto = _auto_answer(node, state.facts)
+        auto = _auto_answer(node, _strong(state.facts))
         if auto is not None:
             option, fact_name, fact = auto
             return option, _answered(
@@ -359,7 +359,15 @@ class Walker:
         return None
 
     def _likely(self, node: Node, state: WalkState) -> tuple[Option, str]:
-        """The branch for "I don't know": toward the best-ranked cause, else the tree's default."""
+        """The branch for "I don't know": what the user's words suggest, else toward the
+        best-ranked cause, else the tree's default."""
+        hinted = _auto_answer(node, state.facts)
+        if hinted is not None:
+            option, _, fact = hinted
+            return option, (
+                f'you did not know, so this follows "{option.label}": your description '
+                f'mentions it ("{fact.text[:80]}")'
+            )
         tree = self.kb.tree(state.tree)
         for cause in state.ranked:
             if cause in state.ruled_out:
@@ -543,6 +551,11 @@ def _auto_answer(
     return None
 
 
+def _strong(facts: Mapping[str, list[StateFact]]) -> dict[str, list[StateFact]]:
+    """The facts that may answer a question by themselves: not loose words in prose."""
+    return {name: [f for f in items if not f.weak] for name, items in facts.items()}
+
+
 def _satisfying(cond: FactCondition, candidates: list[StateFact]) -> StateFact | None:
     return first_satisfying(cond, ((fact.v, fact) for fact in candidates))
 
@@ -571,7 +584,13 @@ def _state_facts(diagnosis: Diagnosis, wanted: set[str]) -> dict[str, list[State
         bucket = facts.setdefault(fact.name, [])
         if len(bucket) < MAX_FACT_VALUES:
             bucket.append(
-                StateFact(v=fact.value, line=fact.line, text=fact.text[:160], src=fact.source)
+                StateFact(
+                    v=fact.value,
+                    line=fact.line,
+                    text=fact.text[:160],
+                    src=fact.source,
+                    weak=fact.weak,
+                )
             )
     return facts
 

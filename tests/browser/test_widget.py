@@ -287,3 +287,28 @@ def test_file_drop_of_compressed_event_log_uploads_and_diagnoses(
     assert page.top_cause() == "collect_to_driver"
     assert "driver_died = yes" in page.find(".log").text
     screenshot(chrome, "13-event-log-upload")
+
+
+def test_ways_out_none_of_these_and_does_not_match(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", "the driver died after df.collect()")
+    question = page.question()
+    assert question is not None
+    first_tree = page.find(".step-title").text
+    page.click_answer(question.find_element(By.CSS_SELECTOR, "button[data-option=none_of_these]"))
+    left = page.find_all("ol.path li[data-how=way_out]")
+    assert left, "the way out is not in the path walked"
+    walk_to_fix(page)
+    fix = page.fix_page()
+    assert fix is not None
+    rejected = fix.find_element(By.CSS_SELECTOR, "h3").text
+    page.find("button.reject").click()
+    page.wait(
+        lambda _: page.find_all(".ruled-out") or page.find_all(".none-left"),
+        "rejecting the fix page did not move on",
+    )
+    ruled = page.find(".ruled-out").text
+    assert rejected.removeprefix("Fix: ") in ruled
+    shown = page.fix_page()
+    assert shown is None or shown.find_element(By.CSS_SELECTOR, "h3").text != rejected
+    assert page.find(".step-title").text != first_tree or page.question() is not None
+    screenshot(chrome, "12-ways-out", at=page.find(".step"), height=900)

@@ -14,7 +14,7 @@ from kb import KnowledgeBase
 from kb.library import split_of
 from kb.models import CAUSE_IDS
 from service.engine.types import Diagnosis, InputStats, RankedCause
-from service.engine.walk import UNKNOWN, Walker
+from service.engine.walk import NONE, Walker
 from service.evaluation import (
     EvalCase,
     Guided,
@@ -70,7 +70,7 @@ def test_in_its_own_tree_the_truthful_user_reaches_the_cause(
     assert guided.cause == cause
 
 
-def test_the_user_says_i_dont_know_where_no_option_leads_to_the_cause(
+def test_the_user_says_none_of_these_where_no_option_leads_to_the_cause(
     kb: KnowledgeBase, walker: Walker
 ) -> None:
     tree = kb.tree_for_cause("collect_to_driver")
@@ -79,7 +79,7 @@ def test_the_user_says_i_dont_know_where_no_option_leads_to_the_cause(
     assert unreachable, "every cause is reachable from the collect tree"
     step = walker.start(_diagnosis(kb, ["collect_to_driver"]))
     assert step.kind == "question"
-    assert truthful_answer(kb, step, unreachable[0]) == UNKNOWN
+    assert truthful_answer(kb, step, unreachable[0]) == NONE
 
 
 def test_a_test_split_report_names_no_case() -> None:

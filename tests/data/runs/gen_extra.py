@@ -163,9 +163,18 @@ def run(r):
         conf["spark.executor.extraJavaOptions"] = "-XX:+UseSerialGC"
     conf.update(cfg.get("conf", {}))
     mem = cfg.get("mem", "512m")
-    launcher = str(venv / "bin/spark-submit") if lang == "pyspark" else str(spark_home / "bin/spark-shell")
-    cmd = [launcher, "--master", gp.MASTERS[master], "--driver-memory", mem,
-           "--driver-java-options", cfg.get("gc", "-XX:+UseSerialGC")]
+    launcher = (
+        str(venv / "bin/spark-submit") if lang == "pyspark" else str(spark_home / "bin/spark-shell")
+    )
+    cmd = [
+        launcher,
+        "--master",
+        gp.MASTERS[master],
+        "--driver-memory",
+        mem,
+        "--driver-java-options",
+        cfg.get("gc", "-XX:+UseSerialGC"),
+    ]
     for k, val in conf.items():
         cmd += ["--conf", f"{k}={val}"]
     if lang == "pyspark":
@@ -186,8 +195,15 @@ def run(r):
     print(f"[{rid}] start {time.strftime('%H:%M:%S')}", flush=True)
     t0 = time.time()
     with open(raw, "wb") as out, open(os.devnull, "rb") as devnull:
-        proc = subprocess.Popen(cmd, stdin=devnull, stdout=out, stderr=subprocess.STDOUT,
-                                env=env, cwd=work, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=devnull,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=work,
+            start_new_session=True,
+        )
         timeout = cfg.get("timeouts", {}).get((lang, master), cfg.get("timeout", 300))
         rc = gp._wait(proc, raw, timeout, cfg.get("after_oom", gp.AFTER_OOM))
     try:
@@ -202,8 +218,15 @@ def run(r):
         if d.is_dir():
             shutil.copytree(d, work / "executor-work" / app, dirs_exist_ok=True)
             shutil.rmtree(d, ignore_errors=True)
-    meta = dict(rc=rc, seconds=secs, timeout=timeout, command=shlex.join(cmd), mem=mem, master=gp.MASTERS[master],
-                spark_version=full_version(v))
+    meta = dict(
+        rc=rc,
+        seconds=secs,
+        timeout=timeout,
+        command=shlex.join(cmd),
+        mem=mem,
+        master=gp.MASTERS[master],
+        spark_version=full_version(v),
+    )
     (work / "meta.json").write_text(json.dumps(meta))
     print(f"[{rid}] rc={rc} in {secs:.0f}s, raw log {raw.stat().st_size} bytes", flush=True)
     return finish(r)
@@ -236,14 +259,20 @@ def finish(r):
             shutil.copyfile(ev, dest / ev.name)
             ev_rel = f"tests/data/runs/{rid}/{ev.name}"
 
-    ex_oom = [p for p in (work / "executor-work").glob("*/*/stderr")
-              if "OutOfMemoryError" in p.read_text(errors="replace")]
+    ex_oom = [
+        p
+        for p in (work / "executor-work").glob("*/*/stderr")
+        if "OutOfMemoryError" in p.read_text(errors="replace")
+    ]
     ok = re.search(cfg["expect"], text, re.M) is not None and not ex_oom
     label = cfg["label"] if ok else "not_driver_oom"
     label = LABEL_OVERRIDES.get(rid, label)
     if not ok:
-        print(f"[{rid}] UNVERIFIED: /{cfg['expect']}/ not in the log"
-              + (f" or executor OOM in {ex_oom}" if ex_oom else "") + f"; labelled {label}")
+        print(
+            f"[{rid}] UNVERIFIED: /{cfg['expect']}/ not in the log"
+            + (f" or executor OOM in {ex_oom}" if ex_oom else "")
+            + f"; labelled {label}"
+        )
     out = gp.outcome(lines, meta["rc"], meta["seconds"], work)
     if rid in OUTCOME_NOTES:
         out = OUTCOME_NOTES[rid] + " | " + out

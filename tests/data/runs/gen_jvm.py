@@ -106,7 +106,14 @@ for _v in ("spark43", "spark35"):
         "healthy",
     ):
         _add(_s, "scala", _v, "local")
-    for _s in ("collect_oom", "max_result_size", "broadcast_oom", "too_many_tasks", "analysis_error", "healthy"):
+    for _s in (
+        "collect_oom",
+        "max_result_size",
+        "broadcast_oom",
+        "too_many_tasks",
+        "analysis_error",
+        "healthy",
+    ):
         _add(_s, "sql", _v, "local")
 for _v in ("spark43", "spark35"):
     for _s in ("executor_oom", "collect_oom", "healthy", "accumulator_state", "broadcast_oom"):
@@ -341,9 +348,15 @@ def run(r):
             proc.wait()
             rc = "timeout"
     secs = round(time.time() - t0, 1)
-    meta = dict(rc=rc, seconds=secs, command=shlex.join(cmd), master=master, mem=mem,
-                timeout=cfg["timeout"],
-                spark_version=spark_version(home))
+    meta = dict(
+        rc=rc,
+        seconds=secs,
+        command=shlex.join(cmd),
+        master=master,
+        mem=mem,
+        timeout=cfg["timeout"],
+        spark_version=spark_version(home),
+    )
     (work / "meta.json").write_text(json.dumps(meta))
     lines = raw.read_text(errors="replace").splitlines()[1:]
     if r["where"] == "cluster":
@@ -383,7 +396,11 @@ def finish(r):
         notes.append("no event log written")
 
     ks = key_lines(lines)
-    status = f"killed by the {meta.get('timeout', cfg['timeout'])} s timeout" if rc == "timeout" else f"exit code {rc}"
+    status = (
+        f"killed by the {meta.get('timeout', cfg['timeout'])} s timeout"
+        if rc == "timeout"
+        else f"exit code {rc}"
+    )
     if ks:
         outcome = f"{status}; " + " / ".join(ks)
         frame = first_frame(lines, r"OutOfMemoryError") or first_frame(lines)
@@ -397,7 +414,9 @@ def finish(r):
     keys = [k for k in OUTCOME_NOTES if rid.startswith(k)]
     parts = [OUTCOME_NOTES[max(keys, key=len)]] if keys else []
     if r["language"] == "scala" and rc == 0 and ks:
-        parts.append("spark-shell printed the error, went on with the script and exited 0 at end of input")
+        parts.append(
+            "spark-shell printed the error, went on with the script and exited 0 at end of input"
+        )
     parts += [outcome] + executor_notes(work, "\n".join(lines)) + notes
     rec = {
         "id": rid,
@@ -415,7 +434,10 @@ def finish(r):
         "seconds": meta["seconds"],
     }
     write_manifest(rec)
-    print(f"[{rid}] label={label} eventlog={event_log} complete={complete}\n  {rec['outcome'][:600]}", flush=True)
+    print(
+        f"[{rid}] label={label} eventlog={event_log} complete={complete}\n  {rec['outcome'][:600]}",
+        flush=True,
+    )
     return rec
 
 
@@ -442,7 +464,11 @@ def main(argv):
     if chosen and chosen[0] == "--table":  # markdown rows for README.md from the manifest
         for l in MANIFEST.read_text().splitlines():
             x = json.loads(l)
-            ev = "no event log" if not x["event_log"] else ("yes" if x["event_log_complete"] else "**no**")
+            ev = (
+                "no event log"
+                if not x["event_log"]
+                else ("yes" if x["event_log_complete"] else "**no**")
+            )
             out = x["outcome"].replace("|", "\\|")
             print(f"| `{x['id']}` | {x['label']} | {x['seconds']:.0f} | {ev} | {out} |")
         return

@@ -65,9 +65,7 @@ SCENARIOS = {
         expect=r"bigger than spark\.driver\.maxResultSize",
         conf={"spark.driver.maxResultSize": "1m"},
     ),
-    "topandas_memoryerror": dict(
-        label="python_driver_oom", expect=r"^MemoryError", mem="1g"
-    ),
+    "topandas_memoryerror": dict(label="python_driver_oom", expect=r"^MemoryError", mem="1g"),
     "broadcast_oom": dict(
         label="broadcast_too_large",
         expect=OOM + "|Not enough memory to build and broadcast",
@@ -316,7 +314,11 @@ def outcome(lines, rc, secs, work):
         "killed-after-oom": f"still running {AFTER_OOM} s after the first OutOfMemoryError, killed",
     }.get(rc, f"exit code {rc}")
     ex = []
-    for p in sorted((work / "executor-work").glob("*/*/stderr")) if (work / "executor-work").exists() else []:
+    for p in (
+        sorted((work / "executor-work").glob("*/*/stderr"))
+        if (work / "executor-work").exists()
+        else []
+    ):
         for line in p.read_text(errors="replace").splitlines():
             if re.search(r"OutOfMemoryError|MemoryError|SIGTERM|exit", line) and len(ex) < 2:
                 ex.append(f"executor {p.parent.name}: " + TS.sub("", line).strip()[:200])
@@ -360,7 +362,11 @@ def refresh():
         r["label"] = cfg["label"] if ok else cfg.get("fallback", "not_driver_oom")
         r["verified"] = ok
         m = re.match(r"(exit code (\S+)|.*?killed)", r["outcome"])
-        rc = m.group(2) if m and m.group(2) else ("timeout" if "timeout" in r["outcome"].split(";")[0] else "killed-after-oom")
+        rc = (
+            m.group(2)
+            if m and m.group(2)
+            else ("timeout" if "timeout" in r["outcome"].split(";")[0] else "killed-after-oom")
+        )
         rc = int(rc) if re.fullmatch(r"-?\d+", str(rc)) else rc
         r["outcome"] = outcome(text.splitlines(), rc, r["seconds"], SCRATCH / r["id"])
     write_manifest(rows)
@@ -370,7 +376,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--versions", default="4,35")
     ap.add_argument("--masters", default="local,cluster")
-    ap.add_argument("--order", default="", help="version:master pairs in run order, e.g. 4:local,35:cluster")
+    ap.add_argument(
+        "--order", default="", help="version:master pairs in run order, e.g. 4:local,35:cluster"
+    )
     ap.add_argument("--deadline", help="HH:MM UTC: start no run after this")
     ap.add_argument("--skip", default="", help="comma-separated run ids not to redo")
     ap.add_argument("scenarios", nargs="*")
@@ -384,10 +392,15 @@ def main():
         sys.exit(f"unknown scenario(s) {bad}; known: {list(SCENARIOS)}")
     versions = a.versions.split(",")
     a.skip = set(filter(None, a.skip.split(",")))
-    full = {v: spark_version(v) for v in set(versions) | {p.split(":")[0] for p in a.order.split(",") if p}}
-    pairs = [tuple(x.split(":")) for x in a.order.split(",")] if a.order else [
-        (v, m) for v in versions for m in a.masters.split(",")
-    ]
+    full = {
+        v: spark_version(v)
+        for v in set(versions) | {p.split(":")[0] for p in a.order.split(",") if p}
+    }
+    pairs = (
+        [tuple(x.split(":")) for x in a.order.split(",")]
+        if a.order
+        else [(v, m) for v in versions for m in a.masters.split(",")]
+    )
     for v, m in pairs:
         if True:
             for name in names:

@@ -122,7 +122,10 @@ def python_createdataframe_memoryerror(spark):
             "ref": ["order-%d" % i for i in range(n)],
         }
     )
-    _log("pandas rows %d built on the driver, %d MiB" % (len(pdf), pdf.memory_usage(deep=True).sum() >> 20))
+    _log(
+        "pandas rows %d built on the driver, %d MiB"
+        % (len(pdf), pdf.memory_usage(deep=True).sum() >> 20)
+    )
     _limit_python(int(os.environ.get("DD_PY_MB", "300")))
     df = spark.createDataFrame(pdf)
     _log("rows %d" % df.count())

@@ -172,9 +172,11 @@ def accumulator_state(spark):
             n += 1
         yield n
 
-    total = sc.parallelize(range(int(os.environ.get("DD_ROWS", "600000"))), 40).mapPartitions(
-        track
-    ).sum()
+    total = (
+        sc.parallelize(range(int(os.environ.get("DD_ROWS", "600000"))), 40)
+        .mapPartitions(track)
+        .sum()
+    )
     _log("rows %d, tracked events %d" % (total, len(seen.value)))
 
 
