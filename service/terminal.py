@@ -23,7 +23,8 @@ def render_diagnosis(diagnosis: Diagnosis) -> str:
         lines.append(f"{rank}. {cause.id}  {cause.confidence:.2f}  {cause.title}")
         for ev in cause.evidence[:3]:
             where = f"line {ev.line}: " if ev.line else ""
-            lines.append(f"     - {ev.detail} ({ev.weight:+.2f}) {where}{ev.text[:120]}")
+            worth = ev.contribution if ev.contribution is not None else ev.weight
+            lines.append(f"     - {ev.detail} ({worth:+.2f}) {where}{ev.text[:120]}")
     if diagnosis.instead:
         lines += [f"instead: {diagnosis.instead.what}", f"look at: {diagnosis.instead.where}"]
     lines += [f"finding [{f.severity}]: {f.message}" for f in diagnosis.findings]

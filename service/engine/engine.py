@@ -31,7 +31,14 @@ from service.engine.ranker import (
     evidence_scores,
     rank,
 )
-from service.engine.types import Diagnosis, Instead, RankedCause, SimilarCase, Verdict
+from service.engine.types import (
+    Diagnosis,
+    Evidence,
+    Instead,
+    RankedCause,
+    SimilarCase,
+    Verdict,
+)
 
 # MiniLM cost grows with tokens; ~500 characters (~120 tokens) keeps a query near 15 ms.
 QUERY_CHARS = 500
@@ -175,12 +182,29 @@ class Engine:
         probabilities = self.fitted.probabilities(self.features(seen, hand, similar))
         by_id = {c.id: c for c in hand}
         ranked = [
-            by_id[c].model_copy(update={"confidence": round(float(p), 4)})
+            by_id[c].model_copy(
+                update={
+                    "confidence": round(float(p), 4),
+                    "evidence": [self._contribution(c, e) for e in by_id[c].evidence],
+                }
+            )
             for c, p in zip(self.fitted.causes, probabilities, strict=True)
             if c in by_id
         ]
         ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
         return ranked
+
+    def _contribution(self, cause: str, evidence: Evidence) -> Evidence:
+        """The evidence with what it is worth under the fitted ranking: the fitted weight of
+        its signature or rule for this cause, plus its hand weight scaled by the fitted
+        weight of the evidence score."""
+        assert self.fitted is not None
+        if evidence.signature is None or evidence.kind == "similarity":
+            return evidence
+        prefix = "sig" if evidence.kind == "signature" else "rule"
+        own = self.fitted.contribution(cause, f"{prefix}:{evidence.signature}")
+        through = self.fitted.evidence_weight() * evidence.weight
+        return evidence.model_copy(update={"contribution": round(own + through, 3)})
 
     def query_text(self, analysis: Analysis) -> str:
         """What gets embedded: the user's words first, then the informative log lines."""

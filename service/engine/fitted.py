@@ -83,6 +83,12 @@ class FittedRanking(BaseModel):
             return 0.0
         return self.weights[c][f] * value / self.temperature
 
+    def evidence_weight(self) -> float:
+        """How much one unit of the hand model's evidence score moves a cause's score (the
+        fitted theta of ``evidence`` and of the hand log-odds, after the temperature)."""
+        theta = dict(zip(self.per_cause, self.theta, strict=True))
+        return (theta.get("evidence", 0.0) + theta.get("hand", 0.0)) / self.temperature
+
     def _shared_vector(self, shared: Mapping[str, float]) -> np.ndarray:
         return np.asarray([shared.get(name, 0.0) for name in self.shared], dtype=float)
 

@@ -46,6 +46,11 @@ class Evidence(_Model):
     line: int | None = None
     text: str = ""
     signature: str | None = None
+    contribution: float | None = Field(
+        default=None,
+        description="Under the fitted ranking: how far this evidence moved the cause's "
+        "calibrated score (log-odds; positive raises the cause). None under hand weights.",
+    )
 
 
 class Finding(_Model):

@@ -531,10 +531,16 @@ def _answered(
 
 
 def _because(name: str, fact: StateFact) -> str:
+    """Where an auto-answer came from, in words: the line itself travels in ``text``."""
     where = {"log": "your log", "words": "your description", "event_log": "your event log"}
     source = where.get(fact.src, "your input")
     line = f", line {fact.line}" if fact.line else ""
-    return f"answered from {source}{line}: {name} = {fact.v}"
+    shown = "" if fact.text else f" ({_plain(name)}: {fact.v.replace('_', ' ')})"
+    return f"answered from {source}{line}{shown}"
+
+
+def _plain(name: str) -> str:
+    return name.removesuffix("_bytes").replace("_", " ")
 
 
 def _auto_answer(

@@ -314,7 +314,7 @@ a { color: var(--dd-accent, #1d4ed8); }
       h("label", { for: `${this.ids}-text` }, "Paste a driver log, a stack trace or a few words"),
       this.textarea, drop,
       h("div", { class: "row" },
-        h("button", { type: "submit", class: "primary" }, "Diagnose"),
+        this.diagnoseButton = h("button", { type: "submit", class: "primary" }, "Diagnose"),
         h("button", { type: "button", onclick: () => this.reset() }, "Clear")));
       for (const target of [form]) this.bindDrop(target, drop);
       return form;
@@ -366,15 +366,26 @@ a { color: var(--dd-accent, #1d4ed8); }
     async diagnose() {
       const text = this.textarea.value;
       if (!text.trim()) { this.fail(new Error("Paste a log, a stack trace or a few words first.")); return; }
+      if (this.busy) return;  // a double click must not store two cases
       this.errorBox.textContent = "";
-      this.announce("Diagnosing…");
+      this.setBusy(true, "Diagnosing…");
       try {
         const result = await this.api.diagnose(text);
         this.view = { caseId: result.case_id, text, diagnosis: result, step: result.step };
         this.renderAll();
         this.announceDiagnosis(result);
         this.emit("diagnosis", result);
-      } catch (err) { this.fail(err); }
+      } catch (err) { this.fail(err); } finally { this.setBusy(false); }
+    }
+
+    setBusy(busy, message) {
+      this.busy = busy;
+      if (this.diagnoseButton) {
+        this.diagnoseButton.disabled = busy;
+        this.diagnoseButton.setAttribute("aria-busy", String(busy));
+        this.diagnoseButton.textContent = busy ? "Diagnosing…" : "Diagnose";
+      }
+      if (message) this.announce(message);
     }
 
     async diagnoseEventLog(file) {
@@ -462,7 +473,18 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     causeItem(cause) {
-      const lines = cause.evidence.filter((e) => e.line && e.weight > 0).slice(0, 3);
+      // Each input line once, with every reason it counts for this cause spelled out (no
+      // hover needed) and, under the fitted ranking, how much it moved the cause.
+      const byLine = new Map();
+      for (const e of cause.evidence) {
+        const worth = e.contribution ?? e.weight;
+        if (worth <= 0) continue;
+        const key = e.line ? `line ${e.line}` : e.detail;
+        const seen = byLine.get(key);
+        if (seen) { seen.reasons.push(e.detail); seen.worth += worth; continue; }
+        byLine.set(key, { line: e.line, text: e.text, reasons: [e.detail], worth });
+      }
+      const lines = [...byLine.values()].sort((a, b) => b.worth - a.worth).slice(0, 3);
       return h("li", { "data-cause": cause.id },
         h("a", { href: `${this.api.base}/kb/${cause.id}`, target: "_blank", rel: "noopener",
           class: "cause-title" }, cause.title),
@@ -470,7 +492,9 @@ a { color: var(--dd-accent, #1d4ed8); }
           "aria-label": `confidence for ${cause.title}` }),
         h("span", { class: "confidence" }, `${percent(cause.confidence)} confidence`)),
         lines.length ? h("ul", { class: "evidence" }, lines.map((e) =>
-          h("li", {}, `line ${e.line}: `, h("code", {}, e.text)))) : null);
+          h("li", {}, h("span", { class: "reason" }, e.reasons.join("; ")),
+            h("span", { class: "worth muted" }, ` (${e.worth >= 0 ? "+" : ""}${e.worth.toFixed(2)})`),
+            e.line ? h("div", {}, `line ${e.line}: `, h("code", {}, e.text)) : null))) : null);
     }
 
     caseLink(caseId) { return `${this.api.base}/cases/${encodeURIComponent(caseId)}`; }
@@ -604,7 +628,38 @@ a { color: var(--dd-accent, #1d4ed8); }
         box.append(h("p", { class: "muted" }, "Caveats:"),
           h("ul", { class: "muted" }, fix.caveats.map((c) => h("li", {}, c))));
       }
+      if (this.view.caseId) box.append(this.fixFeedback(fix));
       return box;
+    }
+
+    fixFeedback(fix) {
+      // Feedback belongs to the fix it sits next to: the report's per-fix table counts it there.
+      const result = h("span", { class: "muted fix-feedback-result", role: "status" });
+      const row = h("div", { class: "row fix-feedback", "data-fix": fix.id },
+        h("span", {}, "Did this fix it?"),
+        h("button", { type: "button", "data-fix-outcome": "fixed",
+          onclick: () => this.sendFixFeedback(fix, "fixed", row, result) }, "Yes, fixed it"),
+        h("button", { type: "button", "data-fix-outcome": "not_helped",
+          onclick: () => this.sendFixFeedback(fix, "not_helped", row, result) }, "Did not help"),
+        result);
+      return row;
+    }
+
+    async sendFixFeedback(fix, outcome, row, result) {
+      const buttons = [...row.querySelectorAll("button")];
+      for (const b of buttons) b.disabled = true;
+      try {
+        const body = { outcome, fix_id: fix.id, comment: this.comment.value.trim() || null };
+        await this.api.feedback(this.view.caseId, body);
+        this.emit("feedback", { outcome, fix_id: fix.id });
+        result.textContent = outcome === "fixed"
+          ? "Thanks, recorded for this fix."
+          : "Recorded for this fix. Try the next one, or escalate below.";
+        this.announce(result.textContent);
+      } catch (err) {
+        for (const b of buttons) b.disabled = false;
+        this.fail(err);
+      }
     }
 
     codeChange(change) {
@@ -635,7 +690,7 @@ a { color: var(--dd-accent, #1d4ed8); }
       this.comment = h("textarea", { id: `${this.ids}-comment`, rows: "2", style: "min-height:3rem" });
       this.feedbackBox = h("div", { class: "feedback-result" });
       return h("section", { class: "feedback", "aria-label": "Feedback" },
-        h("fieldset", {}, h("legend", {}, "Did this fix it?"),
+        h("fieldset", {}, h("legend", {}, "Overall, is your problem solved?"),
           h("label", { for: `${this.ids}-comment` }, "Comment (optional)"), this.comment,
           h("div", { class: "row" },
             h("button", { type: "button", "data-outcome": "fixed",
@@ -652,8 +707,9 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     async sendFeedback(outcome) {
+      // The case as a whole: no fix is credited here (each fix has its own buttons).
       const fixIds = this.shownFixIds();
-      const body = { outcome, fix_id: fixIds[0] || null, comment: this.comment.value.trim() || null };
+      const body = { outcome, fix_id: null, comment: this.comment.value.trim() || null };
       const buttons = [...this.feedbackSection.querySelectorAll("button[data-outcome]")];
       try {
         await this.api.feedback(this.view.caseId, body);

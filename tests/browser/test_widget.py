@@ -312,3 +312,58 @@ def test_ways_out_none_of_these_and_does_not_match(chrome: webdriver.Chrome, sit
     assert shown is None or shown.find_element(By.CSS_SELECTOR, "h3").text != rejected
     assert page.find(".step-title").text != first_tree or page.question() is not None
     screenshot(chrome, "12-ways-out", at=page.find(".step"), height=900)
+
+
+def test_feedback_is_recorded_against_the_fix_it_sits_next_to(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"])
+    walk_to_fix(page)
+    rows = page.find_all(".fix-feedback")
+    assert len(rows) >= 2, "every fix has its own feedback buttons"
+    second = rows[1]
+    fix_id = second.get_attribute("data-fix")
+    second.find_element(By.CSS_SELECTOR, "button[data-fix-outcome=not_helped]").click()
+    page.wait(lambda _: "Recorded" in second.text, "no confirmation next to the fix")
+    case_id = page.find("a.case-link").text
+    stored = httpx.get(f"{sites.api}/v1/cases/{case_id}").json()
+    assert [(f["outcome"], f["fix_id"]) for f in stored["feedback"]] == [("not_helped", fix_id)]
+    assert all(b.get_attribute("disabled") for b in second.find_elements(By.CSS_SELECTOR, "button"))
+
+
+def test_evidence_shows_each_line_once_with_its_reason(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"])
+    items = page.find_all("ol.causes li[data-cause] ul.evidence > li")
+    assert items
+    for item in items:
+        assert item.find_element(By.CSS_SELECTOR, ".reason").text.strip()
+    first = page.find("ol.causes li[data-cause]")
+    lines = [
+        e.text
+        for e in first.find_elements(By.CSS_SELECTOR, "ul.evidence > li > div")
+        if e.text.startswith("line ")
+    ]
+    assert len(lines) == len(set(lines)), "an input line is shown twice"
+
+
+def test_diagnose_button_is_disabled_while_a_request_runs(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    before = httpx.get(f"{sites.api}/v1/report").json()["cases"]
+    page = WidgetPage(chrome).open(f"{sites.host}/host.html")
+    page.paste("java.lang.OutOfMemoryError: Java heap space after df.collect()")
+    button = page.find("button.primary")
+    chrome.execute_script(
+        "const b = arguments[0]; b.click(); b.click(); window.__busy = b.disabled;", button
+    )
+    assert chrome.execute_script("return window.__busy;") is True
+    page.wait(
+        lambda _: page.find_all(".results:not([hidden]) .verdict") or page.error(),
+        "no diagnosis",
+    )
+    assert not page.error()
+    assert not button.get_attribute("disabled")
+    cases = httpx.get(f"{sites.api}/v1/report").json()["cases"]
+    assert cases == before + 1, "a double click stored two cases"

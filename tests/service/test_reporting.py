@@ -12,7 +12,12 @@ MAX_RESULT = (
     "Total size of serialized results of 412 tasks (1024.3 MiB) is bigger than "
     "spark.driver.maxResultSize (1024.0 MiB)"
 )
-BROADCAST = "broadcast join makes the driver run out of memory"
+BROADCAST = (
+    "java.lang.OutOfMemoryError: Not enough memory to build and broadcast the table to all "
+    "worker nodes. As a workaround, you can either disable broadcast by setting "
+    "spark.sql.autoBroadcastJoinThreshold to -1 or increase the spark driver memory by setting "
+    "spark.driver.memory to a higher value."
+)
 VAGUE = "my job is slow"
 TO_PANDAS = "driver dies after toPandas on a big table"
 SECRET_COMMENT = "still dies; spark.ssl.keyStorePassword=hunter2 <script>alert(1)</script>"

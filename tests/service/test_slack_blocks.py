@@ -112,13 +112,21 @@ def test_render_diagnosis_shows_verdict_confidence_and_evidence_line() -> None:
 def test_render_question_has_a_button_per_option_and_i_dont_know() -> None:
     message = blocks.result_message(_diagnosis(), _question_step(), Context("abc123", CASE_URL))
     walk = [b for b in buttons(message) if b["action_id"].startswith("walk")]
-    assert [json.loads(b["value"])["a"] for b in walk] == ["collect", "broadcast", "unknown"]
+    assert [json.loads(b["value"])["a"] for b in walk] == [
+        "collect",
+        "broadcast",
+        "unknown",
+        "none_of_these",
+    ]
     assert {json.loads(b["value"])["n"] for b in walk} == {"which_action"}
     assert all(json.loads(b["value"])["s"] == "state.token" for b in walk)
     assert walk[0]["text"]["text"].endswith("…") and len(walk[0]["text"]["text"]) == 75
     # the full label is in the question text, so cutting the button label hides nothing
     assert "toPandas() collect(), take(n)" in text_of(message)
-    assert walk[-1]["text"]["text"] == "I don't know"
+    assert [b["text"]["text"] for b in walk[-2:]] == [
+        "I don't know",
+        "None of these / that is not what I see",
+    ]
 
 
 def test_render_state_too_long_for_a_button_says_so_and_links_the_case_page() -> None:

@@ -7,6 +7,7 @@ texts up to ``MAX_FAILURES`` distinct ones of ``MAX_FAILURE_CHARS`` each.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,11 @@ CONFIG_FACTS = {
     "spark.driver.memoryOverhead": "driver_memory_overhead_bytes",
     "spark.executor.memory": "executor_memory_bytes",
 }
+
+
+# "Command exited with code 143" (128 + SIGTERM): how a standalone or local-cluster worker
+# reports an executor it stopped.
+_SHUTDOWN_SIGNAL = re.compile(r"\b(?:code|status)\W{0,3}143\b")
 
 
 @dataclass(frozen=True)
@@ -247,6 +253,10 @@ class EventLogScan:
 
     def _executor_removed(self, line: int, body: dict[str, Any]) -> None:
         reason = str(body.get("Removed Reason", ""))
+        if _SHUTDOWN_SIGNAL.search(reason) and not (self.jobs or self.queries):
+            # SIGTERM with nothing running: the application stopping its executors (its own
+            # end, or after the driver failed), not an executor that failed.
+            return
         if any(word in reason.lower() for word in ("memory", "exit code", "exited", "killed")):
             self._failure(line, f"executor {body.get('Executor ID')} removed", reason)
 
