@@ -92,6 +92,12 @@ class Signature(Entity):
         default_factory=dict,
         description="Facts this match establishes (name -> value), e.g. oom_kind: gc_overhead.",
     )
+    in_driver_jvm_when_local: bool = Field(
+        default=False,
+        description="An executor-side line (a task, its thread or its frames) that, in local "
+        "mode, happened inside the driver JVM: there it is driver evidence, not evidence "
+        "against a driver OOM.",
+    )
     examples: SignatureExamples
 
 

@@ -132,6 +132,32 @@ def engine_rows(engine: Engine, quick: bool) -> list[Timing]:
     return rows
 
 
+# Markers repeated with no secret to close them: the shapes that would make a rule backtrack.
+HOSTILE_UNITS = (
+    "-----BEGIN RSA PRIVATE KEY-----\n",
+    "password=",
+    "AWS_SECRET_ACCESS_KEY=",
+    '"password": "',
+    "spark.password ",
+    "'secret','",
+    "<name>password</name>",
+    "fs.s3a.secret.key   ",
+    "jdbc:oracle:thin:a/",
+)
+
+
+def hostile_rows(quick: bool) -> list[Timing]:
+    from service.redact import redact
+
+    rows = []
+    for unit in HOSTILE_UNITS:
+        text = (unit * ((1 << 20) // len(unit) + 1))[: 1 << 20]
+        rows.append(
+            Timing(repr(unit.strip()[:28]), _time(partial(redact, text), 2 if quick else 5))
+        )
+    return rows
+
+
 def _diagnose_made(engine: Engine, make: Callable[[], str]) -> None:
     engine.diagnose(make())
 
@@ -426,6 +452,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{rss_mib(p):.0f} / {pss_mib(p):.0f}" for p in [process.pid, *children]
                 )
             )
+    out += [
+        "",
+        "### Hostile input (1 MB of one repeated marker, redaction alone, wall time)",
+        "| input | runs | p50 ms | p95 ms | p99 ms |",
+        "| --- | --- | --- | --- | --- |",
+        *(r.row() for r in hostile_rows(args.quick)),
+    ]
     out += [
         "",
         "### Ranking approaches",

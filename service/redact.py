@@ -136,7 +136,7 @@ RULES: tuple[Rule, ...] = (
         "password-setting",
         re.compile(
             r"\b((?:spark|fs|hadoop|javax?)\.[\w.-]{0,120}(?:password|passwd|secret|credentials?|token|access\.key|secret\.key|account\.key)[\w.-]{0,40})"
-            r"[\"']?\s{0,3}(?:=|:|\s|,)\s{0,3}[\"']?([^\s\"',;]{1,400})",
+            r"[\"']?\s{0,3}(?:=|:|->|\s|,)\s{0,3}[\"']?([^\s\"',;]{1,400})",
             _I,
         ),
         2,
@@ -145,7 +145,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "password-argument",
         re.compile(
-            r"[\"']([\w.-]{0,60}(?:password|passwd|pwd|secret|token|credentials?|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key[_-]?id))[\"']"
+            r"[\"']([\w.-]{0,60}(?:password|passwd|pwd|secret|token|credentials?|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key[_-]?id)[\w.-]{0,60})[\"']"
             r"\s{0,3}(?:[,:]|->)\s{0,3}[\"']([^\"'\s]{1,400})[\"']",
             _I,
         ),
@@ -155,17 +155,45 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "password-field",
         re.compile(
-            r"(?<![A-Za-z0-9])[A-Za-z0-9]{0,30}?(?:password|passwd|pwd|api[_-]?key|apikey|secret|token)[\"']?\s{0,3}[=:]\s{0,3}[\"']?([^\s\"',;&]{4,400})",
+            # A name holding a secret word anywhere (DB_PASSWORD, AWS_SECRET_ACCESS_KEY,
+            # secretKey, private_key_id, -Dfs.s3a.secret.key), then = : or ->, then the value.
+            r"(?:(?<=-D)|(?<![\w.-]))[\w.-]{0,80}?"
+            r"(?:password|passwd|pwd|api[_-]?key|apikey|secret|token|access[_.-]?key|account[_.-]?key|private[_-]?key)"
+            r"[\w.-]{0,60}[\"']?\s{0,3}(?:[=:]|->)\s{0,3}[\"']?([^\s\"',;&<>]{4,400})",
             _I,
         ),
         1,
-        ("password", "passwd", "pwd", "api_key", "api-key", "apikey", "secret", "token"),
+        ("password", "passwd", "pwd", "api_key", "api-key", "apikey", "secret", "token", "key"),
+    ),
+    Rule(
+        "config-line",
+        re.compile(
+            # spark-defaults.conf / properties style: a dotted or underscored name with a secret
+            # word, whitespace, the value, nothing else on the line.
+            r"^[ \t]{0,20}([\w-]{0,80}[._][\w.-]{0,80}?(?:password|passwd|secret|token|credentials?|access[_.-]?key|account[_.-]?key|api[_.-]?key|private[_-]?key)[\w.-]{0,60}|[\w.-]{0,80}?(?:password|passwd|secret|token|apikey|api[_-]key|private[_-]key)[\w.-]{0,60})"
+            r"[ \t]{1,40}([^\s\"',;&<>]{4,400})[ \t]{0,20}$",
+            _I | re.MULTILINE,
+        ),
+        2,
+        ("password", "passwd", "secret", "token", "credential", "key"),
+    ),
+    Rule(
+        "xml-property",
+        re.compile(
+            # Hadoop/Hive site XML: <name>…secret…</name> then <value>…</value>, often on the
+            # next line.
+            r"<name>\s{0,20}([^<\s]{0,160}(?:password|passwd|secret|token|credentials?|access[_.-]?key|account[_.-]?key|api[_.-]?key|private[_.-]?key)[^<\s]{0,60})\s{0,20}</name>"
+            r"\s{0,200}<value>\s{0,20}([^<\s]{1,400})\s{0,20}</value>",
+            _I,
+        ),
+        2,
+        ("<name>",),
     ),
 )
 
 
 # Rules whose secret can span lines run over the whole text; the others run line by line.
-MULTILINE = frozenset({"private-key"})
+MULTILINE = frozenset({"private-key", "xml-property"})
 _ALL_MARKERS = {m for r in RULES if r.kind not in MULTILINE for m in r.markers}
 # "key" already finds "api_key" and "access.key": a marker containing another adds nothing.
 _MARKERS = re.compile(

@@ -165,7 +165,7 @@ class Engine:
         }
         shared: dict[str, float] = {f"kind:{seen.kind}": 1.0}
         for hit in seen.hits:
-            name = f"sig:{hit.signature.id}"
+            name = hit.feature
             shared[name] = max(shared.get(name, 0.0), hit.factor)
         for items in seen.derived.values():
             for e in items:

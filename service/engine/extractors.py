@@ -349,11 +349,13 @@ def line_facts(number: int, text: str, source: FactSource) -> Iterable[Fact]:
     return facts
 
 
-# In prose, what the user did only counts as strong when written as code or as Spark prints it
-# (".collect()", "toPandas", "spark.driver.memory=2g", "Submitting 9 missing tasks"); a plain
-# word ("collecting", "streaming", "cached", "it grows") is weak: evidence, never an auto-answer.
-_CODE_LIKE = re.compile(r"[()._=:\[\]]|[a-z][A-Z]|\d")
-_WEAK_IN_PROSE = {"action", "streaming", "memory_growth"}
+# In prose, which action the user ran only counts as strong when written as code or as Spark
+# prints it (".collect()", "toPandas", "collect at x.py:12") or as a specific technical term
+# ("structured streaming", "broadcast join"); one plain word ("collecting", "cached",
+# "streaming") is weak: evidence that steers "I don't know", never an auto-answer. How memory
+# grew stays a person's observation ("it keeps growing over days") and counts.
+_CODE_LIKE = re.compile(r"[()._=:\[\]\s]|[a-z][A-Z]|\d")
+_WEAK_IN_PROSE = {"action", "streaming"}
 
 
 def _facts_from(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb import KnowledgeBase, Signature
 
@@ -18,6 +18,28 @@ class SignatureHit:
     text: str
     # Scales the hit's positive weights: frames of a non-memory exception count for little.
     factor: float = 1.0
+    # Read as a local-mode line: the task ran inside the driver JVM.
+    local: bool = False
+
+    @property
+    def feature(self) -> str:
+        """The name the fitted ranking knows this hit by."""
+        return f"sig:{self.signature.id}" + ("@local" if self.local else "")
+
+
+def in_driver_jvm(hits: list[SignatureHit]) -> list[SignatureHit]:
+    """Local mode: every task runs in the driver JVM, so a task's OOM, thread or frames are
+    the driver's (``driver_side`` true) and say nothing for "not a driver OOM"."""
+    out = []
+    for hit in hits:
+        signature = hit.signature
+        if not signature.in_driver_jvm_when_local:
+            out.append(hit)
+            continue
+        points = [p for p in signature.points_to if p.cause != "not_driver_oom"]
+        local = signature.model_copy(update={"points_to": points, "driver_side": True})
+        out.append(replace(hit, signature=local, local=True))
+    return out
 
 
 class SignatureMatcher:

@@ -17,7 +17,7 @@ from kb import KnowledgeBase
 from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
 from service.engine.conditions import first_satisfying
 from service.engine.eventlog import EventLogSummary
-from service.engine.matcher import SignatureHit, SignatureMatcher
+from service.engine.matcher import SignatureHit, SignatureMatcher, in_driver_jvm
 from service.engine.ranker import Similar
 from service.engine.types import Evidence, Fact, InputKind, InputStats
 
@@ -85,6 +85,8 @@ class Observer:
             deadline,
         )
         cut = "; ".join(c for c in (analysis.cut, unmatched) if c)
+        if runs_locally(analysis.facts):
+            hits = in_driver_jvm(hits)
         analysis.facts = merge_facts(analysis.facts, signature_facts(hits))
         quiet = quiet_log(analysis, hits)
         derived = self.rule_evidence(analysis.facts)
@@ -114,6 +116,8 @@ class Observer:
         quiet = quiet_frame_lines(analysis.traces)
         hits = [_relocate(hit, origins) for hit in self.matcher.match(groups, [], quiet)]
         text_facts = [_relocate_fact(f, origins) for f in analysis.facts]
+        if runs_locally(summary.facts + text_facts):
+            hits = in_driver_jvm(hits)
         analysis.facts = merge_facts(summary.facts, text_facts + signature_facts(hits))
         similarity, nearest, vague = self.similar_causes(analysis) if lines else ({}, {}, -1.0)
         stats = InputStats(
@@ -182,6 +186,11 @@ def quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
         "or Spark memory message among them",
         weight=QUIET_LOG_WEIGHT,
     )
+
+
+def runs_locally(facts: list[Fact]) -> bool:
+    """Spark's own output says local mode (master local[...], "executor driver")."""
+    return any(f.name == "deploy_mode" and f.value == "local" and not f.weak for f in facts)
 
 
 def signature_facts(hits: list[SignatureHit]) -> list[Fact]:

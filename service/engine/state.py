@@ -52,6 +52,10 @@ class WalkState(BaseModel):
     exits: dict[str, str] = Field(default_factory=dict)
     # Every hypothesis and tree was tried and left: nothing in the KB matches the answers.
     exhausted: bool = False
+    # The cause the calibrated ranking is sure of (None: not sure enough), with its
+    # confidence: questions it answers are not asked (the user can still change them).
+    sure: str | None = None
+    sure_p: float = 0.0
     case: str | None = None
     # When the token was issued (Unix seconds): a token is good for a lifetime from its step.
     iat: int = 0

@@ -7,6 +7,7 @@ which line), and the first question left open is asked. A leaf yields the fix pa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,13 @@ MAX_FACT_VALUES = 4
 HYPOTHESIS_CONFIDENCE = 0.02
 # Trees tried after the hypotheses, in this order, before the walk says nothing matches.
 FALLBACK_TREES = ("triage", "debug-workflow")
+# A cause ranked at least this likely answers the questions that only confirm it (the answer
+# says so and can be changed); below it, they are asked.
+SURE = 0.85
+# Where the walk starts: the trees of this many leading causes and triage are weighed, and
+# another start must beat the first-ranked cause's tree by this many bits of information.
+INFORMATIVE_TREES = 3
+INFORMATION_MARGIN = 0.25
 
 
 class _View(BaseModel):
@@ -169,6 +177,8 @@ class Walker:
     fix_stats: FixStats = _no_stats
     # Seconds a state token stays good after the step that issued it.
     lifetime: float = DEFAULT_LIFETIME
+    # Start at the most informative first question (False: the first-ranked cause's tree).
+    choose_by_information: bool = True
 
     def start(self, diagnosis: Diagnosis, case_id: str | None = None) -> Step:
         tree = self._first_tree(diagnosis)
@@ -180,7 +190,43 @@ class Walker:
             ranked=[c.id for c in diagnosis.causes if c.confidence >= HYPOTHESIS_CONFIDENCE],
             case=case_id,
         )
+        top = diagnosis.causes[0] if diagnosis.causes else None
+        if top is not None and diagnosis.verdict != "unknown" and top.confidence >= SURE:
+            state = state.model_copy(update={"sure": top.id, "sure_p": top.confidence})
+        # An unknown verdict starts at triage: its probabilities are too flat to choose by.
+        if self.choose_by_information and diagnosis.verdict != "unknown":
+            state = self._most_informative_start(state, diagnosis)
         return self._step(self._settle(state))
+
+    def _most_informative_start(self, state: WalkState, diagnosis: Diagnosis) -> WalkState:
+        """Start where the first open question best separates the hypotheses: among the trees
+        of the leading causes and triage, the one whose question has the highest expected
+        information gain over the calibrated probabilities. The first-ranked cause's tree
+        keeps the start unless another question is clearly (INFORMATION_MARGIN bits) better,
+        and a tree its evidence already walks to a fix page is never left."""
+        probabilities = {c.id: c.confidence for c in diagnosis.causes}
+        if not probabilities:
+            return state
+        first = self._replay(state)
+        if first.pending is None:
+            return state
+        candidates = [
+            tree.id
+            for cause in state.ranked[:INFORMATIVE_TREES]
+            if (tree := self.kb.tree_for_cause(cause)) is not None
+        ] + [self.kb.triage_tree().id]
+        best, best_gain = state, information_gain(first.tree, first.pending, probabilities)
+        for tree_id in dict.fromkeys(candidates):
+            if tree_id == state.tree:
+                continue
+            trial = state.model_copy(update={"tree": tree_id})
+            replay = self._replay(trial)
+            if replay.pending is None:
+                continue
+            gain = information_gain(replay.tree, replay.pending, probabilities)
+            if gain > best_gain + INFORMATION_MARGIN:
+                best, best_gain = trial, gain
+        return best
 
     def start_tree(self, tree_id: str, case_id: str | None = None) -> Step:
         """A walk of one tree with no evidence (e.g. a user picking a tree from the KB pages)."""
@@ -356,6 +402,16 @@ class Walker:
         if given == UNKNOWN:
             option, reason = self._likely(node, state)
             return option, _answered(node, option, "unknown", reason)
+        if state.sure is not None and state.sure not in state.ruled_out:
+            tree = self.kb.tree(state.tree)
+            for option in node.options:
+                if state.sure in _leaf_causes(tree, option.next):
+                    title = self.kb.causes[state.sure].title
+                    because = (
+                        f"not asked: your input ranks {title} at {state.sure_p:.0%}, and this "
+                        "answer leads there (change it if it is wrong)"
+                    )
+                    return option, _answered(node, option, "auto", because)
         return None
 
     def _likely(self, node: Node, state: WalkState) -> tuple[Option, str]:
@@ -625,3 +681,27 @@ def _leaf_causes(tree: Tree, start: str) -> set[str]:
             causes.add(node.cause)
         stack.extend(o.next for o in node.options)
     return causes
+
+
+def information_gain(tree: Tree, node: Node, probabilities: Mapping[str, float]) -> float:
+    """Expected bits the answer to ``node`` removes from the cause distribution: each option
+    keeps the causes its subtree can conclude (a cause under k options counts 1/k toward
+    each), and "none of these" keeps the causes no option reaches."""
+    total = sum(probabilities.values())
+    if total <= 0:
+        return 0.0
+    p = {c: v / total for c, v in probabilities.items() if v > 0}
+    reach = [_leaf_causes(tree, option.next) for option in node.options]
+    outcomes = [*reach, set(p) - set().union(*reach)]
+    shares = {c: sum(1 for r in reach if c in r) or 1 for c in p}
+    expected = 0.0
+    for kept in outcomes:
+        mass = {c: p[c] / shares[c] for c in kept if c in p}
+        weight = sum(mass.values())
+        if weight > 0:
+            expected += weight * _entropy([m / weight for m in mass.values()])
+    return _entropy(list(p.values())) - expected
+
+
+def _entropy(p: list[float]) -> float:
+    return -sum(x * math.log2(x) for x in p if x > 0)

@@ -33,12 +33,13 @@ from service.runtime import build_engine
 from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 
 # name -> (top-1, top-3, guided top-1) floors on the test split
-# Measured 2026-12-02 (fitted ranking): library 0.583 / 0.762 / 0.845, runs 0.781 / 0.959 /
-# 0.836, run event logs 0.603 / 0.721 / 0.897; floors sit about 0.03 below.
+# Measured 2026-12-02, second session (fitted ranking; 111 library cases, 75 runs, 67 event
+# logs; the truthful user now has the ways out): library 0.586 / 0.757 / 1.000, runs 0.773 /
+# 0.973 / 1.000, run event logs 0.597 / 0.731 / 1.000; floors sit about 0.03 below.
 TEST_FLOORS = {
-    "library": (0.55, 0.73, 0.81),
-    "runs": (0.75, 0.93, 0.80),
-    "runs-event-logs": (0.57, 0.69, 0.86),
+    "library": (0.55, 0.72, 0.97),
+    "runs": (0.74, 0.94, 0.97),
+    "runs-event-logs": (0.56, 0.70, 0.97),
 }
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),

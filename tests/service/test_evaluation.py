@@ -34,7 +34,7 @@ def _diagnosis(kb: KnowledgeBase, ranked: list[str], verdict: str = "driver_oom"
         verdict=verdict,  # type: ignore[arg-type]
         summary="",
         causes=[
-            RankedCause(id=c, title=kb.causes[c].title, confidence=0.9 - 0.1 * i, evidence=[])
+            RankedCause(id=c, title=kb.causes[c].title, confidence=0.6 - 0.1 * i, evidence=[])
             for i, c in enumerate(ranked)
         ],
         facts=[],

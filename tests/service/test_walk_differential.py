@@ -14,7 +14,15 @@ from kb.lint.runner import run_lint
 from kb.lint.trees import OptionReservedIdValidator
 from kb.models import RESERVED_ANSWERS
 from service.engine.types import Diagnosis, Fact, InputStats, RankedCause
-from service.engine.walk import NO_MATCH, NONE, UNKNOWN, Step, Walker
+from service.engine.walk import (
+    NO_MATCH,
+    NONE,
+    SURE,
+    UNKNOWN,
+    Step,
+    Walker,
+    information_gain,
+)
 from service.errors import InvalidAnswerError
 
 SECRET = b"differential-walk-tests"
@@ -43,7 +51,8 @@ def _diagnosis(kb: KnowledgeBase, ranked: list[str], facts: list[Fact] | None = 
 
 @pytest.fixture
 def walker(kb: KnowledgeBase) -> Walker:
-    return Walker(kb, SECRET)
+    """Starts in the first-ranked cause's tree (the informative start has its own tests)."""
+    return Walker(kb, SECRET, choose_by_information=False)
 
 
 def _moves(step: Step) -> list[tuple[str, str]]:
@@ -189,3 +198,47 @@ def test_every_cause_is_within_three_answers_of_every_cause_tree(kb: KnowledgeBa
                 tree.id,
                 cause,
             )
+
+
+def test_information_gain_counts_what_an_answer_separates(kb: KnowledgeBase) -> None:
+    tree = kb.triage_tree()
+    node = next(n for n in tree.nodes if n.id == tree.start)
+    even = dict.fromkeys(CAUSE_IDS, 1.0)
+    assert information_gain(tree, node, even) > 0.2
+    assert information_gain(tree, node, {"collect_to_driver": 1.0}) == pytest.approx(0.0)
+
+
+def test_the_walk_starts_at_the_question_that_separates_the_hypotheses_best(
+    kb: KnowledgeBase,
+) -> None:
+    informed = Walker(kb, SECRET)
+    plain = Walker(kb, SECRET, choose_by_information=False)
+    diagnosis = _diagnosis(kb, ["collect_to_driver", "broadcast_too_large", "python_driver_oom"])
+    first, chosen = plain.start(diagnosis), informed.start(diagnosis)
+    assert first.tree == "cause-collect_to_driver"
+    probabilities = {c.id: c.confidence for c in diagnosis.causes}
+
+    def gain(step: Step) -> float:
+        assert step.question is not None
+        tree = kb.tree(step.tree)
+        node = next(n for n in tree.nodes if n.id == step.question.node)
+        return information_gain(tree, node, probabilities)
+
+    assert gain(chosen) >= gain(first)
+
+
+def test_a_cause_the_ranking_is_sure_of_answers_its_confirming_questions(
+    kb: KnowledgeBase,
+) -> None:
+    walker = Walker(kb, SECRET, choose_by_information=False)
+    sure = _diagnosis(kb, ["streaming_state"]).model_copy()
+    sure = sure.model_copy(
+        update={"causes": [sure.causes[0].model_copy(update={"confidence": SURE + 0.05})]}
+    )
+    step = walker.start(sure)
+    assert step.kind == "fix" and step.fix_page is not None
+    assert step.fix_page.cause == "streaming_state"
+    inferred = [a for a in step.answered if a.how == "auto" and a.because.startswith("not asked")]
+    assert inferred and all(a.options for a in inferred), "an inferred answer can be changed"
+    unsure = walker.start(_diagnosis(kb, ["streaming_state"]))
+    assert unsure.kind == "question"

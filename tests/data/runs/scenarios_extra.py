@@ -131,17 +131,136 @@ def python_createdataframe_memoryerror(spark):
     _log("rows %d" % df.count())
 
 
+# ---------------------------------------------------------------- client_mode_small_driver
+#
+# An ordinary job that needs a few hundred MB of working memory, run with master local[*]:
+# there the only executor ("executor driver") lives inside the driver JVM and every task
+# runs in one of its "Executor task launch worker" threads, so the job's working memory
+# comes out of the driver's heap. Nothing is collected or broadcast to the driver: the
+# result goes to the noop sink.
+
+
+def _sessions(spark):
+    """Every day's events gathered into one list per day (groupBy + collect_list), then the
+    number of distinct events per day written to the noop sink."""
+    from pyspark.sql import functions as F
+
+    n = int(os.environ.get("DD_ROWS", "6000000"))
+    days = int(os.environ.get("DD_DAYS", "4"))
+    sid = F.col("id").cast("string")
+    events = spark.range(0, n, 1, 8).select(
+        (F.col("id") % days).alias("day"),
+        F.col("id").alias("ts"),
+        # ~200 bytes of text per event
+        F.concat(F.lit("click:"), F.sha2(sid, 512), F.lit(":"), F.sha2(sid, 256)).alias("event"),
+    )
+    per_day = events.groupBy("day").agg(
+        F.count("*").alias("n"), F.collect_list("event").alias("events")
+    )
+    per_day.select(
+        "day", "n", F.size(F.array_distinct("events")).alias("distinct_events")
+    ).write.format("noop").mode("overwrite").save()
+
+
+def local_small_driver(spark):
+    # spark-submit --master 'local[*]' --driver-memory 512m (on the command line).
+    from scenarios_pyspark import _log
+
+    _sessions(spark)
+    _log("sessions written")
+
+
+def local_small_driver_conf(spark):
+    # The same job; the session was built with .config("spark.driver.memory", "4g") (see
+    # __main__), which cannot resize the driver JVM spark-submit already started: the
+    # heap is Spark's default 1g (no --driver-memory on the command line).
+    from scenarios_pyspark import _log
+
+    _sessions(spark)
+    _log("sessions written")
+
+
+# ---------------------------------------------------------------- streaming_state
+#
+# A Structured Streaming query that deduplicates a fast rate source on an event id with
+# no watermark: every id ever seen stays in the dedup state forever. The state store
+# (HDFSBackedStateStoreProvider, in memory, the last versions kept) lives in the
+# executors, i.e. in the driver JVM with local[*]. The driver also keeps many recent
+# progress updates and the UI's streaming history (raised on the command line).
+
+
+def streaming_progress_state(spark):
+    from pyspark.sql import functions as F
+    from scenarios_pyspark import _log
+
+    events = (
+        spark.readStream.format("rate")
+        .option("rowsPerSecond", int(os.environ.get("DD_RATE", "50000")))
+        .option("numPartitions", 2)
+        .load()
+        .select(
+            F.sha2(F.col("value").cast("string"), 256).alias("event_id"),
+            "timestamp",
+            "value",
+        )
+    )
+    deduped = events.dropDuplicates(["event_id"])  # no withWatermark: state never expires
+    q = (
+        deduped.writeStream.format("noop")
+        .outputMode("append")
+        .option("checkpointLocation", os.path.abspath("checkpoint"))
+        .trigger(processingTime=os.environ.get("DD_TRIGGER", "500 milliseconds"))
+        .start()
+    )
+    t0, last = time.time(), None
+    while q.isActive and time.time() - t0 < 900:
+        q.awaitTermination(5)
+        p = q.lastProgress
+        if p and p.get("batchId") != last:
+            last = p.get("batchId")
+            ops = p.get("stateOperators") or [{}]
+            _log(
+                "batch %s at %4.0fs: %s input rows, state rows %s, state memory %s MiB, "
+                "%d progress updates kept"
+                % (
+                    p.get("batchId"),
+                    time.time() - t0,
+                    p.get("numInputRows"),
+                    ops[0].get("numRowsTotal"),
+                    (ops[0].get("memoryUsedBytes") or 0) >> 20,
+                    len(q.recentProgress),
+                )
+            )
+    q.awaitTermination()
+
+
 SCENARIOS = {
     f.__name__: f
-    for f in [cached_blocks_many, python_collect_memoryerror, python_createdataframe_memoryerror]
+    for f in [
+        cached_blocks_many,
+        python_collect_memoryerror,
+        python_createdataframe_memoryerror,
+        local_small_driver,
+        local_small_driver_conf,
+        streaming_progress_state,
+    ]
 }
+# What the script of a scenario sets in SparkSession.builder.config(...) itself.
+BUILDER_CONF = {"local_small_driver_conf": {"spark.driver.memory": "4g"}}
 
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from pyspark.sql import SparkSession
     from scenarios_pyspark import _spark
 
     name = sys.argv[1]
-    spark = _spark(name)
+    if name in BUILDER_CONF:
+        builder = SparkSession.builder.appName("driver-doctor-" + name)
+        for k, v in BUILDER_CONF[name].items():
+            builder = builder.config(k, v)
+        spark = builder.getOrCreate()
+    else:
+        spark = _spark(name)
     SCENARIOS[name](spark)
     spark.stop()
