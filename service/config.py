@@ -79,7 +79,8 @@ class Settings(BaseSettings):
         default=None, description="Where users reach this service, for links to case pages."
     )
 
-    # Access and observability (service/security.py, service/logging.py, service/metrics.py).
+    # Access and observability (service/api/security.py, service/operations/logs.py,
+    # service/operations/metrics.py).
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="API keys as comma-separated NAME:SHA256 items (hashes, never keys).",
@@ -92,7 +93,7 @@ class Settings(BaseSettings):
     )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
-    # `doctor serve` (service/server.py): worker processes forked from one loaded engine.
+    # `doctor serve` (service/operations/server.py): worker processes forked from one loaded engine.
     workers: int = Field(default=1, ge=1, le=64, description="HTTP worker processes.")
     threads_per_worker: int | None = Field(
         default=None,

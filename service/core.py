@@ -23,8 +23,8 @@ from service.engine.eventlog.reader import ReadLimits
 from service.engine.walk import FixStat, Step, Walker
 from service.errors import EmptyInputError, InputTooLargeError
 from service.redact import redact, redact_data
-from service.reporting import Report, build_report
-from service.storage import CaseRecord, CaseStore, FeedbackRecord, Outcome, WalkPosition
+from service.storage.cases import CaseRecord, CaseStore, FeedbackRecord, Outcome, WalkPosition
+from service.storage.reporting import Report, build_report
 
 log = logging.getLogger(__name__)
 

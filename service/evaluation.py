@@ -26,6 +26,7 @@ from kb import KnowledgeBase, Tree
 from kb.library import Case as LibraryCase
 from kb.library import source_key, split_of
 from service.engine.eventlog import read_event_log
+from service.engine.ranker import RankingWeights
 from service.engine.types import Diagnosis
 from service.engine.walk import NO_MATCH, NONE, Step, Walker
 
@@ -33,6 +34,15 @@ REPO = Path(__file__).resolve().parent.parent
 RUNS_ROOT = REPO / "tests" / "data" / "runs"
 LEGACY_RUNS = REPO / "tests" / "data" / "spark"
 # A walk never needs more answers than a tree has questions; this bounds a broken KB.
+# The hand-weighted ranking approaches `doctor eval --approach` and `doctor bench` compare with
+# the fitted ranking.
+APPROACHES = {
+    "hybrid": RankingWeights(),
+    "signatures": RankingWeights(dense_share=0.0),
+    "dense": RankingWeights(signature_share=0.0, dense_share=1.0),
+    "keyword": RankingWeights(signature_share=0.0, dense_share=1.0, similarity="keyword"),
+}
+
 MAX_QUESTIONS = 30
 
 

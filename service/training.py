@@ -28,7 +28,7 @@ from service.engine.fitted import (
 )
 from service.engine.observe import Observation
 from service.evaluation import RUNS_ROOT, Run, read_runs
-from service.storage import CaseStore
+from service.storage.cases import CaseStore
 
 
 def runs_root() -> Path | None:

@@ -25,10 +25,10 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webelement import WebElement
 
-from service.bench import free_port
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
+from tests.ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

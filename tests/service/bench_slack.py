@@ -21,8 +21,8 @@ import httpx
 import uvicorn
 from pydantic import SecretStr
 
+from service.api.app import create_app
 from service.config import Settings
-from service.main import create_app
 from service.runtime import build_engine
 from tests.service.slack_helpers import SIGNING_SECRET, command_body, loopback_receiver, sign
 

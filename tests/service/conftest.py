@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 
 from index import build_and_save
 from kb import KnowledgeBase
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
 
 SECRET = "test-walk-state-secret"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
 from service.engine.state import WalkState, encode_state
-from service.main import create_app
 from tests.service.conftest import SECRET
 
 MAX_RESULT = (

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from service.api.app import create_app
 from service.config import Settings
-from service.main import create_app
 
 REPO = Path(__file__).resolve().parent.parent.parent
 DOCKERFILE = (REPO / "Dockerfile").read_text()

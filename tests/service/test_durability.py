@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.bench import free_port
 from tests.conftest import REPO
+from tests.ports import free_port
 
 WORKERS = 4
 REQUESTS_PER_WORKER = 25
@@ -75,7 +75,7 @@ class Server:
         )
         log = (self.data_dir / "server.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "service.main:create_app", "--factory"]
+            [sys.executable, "-m", "uvicorn", "service.api.app:create_app", "--factory"]
             + ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
             cwd=REPO,
             env=env,

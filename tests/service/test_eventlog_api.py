@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service import cli
+from service.api.app import create_app
+from service.channels import cli
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
 from tests.conftest import SPARK_DATA
 
 EVENTLOGS = SPARK_DATA / "eventlogs"

@@ -29,8 +29,8 @@ from service.engine.fitted import (
     predict,
     save_fit,
 )
-from service.reporting import build_report
-from service.storage import CaseStore
+from service.storage.cases import CaseStore
+from service.storage.reporting import build_report
 from service.training import confirmed_entries, load_fitted
 
 C, K = len(CAUSE_IDS), len(PER_CAUSE)

@@ -3,9 +3,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
 
 PASTE = "java.lang.OutOfMemoryError: Java heap space at org.apache.spark.sql.Dataset.collect"
 

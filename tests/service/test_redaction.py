@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 from sqlalchemy import MetaData, create_engine, select
 
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
-from service.logging import JsonFormatter
-from service.main import create_app
+from service.operations.logs import JsonFormatter
 from service.redact import redact
 from tests.service.slack_helpers import (
     SIGNING_SECRET,

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
 
 SHARED_SECRET = "replicas-share-this-state-secret"
 VAGUE = "our spark job keeps dying on the driver, no idea why"

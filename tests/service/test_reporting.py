@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from service.reporting import EXCERPT_CHARS, build_report
+from service.storage.reporting import EXCERPT_CHARS, build_report
 
 MAX_RESULT = (
     "Total size of serialized results of 412 tasks (1024.3 MiB) is bigger than "

@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
 from service.engine.analyzer import analyze
 from service.engine.state import _b64, _sign, decode_state
 from service.errors import InvalidStateError
-from service.main import create_app
 
 SECRET = b"robustness-state-secret"
 KB_VERSION = "kb-under-test"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.cli import main as doctor
+from service.api.app import create_app
+from service.api.security import KeyRing, RateLimiter, hash_key, load_keys, new_key
+from service.channels.cli import main as doctor
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
-from service.security import KeyRing, RateLimiter, hash_key, load_keys, new_key
 
 KEY = "dd_test-key-for-the-ci-pipeline-0123456789"
 OTHER_KEY = "dd_test-key-for-the-notebook-0123456789"

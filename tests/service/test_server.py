@@ -2,7 +2,7 @@
 
 Most tests use the model-free hash embedder, whose index is built once, so that a start takes
 a second or two. One starts the real MiniLM model with two workers: each must open its own inference session
-after the fork (see ``service/server.py``).
+after the fork (see ``service/operations/server.py``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from index import usable_cores
-from service import cli
-from service.bench import free_port
+from service.channels import cli
 from tests.conftest import REPO
+from tests.ports import free_port
 from tests.service.slack_helpers import SIGNING_SECRET, command_body, loopback_receiver, sign
 
 START_TIMEOUT = 120.0
@@ -77,7 +77,7 @@ def served(
     }
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
+            [sys.executable, "-m", "service.channels.cli", "serve", "--port", str(port)]
             + ["--workers", str(workers)],
             cwd=REPO,
             env=environment,

@@ -18,11 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
+from service.api.app import create_app
+from service.channels.slack import forms
+from service.channels.slack.channel import DECODE_IN_ACK_BYTES
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
-from service.slack import forms
-from service.slack.channel import DECODE_IN_ACK_BYTES
 from tests.service.slack_helpers import (
     SIGNING_SECRET,
     Receiver,
@@ -38,7 +38,7 @@ from tests.service.slack_helpers import (
     text_of,
 )
 
-MANIFEST = Path(__file__).resolve().parents[2] / "service" / "slack" / "manifest.yaml"
+MANIFEST = Path(__file__).resolve().parents[2] / "service" / "channels" / "slack" / "manifest.yaml"
 BASE_URL = "https://doctor.example.com"
 BOT_TOKEN = "xoxb-test-bot-token-0000000000"
 HEAP_TRACE = (

@@ -7,11 +7,11 @@ import json
 import pytest
 
 from kb import KnowledgeBase
+from service.channels.slack import blocks, messages
+from service.channels.slack.blocks import Context
+from service.channels.slack.mrkdwn import clip_escaped, code_block, escape, inline_code
 from service.engine.types import Diagnosis, Evidence, InputStats, RankedCause
 from service.engine.walk import FixPage, FixView, OptionView, QuestionView, Step, Walker
-from service.slack import blocks, messages
-from service.slack.blocks import Context
-from service.slack.mrkdwn import clip_escaped, code_block, escape, inline_code
 from tests.service.slack_helpers import assert_valid_message, assert_valid_view, buttons, text_of
 
 CASE_URL = "https://doctor.example.com/cases/abc123"

@@ -1,4 +1,4 @@
-"""The spool between the HTTP workers and the Slack job process (service/slack/spool.py)."""
+"""The spool between the HTTP workers and the Slack job process (service/channels/slack/spool.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from service.slack import spool as spool_module
-from service.slack.channel import Job
-from service.slack.spool import Spool
+from service.channels.slack import spool as spool_module
+from service.channels.slack.channel import Job
+from service.channels.slack.spool import Spool
 
 
 def _job(n: int, text: str = "java.lang.OutOfMemoryError") -> Job:

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from service.errors import NotFoundError
-from service.storage import (
+from service.storage.cases import (
     CaseStore,
     WalkPosition,
     alembic_config,

@@ -5,7 +5,16 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kb import KnowledgeBase, Tree
-from service.svg import BOLD_PX, CHAR_PX, NARROW_WIDTH, PAD, Box, layers, place, render_tree
+from service.channels.web.svg import (
+    BOLD_PX,
+    CHAR_PX,
+    NARROW_WIDTH,
+    PAD,
+    Box,
+    layers,
+    place,
+    render_tree,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

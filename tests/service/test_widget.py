@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
+from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
-from service.main import create_app
 
 ALLOWED = "https://helpdesk.example"
 OTHER = "https://evil.example"

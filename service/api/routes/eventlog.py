@@ -1,0 +1,52 @@
+"""Upload a Spark event log (multipart) and get the same diagnosis a pasted log gets.
+
+Starlette spools the upload to a temporary file as it arrives (the body limit middleware
+stops it at ``max_event_log_bytes`` plus framing); the engine then streams that file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+
+from service.api.deps import DoctorDep, MetricsDep, SettingsDep
+from service.api.schemas import DiagnoseResponse
+from service.errors import EmptyInputError, InputTooLargeError
+
+EVENT_LOG_PATH = "/v1/diagnose/event-log"
+
+router = APIRouter(prefix="/v1", tags=["troubleshoot"])
+
+
+@router.post(
+    "/diagnose/event-log",
+    response_model=DiagnoseResponse,
+    responses={
+        413: {"description": "Over max_event_log_bytes"},
+        422: {"description": "Not an event log; names the line"},
+    },
+)
+def diagnose_event_log(
+    file: Annotated[
+        UploadFile, File(description="An event log: plain, .lz4, .lzf, .snappy, .zstd or .gz")
+    ],
+    doctor: DoctorDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
+) -> DiagnoseResponse:
+    """Diagnose an uploaded Spark event log: verdict, causes with the events that show them."""
+    size = file.size if file.size is not None else _measure(file)
+    if size > settings.max_event_log_bytes:
+        raise InputTooLargeError("file", size, settings.max_event_log_bytes)
+    if size == 0:
+        raise EmptyInputError("file")
+    file.file.seek(0)
+    result = doctor.troubleshoot_event_log(file.file, channel="api", name=file.filename or "")
+    metrics.verdicts.labels(result.diagnosis.verdict, "event_log").inc()
+    return DiagnoseResponse.of(result)
+
+
+def _measure(file: UploadFile) -> int:
+    file.file.seek(0, 2)
+    return file.file.tell()

@@ -1,0 +1,2 @@
+"""The channels: Slack, the web widget and pages, the command line. Each renders what the
+``Doctor`` facade returns and decides nothing itself."""

@@ -1,0 +1,1 @@
+"""Running the service: the process supervisor, metrics, logs and the benchmark."""
