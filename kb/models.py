@@ -206,6 +206,12 @@ class FactCondition(_Frozen):
     one_of: list[str] | None = None
     at_least: float | None = None
     below: float | None = None
+    it_depends: tuple[float, float] | None = Field(
+        default=None,
+        description="A range [low, high) of the fact's value where this answer is not "
+        "clear-cut (a threshold is a range, not one cut): the walk does not answer from the "
+        "evidence there but asks, and the question's help says what it depends on.",
+    )
 
 
 class FactRule(Entity):

@@ -51,7 +51,7 @@ HYPOTHESIS_CONFIDENCE = 0.02
 FALLBACK_TREES = ("triage", "debug-workflow")
 # A cause ranked at least this likely answers the questions that only confirm it (the answer
 # says so and can be changed); below it, they are asked.
-SURE = 0.85
+SURE = 0.75
 # Where the walk starts: the trees of this many leading causes and triage are weighed, and
 # another start must beat the first-ranked cause's tree by this many bits of information.
 INFORMATIVE_TREES = 3
@@ -458,10 +458,11 @@ class Walker:
             return Step(kind="none_left", message=self._none_left(state), state=token, **common)
         if replay.pending is not None:
             node = replay.pending
+            depends = _it_depends_note(node, state.facts)
             question = QuestionView(
                 node=node.id,
                 text=node.text,
-                help=node.help,
+                help=" ".join(p for p in (depends, node.help) if p) or None,
                 options=[OptionView(id=o.id, label=o.label) for o in node.options],
             )
             return Step(kind="question", question=question, state=token, **common)
@@ -619,7 +620,36 @@ def _strong(facts: Mapping[str, list[StateFact]]) -> dict[str, list[StateFact]]:
 
 
 def _satisfying(cond: FactCondition, candidates: list[StateFact]) -> StateFact | None:
-    return first_satisfying(cond, ((fact.v, fact) for fact in candidates))
+    clear = [fact for fact in candidates if not _depends(cond, fact.v)]
+    return first_satisfying(cond, ((fact.v, fact) for fact in clear))
+
+
+def _it_depends_note(node: Node, facts: Mapping[str, list[StateFact]]) -> str | None:
+    """Why a question the evidence nearly answers is asked: its value is in a range where
+    the answer depends on more than the number."""
+    for option in node.options:
+        for cond in option.when:
+            for fact in facts.get(cond.fact, []):
+                if cond.it_depends is not None and _depends(cond, fact.v):
+                    low, high = cond.it_depends
+                    return (
+                        f"Your input shows {_plain(cond.fact)} = {float(fact.v):,.0f}: between "
+                        f"{low:,.0f} and {high:,.0f} it depends on the driver's heap and what "
+                        "else it holds, so this is yours to judge."
+                    )
+    return None
+
+
+def _depends(cond: FactCondition, value: str) -> bool:
+    """Is ``value`` in the condition's "it depends" range (asked, not auto-answered)?"""
+    if cond.it_depends is None:
+        return False
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    low, high = cond.it_depends
+    return low <= number < high
 
 
 def _tree_facts(tree: Tree) -> set[str]:

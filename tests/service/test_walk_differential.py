@@ -242,3 +242,17 @@ def test_a_cause_the_ranking_is_sure_of_answers_its_confirming_questions(
     assert inferred and all(a.options for a in inferred), "an inferred answer can be changed"
     unsure = walker.start(_diagnosis(kb, ["streaming_state"]))
     assert unsure.kind == "question"
+
+
+def test_a_count_in_the_it_depends_range_is_asked_not_answered(kb: KnowledgeBase) -> None:
+    walker = Walker(kb, SECRET, choose_by_information=False)
+
+    def tasks(count: int) -> Step:
+        fact = Fact(name="num_tasks", value=str(count), line=7, text=f"{count} tasks")
+        return walker.start(_diagnosis(kb, ["too_many_tasks"], [fact]))
+
+    clear, unclear = tasks(5_000), tasks(22_460)
+    assert any(a.node == "task_count" and a.how == "auto" for a in clear.answered)
+    assert unclear.question is not None and unclear.question.node == "task_count"
+    assert unclear.question.help and "22,460" in unclear.question.help
+    assert "it depends" in unclear.question.help
