@@ -51,7 +51,7 @@ HYPOTHESIS_CONFIDENCE = 0.02
 FALLBACK_TREES = ("triage", "debug-workflow")
 # A cause ranked at least this likely answers the questions that only confirm it (the answer
 # says so and can be changed); below it, they are asked.
-SURE = 0.75
+SURE = 0.85
 # Where the walk starts: the trees of this many leading causes and triage are weighed, and
 # another start must beat the first-ranked cause's tree by this many bits of information.
 INFORMATIVE_TREES = 3
