@@ -61,14 +61,6 @@ class SymptomIndex:
         entries = self.manifest.entries
         return [ScoredEntry(entries[h.position], h.score) for h in self.retriever.search(query, k)]
 
-    def cause_scores(self, text: str, k: int = 25) -> dict[str, float]:
-        """Best cosine similarity per cause among the ``k`` nearest phrasings."""
-        scores: dict[str, float] = {}
-        for hit in self.search(text, k):
-            cause = hit.entry.cause
-            scores[cause] = max(scores.get(cause, -1.0), hit.score)
-        return scores
-
 
 VAGUE = "_vague"
 

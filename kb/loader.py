@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from kb.errors import KBLoadError, Location, UnknownCauseError, UnknownEntityError
 from kb.models import (
@@ -254,8 +254,3 @@ def _child(node: yaml.Node | None, part: Any) -> yaml.Node | None:
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
         return node.value[part]  # type: ignore[no-any-return]
     return None
-
-
-def dump_model(model: BaseModel) -> dict[str, Any]:
-    """Plain-data view of an entity, as written in its YAML file."""
-    return model.model_dump(mode="json", exclude_defaults=True)

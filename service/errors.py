@@ -6,7 +6,8 @@ DoctorError
  ├── InvalidStateError    walk state tampered with, stale or unknown (REST: 400)
  ├── InvalidAnswerError   an answer that does not fit the question   (REST: 400)
  ├── EventLogError        an event log that cannot be read (names the line) (REST: 422)
- └── NotFoundError        unknown cause, tree or case id             (REST: 404)
+ ├── NotFoundError        unknown cause, tree or case id             (REST: 404)
+ └── NotReadyError        the engine is still loading                (REST: 503)
 """
 
 from __future__ import annotations
@@ -61,3 +62,10 @@ class NotFoundError(DoctorError):
         super().__init__(f"unknown {kind} {entity_id!r}{hint}")
         self.kind = kind
         self.entity_id = entity_id
+
+
+class NotReadyError(DoctorError):
+    """The service is up but its engine (KB, index, model) is still loading."""
+
+    def __init__(self) -> None:
+        super().__init__("the service is still starting; try again in a few seconds")

@@ -9,14 +9,14 @@ from fastapi import Depends, Request
 from kb import KnowledgeBase
 from service.config import Settings
 from service.core import Doctor
-from service.errors import DoctorError
+from service.errors import NotReadyError
 from service.operations.metrics import Metrics
 
 
 def get_doctor(request: Request) -> Doctor:
     doctor: Doctor | None = getattr(request.app.state, "doctor", None)
     if doctor is None:
-        raise DoctorError("the service is still starting")
+        raise NotReadyError()
     return doctor
 
 

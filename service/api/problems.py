@@ -19,6 +19,7 @@ from service.errors import (
     InvalidAnswerError,
     InvalidStateError,
     NotFoundError,
+    NotReadyError,
 )
 
 MEDIA_TYPE = "application/problem+json"
@@ -29,6 +30,7 @@ STATUS: dict[type[DoctorError], int] = {
     InvalidStateError: 400,
     InvalidAnswerError: 400,
     NotFoundError: 404,
+    NotReadyError: 503,
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from service.engine.extractors import MAX_LINE, line_facts, numeric_maxima
 from service.engine.types import Fact, FactSource, InputKind
@@ -49,7 +49,6 @@ class LineGroup:
     line: int
     text: str
     count: int = 1
-    numbers: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass

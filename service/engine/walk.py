@@ -295,9 +295,6 @@ class Walker:
         """The step a state token stands for (to show it again, e.g. shared in a channel)."""
         return self._step(self.decode(token))
 
-    def path(self, token: str) -> list[AnsweredQuestion]:
-        return self._answered(self.decode(token))
-
     # --- leaving a tree -------------------------------------------------------------------
 
     def _settle(self, state: WalkState) -> WalkState:

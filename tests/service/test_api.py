@@ -264,3 +264,12 @@ def test_the_openapi_description_documents_every_error_as_a_problem(client: Test
     diagnose = spec["paths"]["/v1/diagnose"]["post"]["responses"]
     assert {"400", "413", "422"} <= set(diagnose)
     assert "application/json" not in diagnose["422"]["content"]
+
+
+def test_a_request_before_the_engine_loaded_gets_503(settings: Settings, engine: Engine) -> None:
+    app = create_app(settings, engine=engine)
+    with TestClient(app) as c:
+        c.app.state.doctor = None  # type: ignore[attr-defined]
+        response = c.post("/v1/diagnose", json={"text": "java.lang.OutOfMemoryError"})
+    assert response.status_code == 503
+    assert "still starting" in response.json()["detail"]
