@@ -16,17 +16,36 @@ from typing import BinaryIO
 from pydantic import BaseModel
 
 from kb import KnowledgeBase
+from kb.models import Cause, Diagnostic, Note
 from service.config import Settings
 from service.engine import Diagnosis, Engine
 from service.engine.eventlog import read_event_log
 from service.engine.eventlog.reader import ReadLimits
-from service.engine.walk import FixStat, Step, Walker
-from service.errors import EmptyInputError, InputTooLargeError
+from service.engine.walk import FixStat, FixView, Step, Walker
+from service.errors import EmptyInputError, InputTooLargeError, NotFoundError
 from service.redact import redact, redact_data
 from service.storage.cases import CaseRecord, CaseStore, FeedbackRecord, Outcome, WalkPosition
 from service.storage.reporting import Report, build_report
 
 log = logging.getLogger(__name__)
+
+
+class CausePage(BaseModel):
+    """One cause as every channel shows it: symptoms, diagnostics, fixes (with their feedback
+    figures, every snippet form), notes, and the trees that can end at it."""
+
+    cause: Cause
+    symptoms: list[str]
+    diagnostics: list[Diagnostic]
+    fixes: list[FixView]
+    notes: list[Note]
+    trees: list[str]
+
+
+class Readiness(BaseModel):
+    ready: bool
+    kb_version: str | None = None
+    index_entries: int | None = None
 
 
 class Troubleshooting(BaseModel):
@@ -58,6 +77,51 @@ class Doctor:
         cases = self.engine.cases
         indexed = sum(e.local for e in cases.manifest.entries) if cases is not None else 0
         return build_report(self.store, self.kb, limit=limit, idle=idle, confirmed_indexed=indexed)
+
+    @property
+    def max_paste_bytes(self) -> int:
+        return self.settings.max_paste_bytes
+
+    def readiness(self) -> Readiness:
+        index = self.engine.index
+        if index is None:
+            return Readiness(ready=False)
+        return Readiness(
+            ready=True, kb_version=self.kb.version, index_entries=len(index.manifest.entries)
+        )
+
+    def cause_page(self, cause_id: str) -> CausePage:
+        """Raises NotFoundError for an unknown cause id."""
+        kb = self.kb
+        if cause_id not in kb.causes:
+            raise NotFoundError("cause", cause_id, sorted(kb.causes))
+        cause = kb.causes[cause_id]
+        stats = self._fix_stats(cause_id)
+        return CausePage(
+            cause=cause,
+            symptoms=kb.phrasings_for(cause_id),
+            diagnostics=cause.diagnostics,
+            fixes=[self.walker.fix_view(f, {}, stats.get(f, FixStat())) for f in cause.fixes],
+            notes=[kb.notes[n] for n in cause.notes if n in kb.notes],
+            trees=sorted(
+                t.id for t in kb.trees.values() if any(n.cause == cause_id for n in t.nodes)
+            ),
+        )
+
+    def start_tree(self, tree_id: str) -> Step:
+        """A walk of one tree from its first question, with no evidence."""
+        return self.walker.start_tree(tree_id)
+
+    def step(self, state: str) -> Step:
+        """The step a state token stands for (to show it again, e.g. shared in a channel)."""
+        return self.walker.step(state)
+
+    def case_of(self, state: str) -> str | None:
+        """The case a walk state belongs to (None: a walk started without a case)."""
+        return self.walker.decode(state).case
+
+    def fix_title(self, fix_id: str) -> str:
+        return self.kb.fix(fix_id).title
 
     def check_input(self, text: str, field: str = "text") -> None:
         size = len(text.encode("utf-8", "replace"))

@@ -18,10 +18,9 @@ def healthz() -> Health:
 def readyz(request: Request) -> Health | JSONResponse:
     """Readiness: the knowledge base and the index are loaded."""
     doctor = getattr(request.app.state, "doctor", None)
-    if doctor is None or doctor.engine.index is None:
+    readiness = doctor.readiness() if doctor is not None else None
+    if readiness is None or not readiness.ready:
         return JSONResponse(Health(status="starting").model_dump(), status_code=503)
     return Health(
-        status="ok",
-        kb_version=doctor.kb.version,
-        index_entries=len(doctor.engine.index.manifest.entries),
+        status="ok", kb_version=readiness.kb_version, index_entries=readiness.index_entries
     )

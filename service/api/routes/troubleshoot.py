@@ -30,4 +30,4 @@ def walk(body: WalkRequest, doctor: DoctorDep) -> Step:
 @router.post("/walk/start", response_model=Step)
 def start_walk(body: WalkStartRequest, doctor: DoctorDep) -> Step:
     """Start walking one tree from its first question, with no evidence (e.g. from the KB pages)."""
-    return doctor.walker.start_tree(body.tree)
+    return doctor.start_tree(body.tree)

@@ -16,7 +16,6 @@ from kb import KnowledgeBase, Tree
 from service.api.deps import DoctorDep, KBDep
 from service.channels.web import STATIC_DIR, TEMPLATES_DIR
 from service.channels.web.svg import NARROW_WIDTH, render_tree
-from service.engine.walk import FixStat
 from service.errors import NotFoundError
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -55,17 +54,17 @@ def read_kb_index(request: Request, kb: KBDep) -> HTMLResponse:
 @router.get("/kb/{cause_id}", response_class=HTMLResponse)
 def read_kb_cause(request: Request, cause_id: str, doctor: DoctorDep) -> HTMLResponse:
     """One cause: explanation, symptoms, diagnostics, fixes and its decision trees as SVG."""
+    try:
+        page = doctor.cause_page(cause_id)
+    except NotFoundError as exc:
+        return _not_found(request, exc)
     kb = doctor.kb
-    if cause_id not in kb.causes:
-        return _not_found(request, NotFoundError("cause", cause_id))
-    cause = kb.causes[cause_id]
-    stats = doctor.walker.fix_stats(cause_id)
     context = {
-        "title": cause.title,
-        "cause": cause,
-        "symptoms": kb.phrasings_for(cause_id),
-        "fixes": [doctor.walker.fix_view(f, {}, stats.get(f, FixStat())) for f in cause.fixes],
-        "notes": [kb.notes[n] for n in cause.notes if n in kb.notes],
+        "title": page.cause.title,
+        "cause": page.cause,
+        "symptoms": page.symptoms,
+        "fixes": page.fixes,
+        "notes": page.notes,
         "trees": [(tree, *_tree_svgs(kb, tree)) for tree in _trees_for(kb, cause_id)],
         "forms": FORMS,
     }

@@ -68,7 +68,7 @@ class SlackChannel:
         would take longer to decode than Slack's user should wait); a short one is decoded at
         once so that ``help``, an empty command and the size limit are answered in the ack.
         """
-        limit = self.doctor.settings.max_paste_bytes
+        limit = self.doctor.max_paste_bytes
         if text.size <= DECODE_IN_ACK_BYTES or text.size > limit:
             return self._command_now(form, unescape(text.decode()))
         return _diagnose_later(form, text.count_lines(), "diagnose_encoded", text)
@@ -175,9 +175,9 @@ class SlackChannel:
         request = act.ShareRequest.decode(value)
         try:
             case = self.doctor.case(request.c)
-            if self.doctor.walker.decode(request.s).case != case.id:
+            if self.doctor.case_of(request.s) != case.id:
                 raise InvalidStateError("this walk belongs to another case")
-            step = self.doctor.walker.step(request.s)
+            step = self.doctor.step(request.s)
         except DoctorError as exc:
             self._send(response_url, self._cannot_go_on(exc))
             return
@@ -191,7 +191,7 @@ class SlackChannel:
         choice = act.FeedbackChoice.decode(value)
         try:
             self.doctor.feedback(choice.c, choice.o, choice.f, None)
-            title = self.doctor.kb.fix(choice.f).title if choice.f else "the fix"
+            title = self.doctor.fix_title(choice.f) if choice.f else "the fix"
         except (DoctorError, UnknownEntityError) as exc:
             self._send(
                 response_url, messages.notice(f"Feedback not recorded: {exc}.", replace=False)
@@ -228,7 +228,7 @@ class SlackChannel:
         return f"{base.rstrip('/')}/cases/{case_id}" if base else None
 
     def _case_of(self, state: str) -> CaseRecord:
-        case_id = self.doctor.walker.decode(state).case
+        case_id = self.doctor.case_of(state)
         if case_id is None:
             raise DoctorError("this walk belongs to no case")
         return self.doctor.case(case_id)
