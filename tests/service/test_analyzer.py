@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from kb import KnowledgeBase
 from service.engine import analyze
 from service.engine.analyzer import MAX_LINE
 
@@ -131,3 +132,21 @@ def test_analyze_truncates_long_lines() -> None:
 def test_analyze_handles_empty_and_binary_text() -> None:
     assert analyze("").facts == []
     assert analyze("\x00\x01\x02 \ufffd").total_lines == 1
+
+
+def test_every_fact_the_code_emits_is_in_the_fact_vocabulary(kb: KnowledgeBase) -> None:
+    """Run the analyzer over the whole case library and the run matrix's driver logs and event
+    logs: every fact name it establishes must be declared in kb/data/facts.yaml."""
+    from kb.library import load_cases
+    from service.engine.eventlog import read_event_log
+    from service.evaluation import RUNS_ROOT, read_runs
+
+    emitted: set[str] = set()
+    for case in load_cases():
+        emitted |= {f.name for f in analyze(case.text).facts}
+    for run in read_runs(RUNS_ROOT):
+        emitted |= {f.name for f in analyze(run.driver_log()).facts}
+        if run.event_log is not None:
+            emitted |= {f.name for f in read_event_log(run.event_log).facts}
+    assert len(emitted) > 25
+    assert emitted <= set(kb.facts), sorted(emitted - set(kb.facts))
