@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from service.api import problems
 from service.api.headers import SecurityHeadersMiddleware
 from service.api.limits import BodyLimitMiddleware
-from service.api.openapi import describe_errors
+from service.api.openapi import describe_errors, install_docs
 from service.api.routes import api_router, slack
 from service.api.routes.eventlog import EVENT_LOG_PATH
 from service.api.security import AccessMiddleware
@@ -58,7 +58,11 @@ def create_app(
         version="1.0.0",
         description="Diagnoses Apache Spark driver out-of-memory failures and walks to a fix.",
         lifespan=lifespan,
+        # /docs is served with Swagger UI's assets from this service (no CDN: it works offline).
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.settings = settings
     app.state.slack_jobs = slack_jobs or ThreadJobs()
     problems.install(app)

@@ -3,8 +3,8 @@
 The pages and the widget load only their own script (``/widget.js``, no inline script), so
 the policy allows script from the service alone; styles are inline (``<style>`` blocks and the
 widget's shadow-DOM sheet). Pages may not be framed: the widget is embedded by a script tag,
-never by a frame. FastAPI's own ``/docs`` and ``/redoc`` load their assets from elsewhere and
-keep no policy.
+never by a frame. ``/docs`` (Swagger UI, its assets served from here) starts with an inline
+script and keeps no policy.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ PAGE_POLICY = (
     "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-UNPOLICED = ("/docs", "/redoc")
+UNPOLICED = ("/docs",)
 
 
 class SecurityHeadersMiddleware:

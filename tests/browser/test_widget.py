@@ -367,3 +367,17 @@ def test_diagnose_button_is_disabled_while_a_request_runs(
     assert not button.get_attribute("disabled")
     cases = httpx.get(f"{sites.api}/v1/report").json()["cases"]
     assert cases == before + 1, "a double click stored two cases"
+
+
+def test_report_page_fits_a_phone(chrome: webdriver.Chrome, sites: Sites) -> None:
+    # Cases with feedback, so the report's tables have rows with long fix ids and inputs.
+    for text in (spark_case("spark-max-result-size")["text"], "driver dies after toPandas"):
+        body = httpx.post(f"{sites.api}/v1/diagnose", json={"text": text}).json()
+        httpx.post(
+            f"{sites.api}/v1/cases/{body['case_id']}/feedback", json={"outcome": "not_helped"}
+        )
+    viewport(chrome, 390)
+    chrome.get(f"{sites.api}/report")
+    assert chrome.find_elements(By.CSS_SELECTOR, "table")
+    assert no_sideways_scroll(chrome)
+    screenshot(chrome, "13-report-390")

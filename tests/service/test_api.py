@@ -273,3 +273,13 @@ def test_a_request_before_the_engine_loaded_gets_503(settings: Settings, engine:
         response = c.post("/v1/diagnose", json={"text": "java.lang.OutOfMemoryError"})
     assert response.status_code == 503
     assert "still starting" in response.json()["detail"]
+
+
+def test_docs_page_loads_its_assets_from_the_service_not_a_cdn(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text and "https://" not in page.text
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    script = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
