@@ -228,4 +228,5 @@ def _position(step: Step) -> WalkPosition:
         fixes=[f.id for f in page.fixes] if page else [],
         tree=step.tree,
         open_node=step.question.node if step.question else None,
+        state=step.state,
     )

@@ -59,6 +59,12 @@ class WalkRequest(BaseModel):
     )
 
 
+class WalkStepRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: str = Field(min_length=1, max_length=16000, description="A walk's state token.")
+
+
 class WalkStartRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -51,6 +51,7 @@ WIDGET_ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("POST", re.compile(r"^/v1/diagnose$")),
     ("POST", re.compile(r"^/v1/diagnose/event-log$")),
     ("POST", re.compile(r"^/v1/walk$")),
+    ("POST", re.compile(r"^/v1/walk/step$")),
     ("GET", re.compile(r"^/v1/cases/[^/]+$")),
     ("POST", re.compile(r"^/v1/cases/[^/]+/feedback$")),
     ("GET", re.compile(r"^/v1/causes/[^/]+$")),

@@ -69,6 +69,8 @@ cases = Table(
     # The tree the walk is in, and the question it stopped at (NULL once at a fix page).
     Column("walk_tree", String(64)),
     Column("open_node", String(64)),
+    # The walk's last signed state token (it expires on its own): reopening continues there.
+    Column("walk_state", Text),
 )
 
 feedback = Table(
@@ -119,6 +121,7 @@ class CaseRecord(BaseModel):
     fixes: list[str]
     walk_tree: str | None = None
     open_node: str | None = None
+    walk_state: str | None = None
     feedback: list[FeedbackRecord]
 
 
@@ -198,6 +201,7 @@ class WalkPosition:
     fixes: list[str] = field(default_factory=list)
     tree: str | None = None
     open_node: str | None = None
+    state: str | None = None
 
     def values(self) -> dict[str, Any]:
         return {
@@ -206,6 +210,7 @@ class WalkPosition:
             "fixes": json.dumps(self.fixes),
             "walk_tree": self.tree,
             "open_node": self.open_node,
+            "walk_state": self.state,
         }
 
 

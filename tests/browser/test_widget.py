@@ -381,3 +381,22 @@ def test_report_page_fits_a_phone(chrome: webdriver.Chrome, sites: Sites) -> Non
     assert chrome.find_elements(By.CSS_SELECTOR, "table")
     assert no_sideways_scroll(chrome)
     screenshot(chrome, "13-report-390")
+
+
+def test_a_case_left_at_a_question_reopens_at_that_question_with_its_feedback(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", "the driver died, no idea why")
+    question = page.question()
+    assert question is not None
+    node = question.get_attribute("data-node")
+    case_id = page.find("a.case-link").text
+    httpx.post(f"{sites.api}/v1/cases/{case_id}/feedback", json={"outcome": "not_helped"})
+
+    page = WidgetPage(chrome).open(f"{sites.api}/cases/{case_id}")
+    page.wait_for("fieldset.question")
+    reopened = page.question()
+    assert reopened is not None and reopened.get_attribute("data-node") == node
+    assert "did not help" in page.find(".earlier-feedback").text
+    page.click_answer(reopened.find_element(By.CSS_SELECTOR, "button"))
+    assert page.question() is not None or page.fix_page() is not None

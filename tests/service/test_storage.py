@@ -10,6 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
 from service.errors import NotFoundError
@@ -290,3 +291,14 @@ def test_case_and_feedback_times_are_utc_with_their_offset(tmp_path: Path) -> No
         assert moment.utcoffset() == dt.timedelta(0)
     assert record.model_dump_json().count('Z"') + record.model_dump_json().count("+00:00") >= 3
     store.close()
+
+
+def test_a_case_keeps_its_walk_state_and_the_api_shows_that_step(client: TestClient) -> None:
+    body = client.post("/v1/diagnose", json={"text": "the driver died, no idea why"}).json()
+    record = client.get(f"/v1/cases/{body['case_id']}").json()
+    assert record["walk_state"] == body["step"]["state"]
+    again = client.post("/v1/walk/step", json={"state": record["walk_state"]})
+    assert again.status_code == 200
+    assert again.json()["question"]["node"] == body["step"]["question"]["node"]
+    tampered = client.post("/v1/walk/step", json={"state": record["walk_state"][:-3] + "xyz"})
+    assert tampered.status_code == 400 and tampered.json()["field"] == "state"

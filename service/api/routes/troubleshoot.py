@@ -3,7 +3,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from service.api.deps import DoctorDep, MetricsDep
-from service.api.schemas import DiagnoseRequest, DiagnoseResponse, WalkRequest, WalkStartRequest
+from service.api.schemas import (
+    DiagnoseRequest,
+    DiagnoseResponse,
+    WalkRequest,
+    WalkStartRequest,
+    WalkStepRequest,
+)
 from service.engine.walk import Step
 
 router = APIRouter(prefix="/v1", tags=["troubleshoot"])
@@ -25,6 +31,12 @@ def walk(body: WalkRequest, doctor: DoctorDep) -> Step:
     """Answer the open question of a walk ('unknown': I don't know; 'none_of_these': none fits), or
     reject the fix page reached ('no_match' on its leaf), and get the next step."""
     return doctor.walk(body.state, body.node, body.answer)
+
+
+@router.post("/walk/step", response_model=Step)
+def show_step(body: WalkStepRequest, doctor: DoctorDep) -> Step:
+    """The step a state token stands for: to continue a reopened case where it stopped."""
+    return doctor.step(body.state)
 
 
 @router.post("/walk/start", response_model=Step)

@@ -155,6 +155,7 @@ a { color: var(--dd-accent, #1d4ed8); }
       return this.request("POST", "/v1/diagnose/event-log", form);
     }
     walk(state, node, answer) { return this.request("POST", "/v1/walk", { state, node, answer }); }
+    step(state) { return this.request("POST", "/v1/walk/step", { state }); }
     readCase(id) { return this.request("GET", `/v1/cases/${encodeURIComponent(id)}`); }
     readCause(id) { return this.request("GET", `/v1/causes/${encodeURIComponent(id)}`); }
     feedback(id, body) {
@@ -414,13 +415,27 @@ a { color: var(--dd-accent, #1d4ed8); }
       this.announce(`Opening case ${caseId}…`);
       try {
         const record = await this.api.readCase(caseId);
-        const step = { tree_title: "", answered: record.path, kind: "path" };
-        this.view = { caseId, text: record.input_text, diagnosis: record.diagnosis, step, record };
+        // Continue where the walk stopped (its open question or fix page); a state that has
+        // expired leaves the path walked and the fixes it reached.
+        let step = null;
+        if (record.walk_state) step = await this.api.step(record.walk_state).catch(() => null);
+        const shown = step || { tree_title: "", answered: record.path, kind: "path" };
+        this.view = { caseId, text: record.input_text, diagnosis: record.diagnosis, step: shown, record };
         this.textarea.value = record.input_text;
         this.renderAll();
-        if (record.leaf_cause) await this.renderStoredFixes(record);
+        if (!step && record.leaf_cause) await this.renderStoredFixes(record);
+        this.showEarlierFeedback(record.feedback || []);
         this.announce(`Case ${caseId} reopened. ${record.diagnosis.summary}`);
       } catch (err) { this.fail(err); }
+    }
+
+    showEarlierFeedback(notes) {
+      if (!notes.length) return;
+      const said = { fixed: "fixed it", not_helped: "did not help" };
+      this.feedbackBox.replaceChildren(h("p", { class: "earlier-feedback" }, "Already recorded: ",
+        notes.map((n) => `${said[n.outcome] || n.outcome}${n.fix_id ? ` (${n.fix_id})` : ""}`)
+          .join("; "), "."));
+      this.feedbackSection.hidden = false;
     }
 
     async renderStoredFixes(record) {
