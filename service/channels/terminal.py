@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import get_args
 
-from kb.models import SnippetForm
+from kb.models import CodeChange, SnippetForm
 from service.core import Doctor, Troubleshooting
 from service.engine import Diagnosis
 from service.engine.walk import NO_MATCH, NONE, AnsweredQuestion, FixPage, Step
@@ -46,6 +46,18 @@ def render_answers(step: Step, already: int = 0) -> list[str]:
     return [f"  {a.question}\n    -> {a.label}  ({a.because})" for a in step.answered[already:]]
 
 
+# The code language each config form stands for: --form pyspark shows the Python code changes,
+# --form scala the Scala ones; the config-file forms show every language.
+FORM_LANGUAGE = {"pyspark": "python", "scala": "scala"}
+
+
+def code_for_form(code: list[CodeChange], form: str) -> list[CodeChange]:
+    """The code changes in the form's language, or all of them when it has none there."""
+    language = FORM_LANGUAGE.get(form)
+    chosen = [c for c in code if language is None or c.language in (language, "sql", "shell")]
+    return chosen or code
+
+
 def render_fix_page(page: FixPage, form: str) -> str:
     lines = [f"== {page.title}", page.conclusion]
     for number, fix in enumerate(page.fixes, start=1):
@@ -55,7 +67,7 @@ def render_fix_page(page: FixPage, form: str) -> str:
         lines += [f"   computed: {c}" for c in fix.computed]
         if fix.snippets:
             lines += ["   " + row for row in fix.snippets.get(form, "").splitlines()]
-        for change in fix.code:
+        for change in code_for_form(fix.code, form):
             if change.before:
                 lines += ["   before:", *("     " + r for r in change.before.splitlines())]
             lines += ["   after:", *("     " + r for r in change.after.splitlines())]

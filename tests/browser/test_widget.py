@@ -400,3 +400,17 @@ def test_a_case_left_at_a_question_reopens_at_that_question_with_its_feedback(
     assert "did not help" in page.find(".earlier-feedback").text
     page.click_answer(reopened.find_element(By.CSS_SELECTOR, "button"))
     assert page.question() is not None or page.fix_page() is not None
+
+
+def test_code_changes_follow_the_chosen_language(chrome: webdriver.Chrome, sites: Sites) -> None:
+    # A maxResultSize abort: its fix page has fixes with both Python and Scala code.
+    page = diagnosed(chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"])
+    walk_to_fix(page)
+    changes = page.find_all(".code-change")
+    assert {"python", "scala"} <= {c.get_attribute("data-language") for c in changes}
+    page.find(".forms button[data-form=pyspark]").click()
+    shown = {c.get_attribute("data-language") for c in changes if c.is_displayed()}
+    assert "python" in shown and "scala" not in shown
+    page.find(".forms button[data-form=scala]").click()
+    shown = {c.get_attribute("data-language") for c in changes if c.is_displayed()}
+    assert "scala" in shown and "python" not in shown

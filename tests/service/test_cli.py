@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kb import KnowledgeBase
 from service.channels import cli
 from service.config import Settings
 from service.storage.cases import CaseStore
@@ -169,3 +170,18 @@ def test_eval_reports_bad_file_without_traceback(
     assert cli.main(["eval", str(bad)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
     assert cli.main(["eval", str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_code_changes_follow_the_chosen_form(kb: KnowledgeBase) -> None:
+    from service.channels.terminal import code_for_form
+
+    both = [
+        fix for fix in kb.fixes.values() if {"python", "scala"} <= {c.language for c in fix.code}
+    ]
+    assert both, "the KB has fixes with Python and Scala code"
+    for fix in both:
+        python = code_for_form(fix.code, "pyspark")
+        scala = code_for_form(fix.code, "scala")
+        assert python and all(c.language != "scala" for c in python)
+        assert scala and all(c.language != "python" for c in scala)
+        assert code_for_form(fix.code, "spark_defaults") == fix.code

@@ -277,6 +277,7 @@ a { color: var(--dd-accent, #1d4ed8); }
       super();
       this.form = FORMS[0][0];
       this.snippetViews = [];
+      this.codeViews = [];
       this.view = null;
     }
 
@@ -451,6 +452,7 @@ a { color: var(--dd-accent, #1d4ed8); }
     renderAll() {
       const { diagnosis, text, step, caseId } = this.view;
       this.snippetViews = [];
+      this.codeViews = [];
       this.formButtons = [];
       this.stepBox = h("div", { class: "step" });
       const heading = h("h2", { tabindex: "-1" }, "Diagnosis");
@@ -613,8 +615,18 @@ a { color: var(--dd-accent, #1d4ed8); }
         h("span", { class: "muted" }, "Show config as: "), buttons);
     }
 
+    showCodeFor(changes) {
+      // Code follows the chosen form: PySpark shows the Python changes, Scala the Scala ones
+      // (SQL and shell always); a fix with none in that language shows them all.
+      const language = { pyspark: "python", scala: "scala" }[this.form];
+      const fits = (c) => !language || [language, "sql", "shell"].includes(c.dataset.language);
+      const any = changes.some(fits);
+      for (const c of changes) c.hidden = any && !fits(c);
+    }
+
     setForm(form) {
       this.form = form;
+      for (const changes of this.codeViews) this.showCodeFor(changes);
       for (const b of this.formButtons) b.setAttribute("aria-pressed", String(b.dataset.form === form));
       for (const view of this.snippetViews) {
         view.code.textContent = view.snippets[form];
@@ -636,7 +648,10 @@ a { color: var(--dd-accent, #1d4ed8); }
         box.append(head, this.copyable(h("pre", { class: "snippet" }, code), `config for ${fix.title}`));
       }
       for (const line of fix.computed) box.append(h("p", { class: "muted" }, line));
-      for (const change of fix.code) box.append(...this.codeChange(change));
+      const changes = fix.code.map((change) => h("div", { class: "code-change",
+        "data-language": change.language }, ...this.codeChange(change)));
+      box.append(...changes);
+      if (changes.length) { this.codeViews.push(changes); this.showCodeFor(changes); }
       box.append(h("p", { class: "muted" }, "Check it worked:"),
         h("ul", {}, fix.verify.map((v) => h("li", {}, v))));
       if (fix.caveats.length) {
