@@ -380,7 +380,7 @@ def test_report_page_fits_a_phone(chrome: webdriver.Chrome, sites: Sites) -> Non
     chrome.get(f"{sites.api}/report")
     assert chrome.find_elements(By.CSS_SELECTOR, "table")
     assert no_sideways_scroll(chrome)
-    screenshot(chrome, "13-report-390")
+    screenshot(chrome, "14-report-390")
 
 
 def test_a_case_left_at_a_question_reopens_at_that_question_with_its_feedback(
