@@ -55,7 +55,8 @@ HOST_PAGE = """<!doctype html>
     <p>Spark jobs failing? Ask Driver Doctor.</p></div>
   <aside aria-label="Driver Doctor">
     <script src="{api}/widget.js"{crossorigin}></script>
-    <driver-doctor api="{api}"></driver-doctor>
+    <driver-doctor api="{api}"><p class="dd-fallback">Driver Doctor could not load here.
+      <a href="{api}/">Open it on its own page</a>.</p></driver-doctor>
   </aside>
 </div>
 <script>

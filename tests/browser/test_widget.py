@@ -14,6 +14,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from tests.browser.conftest import HOST_ACCENT, Sites, screenshot, viewport
 from tests.browser.widget_page import WidgetPage
 from tests.conftest import SPARK_DATA
+from tests.ports import free_port
 
 XSS_LOG = """\
 26/11/26 12:47:02 INFO SparkContext: Running Spark version 3.5.1
@@ -248,13 +249,20 @@ def test_widget_refused_from_origin_not_allowed(chrome: webdriver.Chrome, sites:
     page = WidgetPage(chrome).open(f"{sites.foreign}/plain.html")
     page.paste("the driver died")
     page.diagnose()
-    assert "DOCTOR_CORS_ORIGINS" in page.error()
+    refused = page.error()
+    assert "not allowed" in refused and sites.foreign in refused
+    assert "DOCTOR_CORS_ORIGINS" in refused
 
     chrome.get(f"{sites.foreign}/host.html")  # crossorigin script: CORS applies to it too
     defined = chrome.execute_async_script(
         "setTimeout(() => arguments[0](!!customElements.get('driver-doctor')), 1000);"
     )
     assert defined is False
+    # The host page's fallback inside the element shows instead of an empty box.
+    fallback = chrome.find_element(By.CSS_SELECTOR, "driver-doctor .dd-fallback")
+    assert fallback.is_displayed() and "could not load" in fallback.text
+    WidgetPage(chrome).open(f"{sites.host}/host.html")  # waits for the widget to render
+    assert not chrome.find_element(By.CSS_SELECTOR, "driver-doctor .dd-fallback").is_displayed()
 
 
 def test_kb_pages_list_causes_and_draw_trees_without_sideways_scroll(
@@ -414,3 +422,23 @@ def test_code_changes_follow_the_chosen_language(chrome: webdriver.Chrome, sites
     page.find(".forms button[data-form=scala]").click()
     shown = {c.get_attribute("data-language") for c in changes if c.is_displayed()}
     assert "scala" in shown and "python" not in shown
+
+
+def test_a_service_that_cannot_be_reached_is_told_apart_from_a_refusal(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    page = WidgetPage(chrome).open(f"{sites.host}/host.html")
+    dead = f"http://127.0.0.1:{free_port()}"
+    chrome.execute_script("arguments[0].setAttribute('api', arguments[1]);", page.host, dead)
+    page.paste("the driver died")
+    page.diagnose()
+    assert "cannot be reached" in page.error()
+    assert "not allowed" not in page.error()
+
+
+def test_copied_label_resets(chrome: webdriver.Chrome, sites: Sites) -> None:
+    page = diagnosed(chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"])
+    copy = page.find("button.copy")
+    copy.click()
+    page.wait(lambda _: copy.text in ("Copied", "Select and copy"), "no copy feedback")
+    page.wait(lambda _: copy.text == "Copy", "the Copied label stays")

@@ -130,6 +130,22 @@ a { color: var(--dd-accent, #1d4ed8); }
       this.base = base.replace(/\/+$/, "");
     }
 
+    /** A fetch that failed: the service is down or out of reach, or it answers but refuses
+     * this site (CORS), which the browser reports the same way. An opaque probe of /healthz
+     * tells them apart. */
+    async whyUnreachable() {
+      const origin = window.location.origin;
+      try {
+        await fetch(`${this.base}/healthz`, { mode: "no-cors" });
+      } catch (probe) {
+        return new Error("Driver Doctor cannot be reached right now (the service may be down, " +
+          "or your network may block it). Try again in a minute; if it keeps failing, tell " +
+          "your help-desk team.");
+      }
+      return new Error("This site is not allowed to use Driver Doctor. Tell your help-desk " +
+        `team that ${origin} needs to be allowed (for the admin: add it to DOCTOR_CORS_ORIGINS).`);
+    }
+
     async request(method, path, body) {
       const json = body !== undefined && !(body instanceof FormData);
       let response;
@@ -140,8 +156,7 @@ a { color: var(--dd-accent, #1d4ed8); }
           body: json ? JSON.stringify(body) : body,
         });
       } catch (err) {
-        throw new Error(`Could not reach Driver Doctor at ${this.base}. If this page is on ` +
-          "another site, its origin must be in the service's DOCTOR_CORS_ORIGINS.");
+        throw await this.whyUnreachable();
       }
       const data = await response.json().catch(() => ({}));
       if (!response.ok) throw new Error(data.detail || `HTTP ${response.status}`);
@@ -162,6 +177,8 @@ a { color: var(--dd-accent, #1d4ed8); }
       return this.request("POST", `/v1/cases/${encodeURIComponent(id)}/feedback`, body);
     }
   }
+
+  const COPIED_MS = 2500;
 
   /** Copy text to the clipboard; falls back to a hidden textarea where the API is refused. */
   async function copyText(text, root) {
@@ -712,6 +729,9 @@ a { color: var(--dd-accent, #1d4ed8); }
         button.dataset.copied = ok ? "true" : "false";
         this.announce(ok ? "Copied to the clipboard." : "Copy was refused; select the text instead.");
         this.emit("copy", { text, ok });
+        // The label says "Copied" for a moment, then offers to copy again.
+        clearTimeout(button.resetTimer);
+        button.resetTimer = setTimeout(() => { button.textContent = "Copy"; }, COPIED_MS);
       });
       return h("div", { class: "copyable" }, button, pre);
     }
