@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -139,13 +139,20 @@ class Doctor:
         return self._open_case(diagnosis, channel, clean, size, redactions)
 
     def troubleshoot_event_log(
-        self, source: Path | BinaryIO, channel: str = "api", name: str = ""
+        self,
+        source: Path | BinaryIO,
+        channel: str = "api",
+        name: str = "",
+        cancelled: Callable[[], bool] | None = None,
     ) -> Troubleshooting:
         """Stream a Spark event log, diagnose it, and save the case with a summary of the log
-        (its facts and failure texts), not the whole file."""
+        (its facts and failure texts), not the whole file. ``cancelled`` is asked as the log
+        is read: once it says True (the client went away) the read stops with AbandonedError
+        and nothing is stored."""
         limits = ReadLimits(
             max_bytes=self.settings.max_event_log_expanded_bytes,
             seconds=self.settings.event_log_seconds,
+            cancelled=cancelled,
         )
         summary = read_event_log(source, name, limits)
         # The log is diagnosed as read; what the diagnosis quotes of it is redacted before

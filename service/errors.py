@@ -7,7 +7,8 @@ DoctorError
  ├── InvalidAnswerError   an answer that does not fit the question   (REST: 400)
  ├── EventLogError        an event log that cannot be read (names the line) (REST: 422)
  ├── NotFoundError        unknown cause, tree or case id             (REST: 404)
- └── NotReadyError        the engine is still loading                (REST: 503)
+ ├── NotReadyError        the engine is still loading                (REST: 503)
+ └── AbandonedError       the client went away; the work was stopped (REST: 408, unread)
 """
 
 from __future__ import annotations
@@ -69,3 +70,10 @@ class NotReadyError(DoctorError):
 
     def __init__(self) -> None:
         super().__init__("the service is still starting; try again in a few seconds")
+
+
+class AbandonedError(DoctorError):
+    """The client disconnected while its input was being read: the work stops there."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"the client disconnected; reading stopped at {where}")

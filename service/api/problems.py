@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kb.errors import UnknownEntityError
 from service.api.schemas import Problem
 from service.errors import (
+    AbandonedError,
     DoctorError,
     EmptyInputError,
     EventLogError,
@@ -31,6 +32,7 @@ STATUS: dict[type[DoctorError], int] = {
     InvalidAnswerError: 400,
     NotFoundError: 404,
     NotReadyError: 503,
+    AbandonedError: 408,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from service.api.app import create_app
 from service.channels import cli
 from service.config import Settings
 from service.engine import Engine
+from service.engine.eventlog import read_event_log
 from tests.conftest import SPARK_DATA
 
 EVENTLOGS = SPARK_DATA / "eventlogs"
@@ -134,3 +136,45 @@ def test_a_bad_event_log_line_is_not_echoed_with_its_secret(
     assert body["status"] == 422 and body["line"] == 10
     assert "line 10" in body["detail"] and "broken password=" in body["detail"]
     assert "S3cr3t-Pw-77" not in json.dumps(body)
+
+
+def test_a_client_that_disconnects_stops_the_read(tmp_path: Path) -> None:
+    """The watcher turns ``cancelled`` True once the client is gone; the reader stops at its
+    next check with AbandonedError (408 if anyone were still listening)."""
+    import anyio
+
+    from service.api.routes.eventlog import run_unless_disconnected
+    from service.engine.eventlog.reader import ReadLimits
+    from service.errors import AbandonedError
+
+    big = tmp_path / "app-1"
+    start = '{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n'
+    job = '{"Event":"SparkListenerJobStart","Job ID":%d,"Stage Infos":[]}\n'
+    big.write_text(start + "".join(job % i for i in range(400_000)))
+    polls = iter([False, False])
+
+    async def disconnected() -> bool:
+        await anyio.sleep(0.05)
+        return next(polls, True)  # the client leaves after the second poll
+
+    def work(cancelled: Callable[[], bool]) -> int:
+        while True:  # a read that would go on for minutes
+            read_event_log(big, "app-1", ReadLimits(cancelled=cancelled))
+
+    with pytest.raises(AbandonedError, match="client disconnected"):
+        anyio.run(run_unless_disconnected, disconnected, work)
+
+
+def test_a_client_that_stays_gets_its_answer() -> None:
+    import anyio
+
+    from service.api.routes.eventlog import run_unless_disconnected
+
+    async def connected() -> bool:
+        await anyio.sleep(0.01)
+        return False
+
+    def work(cancelled: Callable[[], bool]) -> str:
+        return "done" if not cancelled() else "cancelled"
+
+    assert anyio.run(run_unless_disconnected, connected, work) == "done"

@@ -17,13 +17,13 @@ import io
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from service.engine.eventlog.codecs import CHUNK, CodecError, open_decompressed
-from service.errors import EventLogError, InputTooLargeError
+from service.errors import AbandonedError, EventLogError, InputTooLargeError
 
 # A SQL plan event can be a few megabytes; anything far beyond is skipped, not kept whole.
 MAX_EVENT_BYTES = 64 << 20
@@ -47,6 +47,8 @@ class ReadLimits:
     max_bytes: int = 16 << 30  # decompressed
     max_ratio: float = 200.0  # decompressed / compressed (Spark logs: 10-50x with zstd)
     seconds: float = 120.0
+    # Asked between chunks: True once nobody waits for the answer (the client disconnected).
+    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass
@@ -130,6 +132,8 @@ class _Budget:
                 stats.bytes,
                 int(limits.max_ratio * max(stats.compressed, 1)),
             )
+        if limits.cancelled is not None and limits.cancelled():
+            raise AbandonedError(f"line {stats.lines:,}")
         if time.monotonic() > self.deadline:
             stats.cut = (
                 f"the {limits.seconds:g} s reading budget ran out at line {stats.lines:,}: "
