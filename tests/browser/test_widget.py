@@ -442,3 +442,19 @@ def test_copied_label_resets(chrome: webdriver.Chrome, sites: Sites) -> None:
     copy.click()
     page.wait(lambda _: copy.text in ("Copied", "Select and copy"), "no copy feedback")
     page.wait(lambda _: copy.text == "Copy", "the Copied label stays")
+
+
+def test_fix_page_renders_code_marks_and_keeps_notes_one_click_away(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    # A large closure: its fixes' checks and caveats mark code with backticks in the KB.
+    page = diagnosed(chrome, f"{sites.host}/host.html", spark_case("spark-large-closure")["text"])
+    walk_to_fix(page)
+    fix_page = page.fix_page()
+    assert fix_page is not None
+    text = chrome.execute_script("return arguments[0].textContent;", fix_page)
+    assert "`" not in text, "raw backticks on the fix page"
+    marked = fix_page.find_elements(By.CSS_SELECTOR, "details.fix li > code, details.fix p > code")
+    assert marked, "no code marks rendered"
+    folded = fix_page.find_elements(By.CSS_SELECTOR, "details.confirm, details.note")
+    assert folded and all(d.get_attribute("open") is None for d in folded)

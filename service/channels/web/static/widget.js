@@ -124,6 +124,14 @@ a { color: var(--dd-accent, #1d4ed8); }
 
   const percent = (x) => `${Math.round(x * 100)}%`;
 
+  /** The KB's prose marks code with backticks: render `x` as <code>, the rest as text (DOM
+   * nodes, never HTML, so nothing in the text can become markup). */
+  function md(text) {
+    return String(text ?? "").split(/(`[^`\n]+`)/).filter(Boolean).map((part) =>
+      part.length > 2 && part.startsWith("`") && part.endsWith("`")
+        ? h("code", {}, part.slice(1, -1)) : part);
+  }
+
   /** The /v1 JSON API, the same one every other client uses. */
   class Api {
     constructor(base) {
@@ -613,14 +621,19 @@ a { color: var(--dd-accent, #1d4ed8); }
 
     fixPage(page, heading) {
       const box = h("section", { class: "fix-page", "aria-label": "Fixes" },
-        h("h3", {}, heading || `Fix: ${page.title}`), h("p", {}, page.conclusion));
+        h("h3", {}, heading || `Fix: ${page.title}`), h("p", {}, md(page.conclusion)));
       if (page.fixes.some((f) => Object.keys(f.snippets).length)) box.append(this.formSwitch());
       page.fixes.forEach((fix, i) => box.append(this.fixView(fix, i + 1)));
+      // The fixes come first; how to confirm and the background notes are one click away.
       if (page.diagnostics.length) {
-        box.append(h("h4", {}, "Confirm it"), h("ul", {}, page.diagnostics.map((d) =>
-          h("li", {}, h("strong", {}, d.tool), `: ${d.how} Expect: ${d.expect}`))));
+        box.append(h("details", { class: "confirm" }, h("summary", {}, "How to confirm it"),
+          h("ul", {}, page.diagnostics.map((d) =>
+            h("li", {}, h("strong", {}, d.tool), ": ", md(d.how), " Expect: ", md(d.expect))))));
       }
-      for (const note of page.notes) box.append(h("h4", {}, note.title), h("p", {}, note.body));
+      for (const note of page.notes) {
+        box.append(h("details", { class: "note" }, h("summary", {}, note.title),
+          h("p", {}, md(note.body))));
+      }
       return box;
     }
 
@@ -657,7 +670,7 @@ a { color: var(--dd-accent, #1d4ed8); }
     fixView(fix, rank) {
       // Fixes come most effective first: the first two open, the rest one click away.
       const box = h("details", { class: "fix", "data-fix": fix.id, open: rank <= OPEN_FIXES },
-        h("summary", {}, h("h4", {}, `${rank}. ${fix.title}`)), h("p", {}, fix.summary));
+        h("summary", {}, h("h4", {}, `${rank}. ${fix.title}`)), h("p", {}, md(fix.summary)));
       if (Object.keys(fix.snippets).length) {
         const code = h("code", {}, fix.snippets[this.form]);
         const head = h("div", { class: "snippet-head" }, this.formLabel());
@@ -670,10 +683,10 @@ a { color: var(--dd-accent, #1d4ed8); }
       box.append(...changes);
       if (changes.length) { this.codeViews.push(changes); this.showCodeFor(changes); }
       box.append(h("p", { class: "muted" }, "Check it worked:"),
-        h("ul", {}, fix.verify.map((v) => h("li", {}, v))));
+        h("ul", {}, fix.verify.map((v) => h("li", {}, md(v)))));
       if (fix.caveats.length) {
         box.append(h("p", { class: "muted" }, "Caveats:"),
-          h("ul", { class: "muted" }, fix.caveats.map((c) => h("li", {}, c))));
+          h("ul", { class: "muted" }, fix.caveats.map((c) => h("li", {}, md(c)))));
       }
       if (this.view.caseId) box.append(this.fixFeedback(fix));
       return box;
