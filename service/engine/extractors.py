@@ -1,22 +1,38 @@
-"""Per-line fact extractors: a cheap substring guard, a bounded regex, and a converter.
+"""Per-line fact extractors: named records of a guard, a bounded regex and a converter.
 
-Each entry reads one kind of fact (a size, a count, a config value, a platform or action hint)
-from one line. Every pattern is bounded or anchored; the guard keeps the regex off lines that
-cannot match, which is most lines of a large log.
+Each extractor reads one kind of fact (a size, a count, a config value, a platform or action
+hint) from one line. Every pattern is bounded or anchored; the guard, a word every matching line
+contains (compared case-insensitively), keeps the regex off lines that cannot match, which is
+most lines of a large log.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from service.engine.types import Fact, FactSource
 from service.engine.units import SIZE_PATTERN, parse_count, parse_size
 
 MAX_LINE = 4000
-# Each extractor: a cheap substring guard, a bounded regex, and a function from match to facts.
 
-Extractor = tuple[str, re.Pattern[str], Callable[[re.Match[str]], list[tuple[str, str]]]]
+Convert = Callable[[re.Match[str]], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """One way of reading facts off a line."""
+
+    name: str
+    # A lower-case word every line the pattern matches contains ("" = no guard).
+    guard: str
+    pattern: re.Pattern[str]
+    extract: Convert
+    # Only the user's own words say this (a log line of the same shape means something else).
+    prose_only: bool = False
+
+
 _SIZE = SIZE_PATTERN
 # Between a config key and its value: '=', ':', ' ', or "', '" as in spark.conf.set('k', 'v').
 _SEP = r"""["']?\s{0,3}(?:=|:|,|\s)\s{0,3}["']?"""
@@ -65,262 +81,366 @@ def _yarn_memory(match: re.Match[str]) -> list[tuple[str, str]]:
 
 _C = re.IGNORECASE
 _EXTRACTORS: list[Extractor] = [
-    (
-        "maxResultSize",
-        re.compile(
+    Extractor(
+        "max-result-size-abort",
+        guard="maxresultsize",
+        pattern=re.compile(
             rf"serialized results of \d+ tasks \((?P<result>{_SIZE})\) is bigger than "
             rf"(?:spark\.driver\.)?maxResultSize \((?P<limit>{_SIZE})\)",
             _C,
         ),
-        _result_size,
+        extract=_result_size,
     ),
-    (
-        "bytes, which exceeds max allowed",
-        re.compile(
+    Extractor(
+        "rpc-message-too-large",
+        guard="bytes, which exceeds max allowed",
+        pattern=re.compile(
             r"was (\d+) bytes, which exceeds max allowed: spark\.rpc\.message\.maxSize \((\d+) bytes\)"
         ),
-        _rpc,
+        extract=_rpc,
     ),
-    (
-        "task of very large size",
-        re.compile(rf"task of very large size \(({_SIZE})\)", _C),
-        _size("serialized_task_bytes"),
+    Extractor(
+        "task-of-very-large-size",
+        guard="task of very large size",
+        pattern=re.compile(rf"task of very large size \(({_SIZE})\)", _C),
+        extract=_size("serialized_task_bytes"),
     ),
-    ("missing tasks", re.compile(r"Submitting (\d+) missing tasks"), _count("num_tasks")),
-    ("task set", re.compile(r"Adding task set [\d.]+ with (\d+) tasks"), _count("num_tasks")),
-    (
-        "output partitions",
-        re.compile(r"Got job \d+ \([^)]{0,300}\) with (\d+) output partitions"),
-        _count("num_tasks"),
+    Extractor(
+        "submitting-missing-tasks",
+        guard="missing tasks",
+        pattern=re.compile(r"Submitting (\d+) missing tasks"),
+        extract=_count("num_tasks"),
     ),
-    (
-        "task",
-        re.compile(
+    Extractor(
+        "adding-task-set",
+        guard="task set",
+        pattern=re.compile(r"Adding task set [\d.]+ with (\d+) tasks"),
+        extract=_count("num_tasks"),
+    ),
+    Extractor(
+        "job-output-partitions",
+        guard="output partitions",
+        pattern=re.compile(r"Got job \d+ \([^)]{0,300}\) with (\d+) output partitions"),
+        extract=_count("num_tasks"),
+    ),
+    Extractor(
+        "tasks-in-words",
+        guard="task",
+        pattern=re.compile(
             r"\b(\d[\d,.]*\s?(?:k|m|thousand|million|millions|billion)?)\s+(?:small |tiny |scheduled |pending )?tasks\b",
             _C,
         ),
-        _count("num_tasks"),
+        extract=_count("num_tasks"),
     ),
-    (
-        "partition",
-        re.compile(
+    Extractor(
+        "partitions-in-words",
+        guard="partition",
+        pattern=re.compile(
             r"\b(\d[\d,.]*\s?(?:k|m|thousand|million|millions|billion)?)\s+(?:shuffle |input |output |small |tiny )?partitions\b",
             _C,
         ),
-        _count("num_partitions"),
+        extract=_count("num_partitions"),
     ),
-    (
-        "getNumPartitions",
-        re.compile(r"getNumPartitions\(\)\D{0,40}(\d[\d,]*)"),
-        _count("num_partitions"),
+    Extractor(
+        "get-num-partitions",
+        guard="getnumpartitions",
+        pattern=re.compile(r"getNumPartitions\(\)\D{0,40}(\d[\d,]*)"),
+        extract=_count("num_partitions"),
     ),
-    (
-        "file",
-        re.compile(
+    Extractor(
+        "files-in-words",
+        guard="file",
+        pattern=re.compile(
             r"\b(\d[\d,.]*\s?(?:k|m|thousand|million|millions|billion)?)\s+(?:small |tiny |little )?(?:parquet |json |csv |orc |avro |input |s3 )?files\b",
             _C,
         ),
-        _count("num_files"),
+        extract=_count("num_files"),
     ),
-    (
-        "block",
-        re.compile(
+    Extractor(
+        "blocks-in-words",
+        guard="block",
+        pattern=re.compile(
             r"\b(\d[\d,.]*\s?(?:k|m|thousand|million|millions|billion)?)\s+(?:cached )?blocks\b", _C
         ),
-        _count("num_cached_blocks"),
+        extract=_count("num_cached_blocks"),
     ),
-    (
-        "physical memory used",
-        re.compile(
+    Extractor(
+        "yarn-physical-memory-used",
+        guard="physical memory used",
+        pattern=re.compile(
             r"(\d+(?:\.\d+)?) ?([KMGT]i?B) of (\d+(?:\.\d+)?) ?([KMGT]i?B) physical memory used", _C
         ),
-        _yarn_memory,
+        extract=_yarn_memory,
     ),
-    (
-        "limit",
-        re.compile(rf"memory limit(?: of|:|=| is)?\s*({_SIZE}|\d+(?:\.\d+)?\s?[KMGT]i)\b", _C),
-        _size("container_limit_bytes"),
+    Extractor(
+        "container-memory-limit",
+        guard="limit",
+        pattern=re.compile(
+            rf"memory limit(?: of|:|=| is)?\s*({_SIZE}|\d+(?:\.\d+)?\s?[KMGT]i)\b", _C
+        ),
+        extract=_size("container_limit_bytes"),
     ),
-    (
-        "spark.driver.memory",
-        re.compile(rf"spark\.driver\.memory{_SEP}({_SIZE})"),
-        _size("driver_memory_bytes"),
+    Extractor(
+        "conf-driver-memory",
+        guard="spark.driver.memory",
+        pattern=re.compile(rf"spark\.driver\.memory{_SEP}({_SIZE})"),
+        extract=_size("driver_memory_bytes"),
     ),
-    (
-        "driver-memory",
-        re.compile(rf"--driver-memory[= ]\s*({_SIZE})", _C),
-        _size("driver_memory_bytes"),
+    Extractor(
+        "flag-driver-memory",
+        guard="driver-memory",
+        pattern=re.compile(rf"--driver-memory[= ]\s*({_SIZE})", _C),
+        extract=_size("driver_memory_bytes"),
     ),
-    (
-        "driver",
-        re.compile(
+    Extractor(
+        "driver-has-memory",
+        guard="driver",
+        pattern=re.compile(
             rf"\bdriver (?:has|with|memory(?: is| of|:|=)?|heap(?: is| of|:)?|of) ?({_SIZE})", _C
         ),
-        _size("driver_memory_bytes"),
+        extract=_size("driver_memory_bytes"),
     ),
-    (
-        "driver",
-        re.compile(
+    Extractor(
+        "size-of-driver",
+        guard="driver",
+        pattern=re.compile(
             rf"\b({_SIZE}) (?:of )?(?:driver memory|driver heap|heap on the driver|driver)\b", _C
         ),
-        _size("driver_memory_bytes"),
+        extract=_size("driver_memory_bytes"),
     ),
-    (
-        "memoryOverhead",
-        re.compile(rf"spark\.driver\.memoryOverhead{_SEP}({_SIZE})"),
-        _size("driver_memory_overhead_bytes"),
+    Extractor(
+        "conf-driver-memory-overhead",
+        guard="memoryoverhead",
+        pattern=re.compile(rf"spark\.driver\.memoryOverhead{_SEP}({_SIZE})"),
+        extract=_size("driver_memory_overhead_bytes"),
     ),
-    (
-        "maxResultSize",
-        re.compile(rf"spark\.driver\.maxResultSize{_SEP}({_SIZE}|0)\b"),
-        _size("max_result_size_bytes"),
+    Extractor(
+        "conf-max-result-size",
+        guard="maxresultsize",
+        pattern=re.compile(rf"spark\.driver\.maxResultSize{_SEP}({_SIZE}|0)\b"),
+        extract=_size("max_result_size_bytes"),
     ),
-    (
-        "autoBroadcastJoinThreshold",
-        re.compile(rf"autoBroadcastJoinThreshold{_SEP}({_SIZE}|-1|\d+)\b"),
-        lambda m: [
+    Extractor(
+        "conf-broadcast-threshold",
+        guard="autobroadcastjointhreshold",
+        pattern=re.compile(rf"autoBroadcastJoinThreshold{_SEP}({_SIZE}|-1|\d+)\b"),
+        extract=lambda m: [
             (
                 "auto_broadcast_threshold_bytes",
                 str(parse_size(m.group(1)) if parse_size(m.group(1)) is not None else m.group(1)),
             )
         ],
     ),
-    (
-        "spark.executor.memory",
-        re.compile(rf"spark\.executor\.memory{_SEP}({_SIZE})"),
-        _size("executor_memory_bytes"),
+    Extractor(
+        "conf-executor-memory",
+        guard="spark.executor.memory",
+        pattern=re.compile(rf"spark\.executor\.memory{_SEP}({_SIZE})"),
+        extract=_size("executor_memory_bytes"),
     ),
-    (
-        "spark.rpc.message.maxSize",
-        re.compile(rf"spark\.rpc\.message\.maxSize{_SEP}(\d+)\b"),
-        lambda m: [("rpc_max_bytes", str(int(m.group(1)) << 20))],
+    Extractor(
+        "conf-rpc-max-size",
+        guard="spark.rpc.message.maxsize",
+        pattern=re.compile(rf"spark\.rpc\.message\.maxSize{_SEP}(\d+)\b"),
+        extract=lambda m: [("rpc_max_bytes", str(int(m.group(1)) << 20))],
     ),
-    (
-        "roadcast",
-        re.compile(rf"\bbroadcast(?:ing|ed|s)?\b[^\n]{{0,80}}?\b({_SIZE})", _C),
-        _size("broadcast_size_bytes"),
+    Extractor(
+        "broadcast-of-size",
+        guard="broadcast",
+        pattern=re.compile(rf"\bbroadcast(?:ing|ed|s)?\b[^\n]{{0,80}}?\b({_SIZE})", _C),
+        extract=_size("broadcast_size_bytes"),
     ),
-    (
-        "roadcast",
-        re.compile(rf"\b({_SIZE})\W{{0,3}}(?:\w+\W{{1,3}}){{0,4}}broadcast", _C),
-        _size("broadcast_size_bytes"),
+    Extractor(
+        "size-broadcast",
+        guard="broadcast",
+        pattern=re.compile(rf"\b({_SIZE})\W{{0,3}}(?:\w+\W{{1,3}}){{0,4}}broadcast", _C),
+        extract=_size("broadcast_size_bytes"),
     ),
-    (
-        "RAM",
-        re.compile(rf"\b({_SIZE}) (?:of )?(?:RAM|memory)\b(?! ?(?:used|for|to))", _C),
-        _size("host_memory_bytes"),
+    Extractor(
+        "host-ram",
+        guard="",  # its alternatives share no word
+        pattern=re.compile(rf"\b({_SIZE}) (?:of )?(?:RAM|memory)\b(?! ?(?:used|for|to))", _C),
+        extract=_size("host_memory_bytes"),
+        prose_only=True,
     ),
-    (
-        "xit",
-        re.compile(r"\bexit(?:ed with)? (?:code|status)[:= ]{0,3}(-?\d{1,3})\b", _C),
-        lambda m: [("exit_code", m.group(1))],
+    Extractor(
+        "exit-code",
+        guard="exit",
+        pattern=re.compile(r"\bexit(?:ed with)? (?:code|status)[:= ]{0,3}(-?\d{1,3})\b", _C),
+        extract=lambda m: [("exit_code", m.group(1))],
     ),
-    (
-        "park",
-        re.compile(
+    Extractor(
+        "spark-version",
+        guard="spark",
+        pattern=re.compile(
             r"\b(?:Running Spark version|Spark(?: version)?|spark-|DBR)[ -]?v?(\d\.\d{1,2}(?:\.\d{1,2})?)\b",
             _C,
         ),
-        lambda m: [("spark_version", m.group(1))],
+        extract=lambda m: [("spark_version", m.group(1))],
     ),
-    (
-        "mode",
-        re.compile(r"\b(?:deploy-?mode[=: ]{1,3}|deployMode[=: ]{1,3})(client|cluster)\b", _C),
-        lambda m: [("deploy_mode", m.group(1).lower())],
+    Extractor(
+        "deploy-mode-flag",
+        guard="mode",
+        pattern=re.compile(
+            r"\b(?:deploy-?mode[=: ]{1,3}|deployMode[=: ]{1,3})(client|cluster)\b", _C
+        ),
+        extract=lambda m: [("deploy_mode", m.group(1).lower())],
     ),
-    (
-        "mode",
-        re.compile(r"\b(client|cluster) mode\b", _C),
-        lambda m: [("deploy_mode", m.group(1).lower())],
+    Extractor(
+        "client-or-cluster-mode",
+        guard="mode",
+        pattern=re.compile(r"\b(client|cluster) mode\b", _C),
+        extract=lambda m: [("deploy_mode", m.group(1).lower())],
     ),
-    (
-        "local",
-        re.compile(r"(?:--master[= ]|master[=:] ?|setMaster\(\"|\.master\(\")local\b"),
-        _const(("deploy_mode", "local"), ("platform", "local")),
+    Extractor(
+        "master-local",
+        guard="local",
+        pattern=re.compile(r"(?:--master[= ]|master[=:] ?|setMaster\(\"|\.master\(\")local\b"),
+        extract=_const(("deploy_mode", "local"), ("platform", "local")),
     ),
-    (
-        "YARN",
-        re.compile(r"\b(?:YARN|yarn logs|YarnAllocator|container_\d+_\d+)", 0),
-        _const(("platform", "yarn")),
+    Extractor(
+        "yarn-log-lines",
+        guard="",  # its alternatives share no word
+        pattern=re.compile(r"\b(?:YARN|yarn logs|YarnAllocator|container_\d+_\d+)", 0),
+        extract=_const(("platform", "yarn")),
     ),
-    ("yarn", re.compile(r"\b(?:yarn|YARN)\b"), _const(("platform", "yarn"))),
-    (
-        "od",
-        re.compile(r"\b(?:kubectl|OOMKilled|kubernetes|k8s|driver pod|executor pod)\b", _C),
-        _const(("platform", "kubernetes")),
+    Extractor(
+        "yarn-word",
+        guard="yarn",
+        pattern=re.compile(r"\b(?:yarn|YARN)\b"),
+        extract=_const(("platform", "yarn")),
     ),
-    ("atabricks", re.compile(r"\bdatabricks\b", _C), _const(("platform", "databricks"))),
-    ("EMR", re.compile(r"\bEMR\b|ec2\.internal"), _const(("platform", "emr"))),
-    ("ataproc", re.compile(r"\bdataproc\b", _C), _const(("platform", "dataproc"))),
-    (
-        "Traceback",
-        re.compile(r"^Traceback \(most recent call last\)"),
-        _const(("language", "pyspark")),
+    Extractor(
+        "kubernetes",
+        guard="",
+        pattern=re.compile(r"\b(?:kubectl|OOMKilled|kubernetes|k8s|driver pod|executor pod)\b", _C),
+        extract=_const(("platform", "kubernetes")),
     ),
-    (
-        "y",
-        re.compile(r"\b(?:pyspark|py4j|toPandas|python|jupyter|notebook kernel)\b|\.py\b", _C),
-        _const(("language", "pyspark")),
+    Extractor(
+        "databricks",
+        guard="databricks",
+        pattern=re.compile(r"\bdatabricks\b", _C),
+        extract=_const(("platform", "databricks")),
     ),
-    (
+    Extractor(
+        "emr",
+        guard="",  # its alternatives share no word
+        pattern=re.compile(r"\bEMR\b|ec2\.internal"),
+        extract=_const(("platform", "emr")),
+    ),
+    Extractor(
+        "dataproc",
+        guard="dataproc",
+        pattern=re.compile(r"\bdataproc\b", _C),
+        extract=_const(("platform", "dataproc")),
+    ),
+    Extractor(
+        "python-traceback",
+        guard="traceback",
+        pattern=re.compile(r"^Traceback \(most recent call last\)"),
+        extract=_const(("language", "pyspark")),
+    ),
+    Extractor(
+        "python-words",
+        guard="",
+        pattern=re.compile(
+            r"\b(?:pyspark|py4j|toPandas|python|jupyter|notebook kernel)\b|\.py\b", _C
+        ),
+        extract=_const(("language", "pyspark")),
+    ),
+    Extractor(
         "scala",
-        re.compile(r"\bscala>|spark-shell\b|\.scala\b(?! ?:\d)|\bin scala\b", _C),
-        _const(("language", "scala")),
+        guard="",  # its alternatives share no word
+        pattern=re.compile(r"\bscala>|spark-shell\b|\.scala\b(?! ?:\d)|\bin scala\b", _C),
+        extract=_const(("language", "scala")),
     ),
-    ("park-sql", re.compile(r"\bspark-sql\b", _C), _const(("language", "sql"))),
-    (
-        "tream",
-        re.compile(
+    Extractor(
+        "spark-sql",
+        guard="spark-sql",
+        pattern=re.compile(r"\bspark-sql\b", _C),
+        extract=_const(("language", "sql")),
+    ),
+    Extractor(
+        "structured-streaming",
+        guard="",  # its alternatives share no word
+        pattern=re.compile(
             r"\b(?:structured streaming|streaming query|micro-?batch|readStream|writeStream|StreamExecution|MicroBatchExecution|StreamingQuery|foreachBatch)\b",
             _C,
         ),
-        _const(("streaming", "yes"), ("action", "streaming_query")),
+        extract=_const(("streaming", "yes"), ("action", "streaming_query")),
     ),
-    *(
-        _GROWTH := [
-            (
-                "",
-                re.compile(
-                    r"\b(?:slowly|gradually|keeps? (?:growing|climbing|increasing)|grows?|growing|climbs?|creeps?|over (?:hours|days|time)|after (?:a few |several |\d+ )(?:hours|days)|leak)\b",
-                    _C,
-                ),
-                _const(("memory_growth", "gradual")),
-            ),
-            (
-                "",
-                re.compile(
-                    r"\b(?:immediately|right after|as soon as|instantly|straight away)\b", _C
-                ),
-                _const(("memory_growth", "sudden")),
-            ),
-        ]
+    Extractor(
+        "memory-grew-gradually",
+        guard="",
+        pattern=re.compile(
+            r"\b(?:slowly|gradually|keeps? (?:growing|climbing|increasing)|grows?|growing|climbs?|creeps?|over (?:hours|days|time)|after (?:a few |several |\d+ )(?:hours|days)|leak)\b",
+            _C,
+        ),
+        extract=_const(("memory_growth", "gradual")),
+        prose_only=True,
     ),
-    (
-        "ollect",
-        re.compile(
+    Extractor(
+        "memory-ran-out-at-once",
+        guard="",
+        pattern=re.compile(
+            r"\b(?:immediately|right after|as soon as|instantly|straight away)\b", _C
+        ),
+        extract=_const(("memory_growth", "sudden")),
+        prose_only=True,
+    ),
+    Extractor(
+        "action-collect",
+        guard="collect",
+        pattern=re.compile(
             r"\.collect\(\)|\bcollect\(\)|\bcollect at |executeCollect|collectFromPlan|\bcollect(?:ing|s|ed)?\b",
             _C,
         ),
-        _const(("action", "collect")),
+        extract=_const(("action", "collect")),
     ),
-    ("ollectAsMap", re.compile(r"collectAsMap", 0), _const(("action", "collect_as_map"))),
-    ("andas", re.compile(r"toPandas|to_pandas|pandas", _C), _const(("action", "to_pandas"))),
-    ("take", re.compile(r"\.take\(|\btake\(\d|\btake at ", 0), _const(("action", "take"))),
-    (
-        "roadcast",
-        re.compile(
+    Extractor(
+        "action-collect-as-map",
+        guard="collectasmap",
+        pattern=re.compile(r"collectAsMap", 0),
+        extract=_const(("action", "collect_as_map")),
+    ),
+    Extractor(
+        "action-to-pandas",
+        guard="pandas",
+        pattern=re.compile(r"toPandas|to_pandas|pandas", _C),
+        extract=_const(("action", "to_pandas")),
+    ),
+    Extractor(
+        "action-take",
+        guard="take",
+        pattern=re.compile(r"\.take\(|\btake\(\d|\btake at ", 0),
+        extract=_const(("action", "take")),
+    ),
+    Extractor(
+        "action-broadcast",
+        guard="broadcast",
+        pattern=re.compile(
             r"broadcast\(|\bbroadcast (?:hint|join)|BroadcastExchange|TorrentBroadcast|BroadcastHashJoin",
             _C,
         ),
-        _const(("action", "broadcast")),
+        extract=_const(("action", "broadcast")),
     ),
-    (
-        "",
-        re.compile(r"\.cache\(\)|\.persist\(|\bcach(?:e|ed|ing)\b", _C),
-        _const(("action", "cache")),
+    Extractor(
+        "action-cache",
+        guard="",
+        pattern=re.compile(r"\.cache\(\)|\.persist\(|\bcach(?:e|ed|ing)\b", _C),
+        extract=_const(("action", "cache")),
     ),
-    ("ccumulator", re.compile(r"accumulator", _C), _const(("action", "accumulator"))),
-    ("toLocalIterator", re.compile(r"toLocalIterator"), _const(("action", "to_local_iterator"))),
+    Extractor(
+        "action-accumulator",
+        guard="accumulator",
+        pattern=re.compile(r"accumulator", _C),
+        extract=_const(("action", "accumulator")),
+    ),
+    Extractor(
+        "action-to-local-iterator",
+        guard="tolocaliterator",
+        pattern=re.compile(r"toLocalIterator"),
+        extract=_const(("action", "to_local_iterator")),
+    ),
 ]
 
 
@@ -328,8 +448,8 @@ _EXTRACTORS: list[Extractor] = [
 # "Registering block manager ... with 117.0 MiB RAM" is Spark's storage pool, not the host.
 # How memory grew is a person's observation: in a log, "grow" is a stack frame
 # (ArrayBuffer.grow, ByteArrayOutputStream.grow), not a trend.
-_PROSE_ONLY = {"RAM"}
-_LOG_EXTRACTORS = [e for e in _EXTRACTORS if e[0] not in _PROSE_ONLY and e not in _GROWTH]
+_LOG_EXTRACTORS = [e for e in _EXTRACTORS if not e.prose_only]
+EXTRACTORS_BY_NAME = {e.name: e for e in _EXTRACTORS}
 
 
 # Which action the user ran is read from the user's words, the frames of a stack trace and the
@@ -362,19 +482,24 @@ def _facts_from(
     extractors: list[Extractor], number: int, text: str, source: FactSource
 ) -> Iterable[Fact]:
     shown = text.strip()[:300]
-    for guard, pattern, extract in extractors:
-        if guard and guard not in text:
+    lowered = text.lower()
+    for extractor in extractors:
+        if extractor.guard and extractor.guard not in lowered:
             continue
-        match = pattern.search(text)
+        match = extractor.pattern.search(text)
         if match is None:
             continue
         loose = source == "words" and not _CODE_LIKE.search(match.group(0))
-        for name, value in extract(match):
+        for name, value in extractor.extract(match):
             weak = loose and name in _WEAK_IN_PROSE
             yield Fact(name=name, value=value, line=number, text=shown, source=source, weak=weak)
 
 
-_MAXIMA = [e for e in _EXTRACTORS if e[0] in {"missing tasks", "task set", "output partitions"}]
+# Task counts Spark prints on many lines of one shape: the largest is kept, not the first.
+_MAXIMA = [
+    EXTRACTORS_BY_NAME[n]
+    for n in ("submitting-missing-tasks", "adding-task-set", "job-output-partitions")
+]
 
 
 def numeric_maxima(lines: list[str]) -> Iterable[Fact]:

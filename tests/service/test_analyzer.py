@@ -150,3 +150,23 @@ def test_every_fact_the_code_emits_is_in_the_fact_vocabulary(kb: KnowledgeBase) 
             emitted |= {f.name for f in read_event_log(run.event_log).facts}
     assert len(emitted) > 25
     assert emitted <= set(kb.facts), sorted(emitted - set(kb.facts))
+
+
+def test_extractors_are_named_and_their_guards_never_hide_a_match() -> None:
+    """Every extractor has its own name and a lower-case guard; over every line of the case
+    library, wherever a pattern matches, its guard is in the line (else the guard would hide
+    facts the pattern can read)."""
+    from kb.library import load_cases
+    from service.engine.extractors import _EXTRACTORS
+
+    names = [e.name for e in _EXTRACTORS]
+    assert len(names) == len(set(names))
+    assert all(e.guard == e.guard.lower() for e in _EXTRACTORS)
+    hidden = set()
+    for case in load_cases():
+        for line in case.text.splitlines():
+            lowered = line.lower()
+            for e in _EXTRACTORS:
+                if e.guard and e.guard not in lowered and e.pattern.search(line):
+                    hidden.add(e.name)
+    assert not hidden, sorted(hidden)
