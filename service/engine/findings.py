@@ -6,10 +6,8 @@ from collections.abc import Callable, Iterable
 
 from service.engine.analyzer import Analysis
 from service.engine.types import Fact, Finding
-from service.engine.units import format_size
+from service.engine.units import MIN_OVERHEAD, OVERHEAD_FACTOR, format_size
 
-MIN_OVERHEAD = 384 << 20
-OVERHEAD_FACTOR = 0.10
 # A broadcast relation exists on the driver several times over while it is built: the
 # collected rows, the hashed relation, and its serialized chunks. A threshold above a quarter
 # of the heap leaves no room for that.

@@ -63,3 +63,9 @@ def spark_size(num_bytes: float, *, round_up_to: str = "m") -> str:
     unit = 1 << 30 if round_up_to == "g" else 1 << 20
     whole = -(-int(num_bytes) // unit)
     return f"{whole}{round_up_to}"
+
+
+# Spark's container overhead for a driver or executor: 10 % of its heap, at least 384 MiB
+# (spark.driver.memoryOverhead / spark.executor.memoryOverhead when unset).
+MIN_OVERHEAD = 384 << 20
+OVERHEAD_FACTOR = 0.10

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from service.engine.units import format_size, spark_size
+from service.engine.units import MIN_OVERHEAD, OVERHEAD_FACTOR, format_size, spark_size
 
 Facts = Mapping[str, list[float]]
 MIB = 1 << 20
 GIB = 1 << 30
 RPC_MAX_MIB = 2047
-MIN_OVERHEAD = 384 * MIB
+# The facts the computations below read: a walk's state keeps them for its fix page.
+NUMERIC_FACTS = (
+    "result_size_bytes",
+    "driver_memory_bytes",
+    "broadcast_size_bytes",
+    "container_limit_bytes",
+    "serialized_task_bytes",
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def driver_memory_overhead(facts: Facts) -> Computed | None:
     limit = _max(facts, "container_limit_bytes")
     if heap is None:
         return None
-    overhead = max(MIN_OVERHEAD, 0.10 * heap)
+    overhead = max(MIN_OVERHEAD, OVERHEAD_FACTOR * heap)
     why = (
         f"the default would be max(384 MiB, 10 % of a {format_size(heap)} heap) = "
         f"{format_size(overhead)}"

@@ -653,19 +653,9 @@ def _tree_facts(tree: Tree) -> set[str]:
     return {c.fact for n in tree.nodes for o in n.options for c in o.when}
 
 
-# The numbers values.py computes config suggestions from.
-NUMERIC_FACTS = (
-    "result_size_bytes",
-    "driver_memory_bytes",
-    "broadcast_size_bytes",
-    "container_limit_bytes",
-    "serialized_task_bytes",
-)
-
-
 def _state_facts(diagnosis: Diagnosis, wanted: set[str]) -> dict[str, list[StateFact]]:
     """Only what the walk can use: the tree's facts plus the numbers fixes are computed from."""
-    keep = wanted | set(NUMERIC_FACTS)
+    keep = wanted | set(values.NUMERIC_FACTS)
     facts: dict[str, list[StateFact]] = {}
     for fact in diagnosis.facts:
         if fact.name not in keep:
