@@ -255,5 +255,25 @@ class Tree(Entity):
     start: str
     nodes: list[Node] = Field(min_length=1)
 
+    def answers_to(self, cause: str, start: str | None = None) -> int | None:
+        """The fewest answers from node ``start`` (the tree's start) to a leaf concluding
+        ``cause`` (None: no path)."""
+        nodes = {n.id: n for n in self.nodes}
+        frontier, seen, depth = [start or self.start], set(), 0
+        while frontier:
+            following = []
+            for node_id in frontier:
+                node = nodes.get(node_id)
+                if node is None or node_id in seen:
+                    continue
+                seen.add(node_id)
+                if node.type == "leaf":
+                    if node.cause == cause:
+                        return depth
+                    continue
+                following += [o.next for o in node.options]
+            frontier, depth = following, depth + 1
+        return None
+
 
 Cause.model_rebuild()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kb import KnowledgeBase
 from kb.models import Cause, Diagnostic, Note
@@ -39,7 +39,7 @@ class CausePage(BaseModel):
     diagnostics: list[Diagnostic]
     fixes: list[FixView]
     notes: list[Note]
-    trees: list[str]
+    trees: list[str] = Field(description="Trees with a leaf that ends at this cause.")
 
 
 class Readiness(BaseModel):

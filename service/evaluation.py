@@ -17,7 +17,7 @@ import gzip
 import json
 import statistics
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -282,21 +282,7 @@ def event_log_holds_failure(path: Path) -> bool:
 
 def questions_to_cause(tree: Tree, start: str, cause: str) -> int | None:
     """The fewest questions between node ``start`` and a leaf of ``cause`` (None: none)."""
-    nodes = {n.id: n for n in tree.nodes}
-    queue: deque[tuple[str, int]] = deque([(start, 0)])
-    seen: set[str] = set()
-    while queue:
-        node_id, asked = queue.popleft()
-        node = nodes.get(node_id)
-        if node is None or node_id in seen:
-            continue
-        seen.add(node_id)
-        if node.type == "leaf":
-            if node.cause == cause:
-                return asked
-            continue
-        queue.extend((o.next, asked + 1) for o in node.options)
-    return None
+    return tree.answers_to(cause, start)
 
 
 def truthful_answer(kb: KnowledgeBase, step: Step, cause: str) -> str:

@@ -133,35 +133,17 @@ class NoteUnusedValidator(Validator):
 MAX_ANSWERS_TO_ANOTHER_CAUSE = 3
 
 
-def answers_to_leaf(tree: Tree, cause: str) -> int | None:
-    """The fewest answers from ``tree``'s start to a leaf concluding ``cause`` (None: none)."""
-    nodes = {n.id: n for n in tree.nodes}
-    frontier, seen, depth = [tree.start], set(), 0
-    while frontier:
-        following = []
-        for node_id in frontier:
-            node = nodes.get(node_id)
-            if node is None or node_id in seen:
-                continue
-            seen.add(node_id)
-            if node.type == "leaf" and node.cause == cause:
-                return depth
-            following += [o.next for o in node.options]
-        frontier, depth = following, depth + 1
-    return None
-
-
 def answers_between_causes(kb: KnowledgeBase, tree: Tree, cause: str) -> int | None:
     """The fewest answers from cause tree ``tree`` to ``cause``'s fix page: inside the tree, or
     by "none of these" at its first question into ``cause``'s own tree (the walk moves to the
     next hypothesis; every ranked cause is one), or that way into triage."""
-    routes = [answers_to_leaf(tree, cause)]
+    routes = [tree.answers_to(cause)]
     own = kb.tree_for_cause(cause)
     if own is not None:
-        inside = answers_to_leaf(own, cause)
+        inside = own.answers_to(cause)
         routes.append(None if inside is None else 1 + inside)
     for triage in _triage_trees(kb):
-        through = answers_to_leaf(triage, cause)
+        through = triage.answers_to(cause)
         routes.append(None if through is None else 1 + through)
     found = [r for r in routes if r is not None]
     return min(found) if found else None

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kb.models import Cause, Diagnostic, Note, Tree
+from kb.models import Tree
+from service.core import CausePage
 from service.engine.types import Diagnosis
-from service.engine.walk import FixView, Step
+from service.engine.walk import Step
 
 if TYPE_CHECKING:
     from service.core import Troubleshooting
@@ -92,13 +93,8 @@ class CausesPublic(BaseModel):
     count: int
 
 
-class CausePublic(BaseModel):
-    cause: Cause
-    symptoms: list[str]
-    diagnostics: list[Diagnostic]
-    fixes: list[FixView]
-    notes: list[Note]
-    trees: list[str] = Field(description="Trees with a leaf that ends at this cause.")
+class CausePublic(CausePage):
+    """One cause with its symptoms, diagnostics, fixes and notes, as the KB pages show it."""
 
 
 class TreePublic(Tree):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import get_args
 
-from kb.models import CodeChange, SnippetForm
+from kb.models import SnippetForm
 from service.core import Doctor, Troubleshooting
 from service.engine import Diagnosis
+from service.engine.snippets import code_for_form
 from service.engine.walk import NO_MATCH, NONE, AnsweredQuestion, FixPage, Step
 from service.errors import DoctorError
 from service.storage.cases import Outcome
@@ -44,18 +45,6 @@ def render_diagnosis(diagnosis: Diagnosis) -> str:
 
 def render_answers(step: Step, already: int = 0) -> list[str]:
     return [f"  {a.question}\n    -> {a.label}  ({a.because})" for a in step.answered[already:]]
-
-
-# The code language each config form stands for: --form pyspark shows the Python code changes,
-# --form scala the Scala ones; the config-file forms show every language.
-FORM_LANGUAGE = {"pyspark": "python", "scala": "scala"}
-
-
-def code_for_form(code: list[CodeChange], form: str) -> list[CodeChange]:
-    """The code changes in the form's language, or all of them when it has none there."""
-    language = FORM_LANGUAGE.get(form)
-    chosen = [c for c in code if language is None or c.language in (language, "sql", "shell")]
-    return chosen or code
 
 
 def render_fix_page(page: FixPage, form: str) -> str:

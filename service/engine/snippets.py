@@ -4,8 +4,9 @@ PySpark and Scala. Launch-scope keys are marked where a running session cannot a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar, get_args
 
-from kb.models import ConfigSetting
+from kb.models import CodeChange, ConfigSetting, SnippetForm
 
 # spark-submit has a dedicated flag for these keys; --conf works too but the flag is idiomatic.
 SUBMIT_FLAGS = {
@@ -73,3 +74,25 @@ def render(configs: Sequence[ConfigSetting]) -> dict[str, str]:
         "pyspark": pyspark(configs),
         "scala": scala(configs),
     }
+
+
+# The code language each config form stands for: the PySpark form shows the Python code
+# changes, the Scala form the Scala ones (SQL and shell in both); the config-file forms show
+# every language, and so does a fix with no code in the form's language.
+FORM_LANGUAGE = {"pyspark": "python", "scala": "scala"}
+ANY_FORM_LANGUAGES = ("sql", "shell")
+FORMS: tuple[str, ...] = get_args(SnippetForm)
+C = TypeVar("C", bound=CodeChange)
+
+
+def code_for_form(code: Sequence[C], form: str) -> list[C]:
+    """The code changes shown with ``form``."""
+    language = FORM_LANGUAGE.get(form)
+    chosen = [c for c in code if language is None or c.language in (language, *ANY_FORM_LANGUAGES)]
+    return chosen or list(code)
+
+
+def forms_of(code: Sequence[CodeChange]) -> list[list[str]]:
+    """For each code change, the forms it is shown with."""
+    shown = {form: code_for_form(code, form) for form in FORMS}
+    return [[f for f in FORMS if any(c is change for c in shown[f])] for change in code]

@@ -100,6 +100,11 @@ class FixStat(_View):
         return self.fixed + self.not_helped
 
 
+class CodeView(CodeChange):
+    # The config forms this change is shown with (the PySpark form: Python code, ...).
+    forms: list[str]
+
+
 class FixView(_View):
     id: str
     title: str
@@ -107,7 +112,7 @@ class FixView(_View):
     kind: str
     snippets: dict[str, str]
     computed: list[str]
-    code: list[CodeChange]
+    code: list[CodeView]
     verify: list[str]
     caveats: list[str]
     fixed: int
@@ -180,13 +185,17 @@ class Walker:
     # Start at the most informative first question (False: the first-ranked cause's tree).
     choose_by_information: bool = True
 
+    def __post_init__(self) -> None:
+        # The facts some tree's auto-answers read: a walk keeps those (and the numbers fixes
+        # are computed from) whatever tree it moves to.
+        self._walk_facts = set().union(*(_tree_facts(t) for t in self.kb.trees.values()))
+
     def start(self, diagnosis: Diagnosis, case_id: str | None = None) -> Step:
         tree = self._first_tree(diagnosis)
-        wanted = set().union(*(_tree_facts(t) for t in self.kb.trees.values()))
         state = WalkState(
             kb=self.kb.version,
             tree=tree.id,
-            facts=_state_facts(diagnosis, wanted),
+            facts=_state_facts(diagnosis, self._walk_facts),
             ranked=[c.id for c in diagnosis.causes if c.confidence >= HYPOTHESIS_CONFIDENCE],
             case=case_id,
         )
@@ -325,8 +334,9 @@ class Walker:
         candidates += [t for t in FALLBACK_TREES if t in self.kb.trees]
         return next((t for t in candidates if t not in tried), None)
 
-    def _answered(self, state: WalkState) -> list[AnsweredQuestion]:
-        """Every answer of the walk: the trees left behind, then the current one."""
+    def _answered(self, state: WalkState, current: _Replay | None = None) -> list[AnsweredQuestion]:
+        """Every answer of the walk: the trees left behind, then the current one (``current``:
+        its replay, when the caller has it)."""
         answered: list[AnsweredQuestion] = []
         for tree_id in state.trail:
             replay = self._replay(state, tree_id)
@@ -344,7 +354,7 @@ class Walker:
                         because="you said this fix page does not match what you see",
                     )
                 )
-        return answered + self._replay(state).answered
+        return answered + (current or self._replay(state)).answered
 
     # --- replay ---------------------------------------------------------------------------
 
@@ -443,7 +453,7 @@ class Walker:
         common = {
             "tree": replay.tree.id,
             "tree_title": replay.tree.title,
-            "answered": self._answered(state),
+            "answered": self._answered(state, replay),
             "ruled_out": [
                 RuledOutView(cause=c, title=self.kb.causes[c].title)
                 for c in state.ruled_out
@@ -520,7 +530,10 @@ class Walker:
             kind=fix.kind,
             snippets=snippets.render(configs),
             computed=computed,
-            code=fix.code,
+            code=[
+                CodeView(**change.model_dump(), forms=forms)
+                for change, forms in zip(fix.code, snippets.forms_of(fix.code), strict=True)
+            ],
             verify=fix.verify,
             caveats=fix.caveats,
             fixed=stat.fixed,

@@ -646,12 +646,8 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     showCodeFor(changes) {
-      // Code follows the chosen form: PySpark shows the Python changes, Scala the Scala ones
-      // (SQL and shell always); a fix with none in that language shows them all.
-      const language = { pyspark: "python", scala: "scala" }[this.form];
-      const fits = (c) => !language || [language, "sql", "shell"].includes(c.dataset.language);
-      const any = changes.some(fits);
-      for (const c of changes) c.hidden = any && !fits(c);
+      // Code follows the chosen form, as the service says for each change (its forms).
+      for (const c of changes) c.hidden = !c.dataset.forms.split(" ").includes(this.form);
     }
 
     setForm(form) {
@@ -679,7 +675,8 @@ a { color: var(--dd-accent, #1d4ed8); }
       }
       for (const line of fix.computed) box.append(h("p", { class: "muted" }, line));
       const changes = fix.code.map((change) => h("div", { class: "code-change",
-        "data-language": change.language }, ...this.codeChange(change)));
+        "data-language": change.language, "data-forms": change.forms.join(" ") },
+        ...this.codeChange(change)));
       box.append(...changes);
       if (changes.length) { this.codeViews.push(changes); this.showCodeFor(changes); }
       box.append(h("p", { class: "muted" }, "Check it worked:"),
