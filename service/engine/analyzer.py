@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from service.engine.extractors import MAX_LINE, line_facts, numeric_maxima
+from service.engine.gclog import gc_facts
 from service.engine.types import Fact, FactSource, InputKind
 
 _DIGITS = b"0123456789"
@@ -183,6 +184,7 @@ def analyze(text: str, deadline: float | None = None) -> Analysis:
         source: FactSource = "words" if id(group) in wordy else "log"
         facts.extend(line_facts(group.line, group.text, source))
     facts.extend(numeric_maxima(lines))
+    facts.extend(gc_facts(lines))
     facts.extend(_trace_facts(traces))
     words = " ".join(g.text.strip() for g in word_groups)[:2000]
     return Analysis(

@@ -27,7 +27,7 @@ QUIET_LOG_LINES = 20
 QUIET_LOG_WEIGHT = 0.6
 # Signature kinds that only fire on a failure (an exception, a kill, a dying thread).
 FAILURE_KINDS = frozenset({"exception", "container", "thread"})
-FAILURE_FACTS = ("oom_kind", "spark_error", "exit_code")
+FAILURE_FACTS = ("oom_kind", "spark_error", "exit_code", "gc_thrash")
 FAILURE_MARKERS = (" ERROR ", "Traceback (most recent call last)", "Exception in thread", "FATAL")
 
 # (similarity per cause, nearest phrasing per cause, best cosine to the vague phrasings)

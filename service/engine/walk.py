@@ -400,8 +400,11 @@ class Walker:
         if given is not None and given != UNKNOWN:
             option = _option(node, given)
             return option, _answered(node, option, "user", "you answered")
+        tree = self.kb.tree(state.tree)
         auto = _auto_answer(node, _strong(state.facts))
-        if auto is not None:
+        # The evidence answers for the user only while its answer can still lead somewhere the
+        # user has not ruled out; otherwise the user is asked (the evidence was misleading).
+        if auto is not None and not self._leads_only_to_ruled_out(tree, node, auto[0], state):
             option, fact_name, fact = auto
             return option, _answered(
                 node, option, "auto", _because(fact_name, fact), fact.line, fact.text
@@ -410,7 +413,6 @@ class Walker:
             option, reason = self._likely(node, state)
             return option, _answered(node, option, "unknown", reason)
         if state.sure is not None and state.sure not in state.ruled_out:
-            tree = self.kb.tree(state.tree)
             for option in node.options:
                 if state.sure in _leaf_causes(tree, option.next):
                     title = self.kb.causes[state.sure].title
@@ -420,6 +422,19 @@ class Walker:
                     )
                     return option, _answered(node, option, "auto", because)
         return None
+
+    @staticmethod
+    def _leads_only_to_ruled_out(tree: Tree, node: Node, option: Option, state: WalkState) -> bool:
+        """``option`` leads only to causes the user ruled out, and another option of ``node``
+        still leads to one they did not."""
+        if not state.ruled_out:
+            return False
+        ruled = set(state.ruled_out)
+        if not _leaf_causes(tree, option.next) <= ruled:
+            return False
+        return any(
+            _leaf_causes(tree, other.next) - ruled for other in node.options if other is not option
+        )
 
     def _likely(self, node: Node, state: WalkState) -> tuple[Option, str]:
         """The branch for "I don't know": what the user's words suggest, else toward the

@@ -4,6 +4,7 @@ truncation, corruption, bounded memory, and the diagnosis each scenario gets."""
 from __future__ import annotations
 
 import gzip
+import json
 import time
 import tracemalloc
 from pathlib import Path
@@ -263,3 +264,39 @@ def test_a_line_longer_than_an_event_can_be_is_skipped_in_bounded_memory(tmp_pat
         reader.MAX_EVENT_BYTES = original
     assert summary.stats.skipped_oversized == 1
     assert summary.app
+
+
+def test_read_event_log_streaming_query_events_say_streaming_and_keep_its_failure(
+    tmp_path: Path,
+) -> None:
+    listener = "org.apache.spark.sql.streaming.StreamingQueryListener"
+    events = [
+        {"Event": "SparkListenerLogStart", "Spark Version": "3.5.9"},
+        {"Event": "SparkListenerApplicationStart", "App Name": "s", "App ID": "local-1"},
+        {"Event": f"{listener}$QueryStartedEvent", "id": "q-1", "runId": "r-1", "name": None},
+        *(
+            {"Event": f"{listener}$QueryProgressEvent", "progress": {"id": "q-1", "batchId": n}}
+            for n in range(3)
+        ),
+        {
+            "Event": f"{listener}$QueryTerminatedEvent",
+            "id": "q-1",
+            "runId": "r-1",
+            "exception": "java.lang.OutOfMemoryError: Java heap space",
+        },
+    ]
+    log = tmp_path / "eventlog"
+    log.write_text("\n".join(json.dumps(e) for e in events) + "\n", encoding="utf-8")
+    summary = read_event_log(log)
+    streaming = next(f for f in summary.facts if f.name == "streaming")
+    assert (streaming.value, streaming.line) == ("yes", 3)
+    assert "3 micro-batch progress events" in streaming.text
+    assert "streaming_query" in facts_of(summary)["action"]
+    assert one(summary, "failed_queries") == "1"
+    failure = summary.failures[0]
+    assert (failure.line, failure.where) == (7, "streaming query q-1")
+    assert "OutOfMemoryError" in failure.text
+
+
+def test_read_event_log_without_streaming_events_says_nothing_of_streaming() -> None:
+    assert "streaming" not in facts_of(read_event_log(EVENTLOGS / "healthy"))

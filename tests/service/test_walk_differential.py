@@ -256,3 +256,28 @@ def test_a_count_in_the_it_depends_range_is_asked_not_answered(kb: KnowledgeBase
     assert unclear.question is not None and unclear.question.node == "task_count"
     assert unclear.question.help and "22,460" in unclear.question.help
     assert "it depends" in unclear.question.help
+
+
+def test_after_a_rejected_fix_page_the_evidence_no_longer_answers_toward_it(
+    walker: Walker, kb: KnowledgeBase
+) -> None:
+    facts = [
+        Fact(name="oom_kind", value="python_memory_error", line=3, text="MemoryError"),
+        Fact(name="oom_side", value="driver", line=3, text="MemoryError"),
+        Fact(name="action", value="to_pandas", line=1, text="df.toPandas()"),
+    ]
+    step = walker.start(_diagnosis(kb, ["python_driver_oom"], facts))
+    assert step.kind == "fix" and step.fix_page is not None
+    assert step.fix_page.cause == "python_driver_oom"
+    assert all(a.how == "auto" for a in step.answered)
+    rejected = walker.answer(step.state, step.fix_page.leaf, NO_MATCH)
+    # The answer the evidence gave that led only to the rejected cause is asked now, in the
+    # same tree; the answers that still lead elsewhere stay answered by the evidence.
+    assert rejected.kind == "question" and rejected.question is not None
+    assert (rejected.tree, rejected.question.node) == ("cause-python_driver_oom", "what_python_held")
+    assert [a.node for a in rejected.answered if a.how == "auto"] == [
+        "which_error",
+        "which_python",
+    ]
+    held = walker.answer(rejected.state, "what_python_held", "kept_across_loop")
+    assert held.fix_page is not None and held.fix_page.cause == "driver_side_state"

@@ -124,6 +124,8 @@ class EventLogScan:
     failed_actions: list[tuple[_Running, str]] = field(default_factory=list)
     broadcast_accumulators: dict[int, int] = field(default_factory=dict)
     cached: dict[int, _CachedRdd] = field(default_factory=dict)
+    # The first streaming query's start event: (line, query name or id).
+    streaming: tuple[int, str] | None = None
 
     def feed(self, event: Event) -> None:
         self.last_line, self.last_event = event.line, event.name
@@ -315,6 +317,22 @@ class EventLogScan:
             if running is not None:
                 self.failed_actions.append((running, "failed"))
 
+    # --- structured streaming -------------------------------------------------------------------
+
+    def _query_started(self, line: int, body: dict[str, Any]) -> None:
+        self.counts["streaming_queries"] += 1
+        if self.streaming is None:
+            self.streaming = (line, str(body.get("name") or body.get("id") or "unnamed"))
+
+    def _query_progress(self, _line: int, _body: dict[str, Any]) -> None:
+        self.counts["streaming_batches"] += 1
+
+    def _query_terminated(self, line: int, body: dict[str, Any]) -> None:
+        exception = str(body.get("exception") or "")
+        if exception:
+            self.counts["failed_queries"] += 1
+            self._failure(line, f"streaming query {body.get('id', '')}", exception)
+
     def _failure(self, line: int, where: str, text: str) -> None:
         key = text[:200]
         self.counts["failures"] += 1
@@ -330,8 +348,22 @@ class EventLogScan:
 
     def facts(self) -> list[Fact]:
         facts = self._config_facts() + self._count_facts() + self._size_facts()
-        facts += self._cache_facts() + self._outcome_facts()
+        facts += self._cache_facts() + self._streaming_facts() + self._outcome_facts()
         return facts
+
+    def _streaming_facts(self) -> list[Fact]:
+        if self.streaming is None:
+            return []
+        line, name = self.streaming
+        batches = self.counts["streaming_batches"]
+        text = (
+            f"{self.counts['streaming_queries']} streaming query started ({name}), "
+            f"{batches:,} micro-batch progress events"
+        )
+        return [
+            _fact("streaming", "yes", line, text),
+            _fact("action", "streaming_query", line, text),
+        ]
 
     def _config_facts(self) -> list[Fact]:
         facts: list[Fact] = []
@@ -547,4 +579,7 @@ _HANDLERS: dict[str, Callable[[EventLogScan, int, dict[str, Any]], None]] = {
     "SparkListenerSQLAdaptiveExecutionUpdate": EventLogScan._sql_update,
     "SparkListenerDriverAccumUpdates": EventLogScan._accumulators,
     "SparkListenerSQLExecutionEnd": EventLogScan._sql_end,
+    "StreamingQueryListener$QueryStartedEvent": (EventLogScan._query_started),
+    "StreamingQueryListener$QueryProgressEvent": (EventLogScan._query_progress),
+    "StreamingQueryListener$QueryTerminatedEvent": (EventLogScan._query_terminated),
 }
