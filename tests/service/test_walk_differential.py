@@ -274,7 +274,10 @@ def test_after_a_rejected_fix_page_the_evidence_no_longer_answers_toward_it(
     # The answer the evidence gave that led only to the rejected cause is asked now, in the
     # same tree; the answers that still lead elsewhere stay answered by the evidence.
     assert rejected.kind == "question" and rejected.question is not None
-    assert (rejected.tree, rejected.question.node) == ("cause-python_driver_oom", "what_python_held")
+    assert (rejected.tree, rejected.question.node) == (
+        "cause-python_driver_oom",
+        "what_python_held",
+    )
     assert [a.node for a in rejected.answered if a.how == "auto"] == [
         "which_error",
         "which_python",
