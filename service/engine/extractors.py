@@ -124,6 +124,13 @@ _EXTRACTORS: list[Extractor] = [
         extract=_count("num_tasks"),
     ),
     Extractor(
+        # MicroBatchExecution logs each micro-batch it commits; batch ids count from 0.
+        "committed-micro-batch",
+        guard="committed offsets for batch",
+        pattern=re.compile(r"Committed offsets for batch (\d{1,12})\b"),
+        extract=lambda match: [("streaming_batches", str(int(match.group(1)) + 1))],
+    ),
+    Extractor(
         "tasks-in-words",
         guard="task",
         pattern=re.compile(
@@ -498,7 +505,12 @@ def _facts_from(
 # Task counts Spark prints on many lines of one shape: the largest is kept, not the first.
 _MAXIMA = [
     EXTRACTORS_BY_NAME[n]
-    for n in ("submitting-missing-tasks", "adding-task-set", "job-output-partitions")
+    for n in (
+        "submitting-missing-tasks",
+        "adding-task-set",
+        "job-output-partitions",
+        "committed-micro-batch",
+    )
 ]
 
 
@@ -506,7 +518,7 @@ def numeric_maxima(lines: list[str]) -> Iterable[Fact]:
     """Task counts appear on many lines of one shape: keep the largest, not the first."""
     best: dict[str, Fact] = {}
     for number, raw in enumerate(lines, start=1):
-        if "tasks" not in raw and "output partitions" not in raw:
+        if "tasks" not in raw and "output partitions" not in raw and "for batch" not in raw:
             continue
         for fact in _facts_from(_MAXIMA, number, raw[:MAX_LINE], "log"):
             current = best.get(fact.name)

@@ -360,10 +360,13 @@ class EventLogScan:
             f"{self.counts['streaming_queries']} streaming query started ({name}), "
             f"{batches:,} micro-batch progress events"
         )
-        return [
+        facts = [
             _fact("streaming", "yes", line, text),
             _fact("action", "streaming_query", line, text),
         ]
+        if batches:
+            facts.append(_fact("streaming_batches", str(batches), line, text))
+        return facts
 
     def _config_facts(self) -> list[Fact]:
         facts: list[Fact] = []
