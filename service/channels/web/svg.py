@@ -5,6 +5,11 @@ layer wider than ``columns`` boxes wraps onto more rows, and text wraps inside i
 picture never needs more than ``width`` pixels: the page scales it down, never sideways.
 Option labels are listed inside the question box as a), b), ...; the edge leaving the box for
 that option carries the same letter.
+
+Edges are routed, not drawn straight: an edge runs down from its box, sideways in the gap
+below that row (each edge in a lane of its own), down through every row it skips in a free
+channel between that row's boxes, and into the top of its target with an arrowhead. So no edge
+ever crosses a box it does not connect (``tests/service/test_svg.py`` checks every KB tree).
 """
 
 from __future__ import annotations
@@ -22,28 +27,38 @@ DEFAULT_WIDTH = 760
 NARROW_WIDTH = 380
 MARGIN = 12
 GAP_X = 16
-GAP_Y = 40
+GAP_Y = 52
 PAD = 10
-FONT_PX = 12
-LINE_PX = 16
+FONT_PX = 14
+LINE_PX = 19
+# Room below a box for the option's letter badge before the first lane of the gap.
+BADGE_ROOM = 20
+# Room above a box for the arrowhead after the last lane of the gap.
+ARROW_ROOM = 10
+# Height of one edge's lane in a gap, and the spacing of edges passing a row side by side.
+LANE_PX = 7
+PASS_PX = 4
+# Boxes a row at most: more makes every box too narrow to read.
+MAX_COLUMNS = 3
 # Average glyph width of sans-serif prose is about 0.5 em; 0.56 em errs on the side of
 # wrapping early, because SVG text that overflows its box is never wrapped by the browser.
 CHAR_PX = FONT_PX * 0.56
 BOLD_PX = FONT_PX * 0.64
-MIN_BOX = 150
-MAX_BOX = 340
+MIN_BOX = 160
+MAX_BOX = 360
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 STYLE = """
-.dd-tree{font-family:var(--dd-font,system-ui,sans-serif);font-size:12px}
+.dd-tree{font-family:var(--dd-font,system-ui,sans-serif);font-size:14px}
 .dd-tree .box{fill:var(--dd-bg,#fff);stroke:var(--dd-border,#8a94a6);stroke-width:1}
 .dd-tree .leaf .box{fill:var(--dd-leaf-bg,#eefbf1);stroke:var(--dd-ok,#2f855a)}
 .dd-tree .start .box{stroke:var(--dd-accent,#1d4ed8);stroke-width:2}
 .dd-tree text{fill:var(--dd-fg,#1a202c)}
 .dd-tree .c,.dd-tree .q{font-weight:600}
 .dd-tree .o{fill:var(--dd-muted,#4a5568)}
-.dd-tree .edge{fill:none;stroke:var(--dd-border,#8a94a6);stroke-width:1.2}
+.dd-tree .edge{fill:none;stroke:var(--dd-border,#8a94a6);stroke-width:1.4;stroke-linejoin:round}
+.dd-tree .arrow{fill:var(--dd-border,#8a94a6)}
 .dd-tree .badge{fill:var(--dd-accent,#1d4ed8)}
-.dd-tree .badge-text{fill:#fff;font-size:10px;font-weight:600}
+.dd-tree .badge-text{fill:#fff;font-size:12px;font-weight:600}
 .dd-tree a:focus .box,.dd-tree a:hover .box{stroke-width:3}
 """
 
@@ -147,16 +162,34 @@ def _pieces(word: str, width: int) -> list[str]:
 
 
 def place(tree: Tree, width: int, cause_titles: Mapping[str, str]) -> tuple[dict[str, Box], float]:
-    """Every node's box, and the height of the whole picture."""
+    """Every node's box, and the height of the whole picture.
+
+    The gap below a row grows with the edges that run sideways in it, so each keeps a lane
+    of at least ``LANE_PX``: rows are laid out once, edges counted per gap, and laid out again.
+    """
+    boxes, _ = _place(tree, width, cause_titles, {})
+    lanes: dict[int, int] = {}
+    for edge in route_edges(boxes, width):
+        for gap in range(edge.rows[0], edge.rows[1]):
+            lanes[gap] = lanes.get(gap, 0) + 1
+    heights = {gap: BADGE_ROOM + ARROW_ROOM + LANE_PX * n for gap, n in lanes.items()}
+    return _place(tree, width, cause_titles, heights)
+
+
+def _place(
+    tree: Tree, width: int, cause_titles: Mapping[str, str], gaps: Mapping[int, float]
+) -> tuple[dict[str, Box], float]:
     usable = width - 2 * MARGIN
-    columns = max(1, (usable + GAP_X) // (MIN_BOX + GAP_X))
+    columns = min(MAX_COLUMNS, max(1, (usable + GAP_X) // (MIN_BOX + GAP_X)))
     boxes: dict[str, Box] = {}
     y = float(MARGIN)
+    row = 0
     for layer in layers(tree):
         for start in range(0, len(layer), columns):
-            row = layer[start : start + columns]
-            y = _place_row(row, usable, y, cause_titles, boxes) + GAP_Y
-    return boxes, y - GAP_Y + MARGIN
+            bottom = _place_row(layer[start : start + columns], usable, y, cause_titles, boxes)
+            y = bottom + max(GAP_Y, gaps.get(row, 0.0))
+            row += 1
+    return boxes, bottom + MARGIN
 
 
 def _place_row(
@@ -189,7 +222,16 @@ def render_tree(
     """
     titles = cause_titles or {}
     boxes, height = place(tree, width, titles)
-    edges = [part for box in boxes.values() for part in _edges(box, boxes)]
+    marker = f"arrow-{_id(tree.id)}-{width}"
+    edges: list[str] = []
+    for edge in route_edges(boxes, width):
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in edge.points)
+        edges.append(
+            f'<polyline class="edge" data-from={quoteattr(edge.source)} '
+            f'data-to={quoteattr(edge.target)} points="{points}" marker-end="url(#{marker})"/>'
+        )
+        x, y = edge.points[0]
+        edges.append(_badge(x, y + BADGE_ROOM / 2, edge.letter))
     nodes = [_node(box, href, box.node.id == tree.start) for box in boxes.values()]
     questions = sum(1 for n in tree.nodes if n.type == "question")
     desc = f"{questions} questions leading to {len(tree.nodes) - questions} outcomes."
@@ -202,6 +244,9 @@ def render_tree(
             f'style="max-width:{width}px;height:auto" aria-labelledby="{title_id}">',
             f'<title id="{title_id}">{escape(tree.title)}</title>',
             f"<desc>{escape(desc)}</desc><style>{STYLE}</style>",
+            f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="10" refY="5" '
+            'markerWidth="7" markerHeight="7" orient="auto">'
+            '<path class="arrow" d="M0,0 L10,5 L0,10 z"/></marker></defs>',
             *edges,
             *nodes,
             "</svg>",
@@ -213,22 +258,160 @@ def _id(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)
 
 
-def _edges(box: Box, boxes: Mapping[str, Box]) -> list[str]:
-    parts: list[str] = []
-    count = len(box.node.options)
-    for i, (letter, option) in enumerate(zip(LETTERS, box.node.options, strict=False)):
-        target = boxes.get(option.next)
-        if target is None:
-            continue
-        x1, y1 = box.x + box.w * (i + 1) / (count + 1), box.bottom
-        x2, y2 = target.x + target.w / 2, target.y
-        bend = max((y2 - y1) / 2, GAP_Y / 2)
-        parts.append(
-            f'<path class="edge" d="M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} '
-            f'{x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"/>'
+# --- edge routing ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of boxes: its top, its lowest bottom, and the x-extent of each box in it."""
+
+    top: float
+    bottom: float
+    spans: tuple[tuple[float, float], ...]
+
+    def channels(self, width: int) -> list[tuple[float, float]]:
+        """Where a vertical line can pass this row without touching a box, as (left, right):
+        every gap between boxes and the margins beside them (a row is never wider than
+        ``width - 2 * MARGIN``, so the margins are always free)."""
+        walls = [(0.0, 0.0), *sorted(self.spans), (float(width), float(width))]
+        return [
+            (right, left)
+            for (_, right), (left, _) in zip(walls, walls[1:], strict=False)
+            if left - right >= 2
+        ]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One option's edge: the boxes it joins, the option's letter and its polyline."""
+
+    source: str
+    target: str
+    letter: str
+    points: tuple[tuple[float, float], ...]
+    rows: tuple[int, int]  # the rows of its source and its target
+
+
+@dataclass
+class _Plan:
+    source: Box
+    target: Box
+    letter: str
+    x1: float
+    first: int  # the row of the source box
+    last: int  # the row of the target box
+    x2: float = 0.0
+    # Per row it skips: the channel (left, right) it passes that row in.
+    channels: tuple[tuple[float, float], ...] = ()
+    passes: tuple[float, ...] = ()
+
+    @property
+    def gaps(self) -> range:
+        """The gaps it runs sideways in (gap i lies below row i)."""
+        return range(self.first, self.last)
+
+
+def rows_of(boxes: Mapping[str, Box]) -> list[Row]:
+    """The rows of a placement, top to bottom (every box of a row starts at the same y)."""
+    by_top: dict[float, list[Box]] = {}
+    for box in boxes.values():
+        by_top.setdefault(box.y, []).append(box)
+    return [
+        Row(top, max(b.bottom for b in row), tuple((b.x, b.x + b.w) for b in row))
+        for top, row in sorted(by_top.items())
+    ]
+
+
+def route_edges(boxes: Mapping[str, Box], width: int) -> list[Edge]:
+    """Every option's edge as a polyline of vertical and horizontal segments."""
+    rows = rows_of(boxes)
+    row_at = {row.top: i for i, row in enumerate(rows)}
+    plans: list[_Plan] = []
+    for box in boxes.values():
+        count = len(box.node.options)
+        for i, (letter, option) in enumerate(zip(LETTERS, box.node.options, strict=False)):
+            target = boxes.get(option.next)
+            if target is not None:
+                x1 = box.x + box.w * (i + 1) / (count + 1)
+                plans.append(_Plan(box, target, letter, x1, row_at[box.y], row_at[target.y]))
+    # Edges into one box enter its top side by side, ordered by where they start.
+    into: dict[str, list[_Plan]] = {}
+    for plan in plans:
+        into.setdefault(plan.target.node.id, []).append(plan)
+    for group in into.values():
+        group.sort(key=lambda p: p.x1)
+        for k, plan in enumerate(group):
+            plan.x2 = plan.target.x + plan.target.w * (k + 1) / (len(group) + 1)
+    for plan in plans:
+        plan.channels = tuple(
+            _nearest(rows[r].channels(width), plan.x2) for r in range(plan.first + 1, plan.last)
         )
-        parts.append(_badge(x1, y1 + 9, letter))
-    return parts
+    # Edges that pass one row in one channel run side by side, PASS_PX apart at most.
+    passing: dict[tuple[int, tuple[float, float]], list[_Plan]] = {}
+    for plan in plans:
+        for r, channel in zip(range(plan.first + 1, plan.last), plan.channels, strict=True):
+            passing.setdefault((r, channel), []).append(plan)
+    offset: dict[tuple[int, int], float] = {}
+    for (r, (left, right)), members in passing.items():
+        members.sort(key=lambda p: p.x2)
+        step = min(PASS_PX, (right - left - 2) / max(len(members), 1))
+        for j, plan in enumerate(members):
+            offset[(r, id(plan))] = (left + right) / 2 + (j - (len(members) - 1) / 2) * step
+    for plan in plans:
+        plan.passes = tuple(offset[(r, id(plan))] for r in range(plan.first + 1, plan.last))
+    # Lanes: every edge runs sideways at a height of its own in each gap it uses.
+    users: dict[int, list[_Plan]] = {}
+    for plan in plans:
+        for gap in plan.gaps:
+            users.setdefault(gap, []).append(plan)
+    lane: dict[tuple[int, int], float] = {}
+    for gap, members in users.items():
+        top = rows[gap].bottom + BADGE_ROOM
+        span = rows[gap + 1].top - ARROW_ROOM - top
+        members.sort(key=lambda p: p.x1 + p.x2)
+        for j, plan in enumerate(members):
+            lane[(gap, id(plan))] = top + span * (j + 0.5) / len(members)
+    edges: list[Edge] = []
+    for plan in plans:
+        points: list[tuple[float, float]] = [(plan.x1, plan.source.bottom)]
+        x = plan.x1
+        for gap, following in zip(plan.gaps, [*plan.passes, plan.x2], strict=True):
+            y = lane[(gap, id(plan))]
+            points += [(x, y), (following, y)]
+            x = following
+        points.append((plan.x2, plan.target.y))
+        edges.append(
+            Edge(
+                plan.source.node.id,
+                plan.target.node.id,
+                plan.letter,
+                _simplify(points),
+                (plan.first, plan.last),
+            )
+        )
+    return edges
+
+
+def _nearest(channels: list[tuple[float, float]], x: float) -> tuple[float, float]:
+    return min(channels, key=lambda c: abs((c[0] + c[1]) / 2 - x))
+
+
+def _simplify(points: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    """Drop repeated points and points in the middle of a straight run."""
+    out: list[tuple[float, float]] = []
+    for x, y in points:
+        if out and abs(out[-1][0] - x) < 0.05 and abs(out[-1][1] - y) < 0.05:
+            continue
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            straight = (abs(ax - bx) < 0.05 and abs(bx - x) < 0.05) or (
+                abs(ay - by) < 0.05 and abs(by - y) < 0.05
+            )
+            if straight:
+                out[-1] = (x, y)
+                continue
+        out.append((x, y))
+    return tuple(out)
 
 
 def _badge(x: float, y: float, letter: str) -> str:
