@@ -17,9 +17,10 @@ from kb import cli as kb_cli
 from kb.errors import KBError
 from service.api.schemas import DiagnoseResponse
 from service.api.security import ApiKeyEntry, hash_key, key_file_entry, new_key
-from service.channels.terminal import FORMS, render_diagnosis, walk_interactively
+from service.channels.terminal import render_diagnosis, walk_interactively
 from service.config import Settings
 from service.core import Doctor
+from service.engine.snippets import FORM_LABELS, FORMS
 from service.engine.walk import Walker
 from service.errors import DoctorError
 from service.evaluation import (
@@ -75,7 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dg.add_argument("--json", action="store_true", help="print the REST API's response body")
     dg.add_argument("--interactive", action="store_true", help="walk the questions here")
-    dg.add_argument("--form", choices=FORMS, default="spark_submit", help="snippet form")
+    dg.add_argument(
+        "--form",
+        choices=FORMS,
+        default="spark_submit",
+        help="how config is shown: "
+        + ", ".join(f"{form} ({label})" for form, label in FORM_LABELS.items()),
+    )
     dg.set_defaults(handler=_diagnose)
     bn = commands.add_parser("bench", help="latency, throughput and accuracy figures")
     bn.add_argument("bench_args", nargs=argparse.REMAINDER, help="--quick, --workers N, ...")

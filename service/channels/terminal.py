@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import get_args
 
-from kb.models import SnippetForm
 from service.core import Doctor, Troubleshooting
 from service.engine import Diagnosis
-from service.engine.snippets import code_for_form
 from service.engine.walk import NO_MATCH, NONE, AnsweredQuestion, FixPage, Step
 from service.errors import DoctorError
 from service.storage.cases import Outcome
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
-FORMS: tuple[str, ...] = get_args(SnippetForm)  # the KB's snippet forms, in its order
 
 
 def render_diagnosis(diagnosis: Diagnosis) -> str:
@@ -56,7 +52,7 @@ def render_fix_page(page: FixPage, form: str) -> str:
         lines += [f"   computed: {c}" for c in fix.computed]
         if fix.snippets:
             lines += ["   " + row for row in fix.snippets.get(form, "").splitlines()]
-        for change in code_for_form(fix.code, form):
+        for change in (c for c in fix.code if form in c.forms):
             if change.before:
                 lines += ["   before:", *("     " + r for r in change.before.splitlines())]
             lines += ["   after:", *("     " + r for r in change.after.splitlines())]

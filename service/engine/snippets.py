@@ -82,6 +82,14 @@ def render(configs: Sequence[ConfigSetting]) -> dict[str, str]:
 FORM_LANGUAGE = {"pyspark": "python", "scala": "scala"}
 ANY_FORM_LANGUAGES = ("sql", "shell")
 FORMS: tuple[str, ...] = get_args(SnippetForm)
+# What every channel calls each form (the CLI's --form help, the pages, the widget's switch).
+FORM_LABELS: dict[str, str] = {
+    "spark_submit": "spark-submit",
+    "spark_defaults": "spark-defaults.conf",
+    "pyspark": "PySpark",
+    "scala": "Scala",
+}
+assert tuple(FORM_LABELS) == FORMS, "a label for every snippet form, in the KB's order"
 C = TypeVar("C", bound=CodeChange)
 
 

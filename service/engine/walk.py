@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kb import KnowledgeBase, Node, Tree
 from kb.models import (
@@ -132,6 +132,17 @@ class NoteView(_View):
     body: str
 
 
+class FormView(_View):
+    """A form config can be shown in, and what to call it."""
+
+    id: str
+    label: str
+
+
+def _forms() -> list[FormView]:
+    return [FormView(id=form, label=label) for form, label in snippets.FORM_LABELS.items()]
+
+
 class FixPage(_View):
     leaf: str
     cause: str
@@ -142,6 +153,8 @@ class FixPage(_View):
     notes: list[NoteView]
     # Answer ``no_match`` on node ``leaf`` to rule this cause out and go on to the next one.
     reject_label: str = NO_MATCH_LABEL
+    # The forms each fix's ``snippets`` are keyed by, in order, with their names.
+    forms: list[FormView] = Field(default_factory=_forms)
 
 
 class RuledOutView(_View):

@@ -10,6 +10,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import HOST_ACCENT, Sites, screenshot, viewport
 from tests.browser.widget_page import WidgetPage
@@ -94,7 +95,7 @@ def test_switch_snippet_form_and_copy_it(chrome: webdriver.Chrome, sites: Sites)
     assert page.find(".forms button[data-form=scala]").get_attribute("aria-pressed") == "true"
     page.find(".forms button[data-form=spark_defaults]").click()
     assert snippet.text.startswith("spark.")
-    assert fix.find_element(By.CSS_SELECTOR, ".snippet-head").text == "spark-defaults"
+    assert fix.find_element(By.CSS_SELECTOR, ".snippet-head").text == "spark-defaults.conf"
 
     copy = snippet.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "button.copy")
     copy.click()
@@ -458,3 +459,27 @@ def test_fix_page_renders_code_marks_and_keeps_notes_one_click_away(
     assert marked, "no code marks rendered"
     folded = fix_page.find_elements(By.CSS_SELECTOR, "details.confirm, details.note")
     assert folded and all(d.get_attribute("open") is None for d in folded)
+
+
+def test_kb_page_code_has_copy_buttons_and_the_tree_has_arrowheads(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    chrome.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": sites.api, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    chrome.get(f"{sites.api}/kb/large_closure")
+    text = chrome.execute_script("return document.querySelector('main').textContent;")
+    assert "`" not in text, "raw backticks on the KB page"
+    assert chrome.find_elements(By.CSS_SELECTOR, "main li > code, main p > code, main dd > code")
+    blocks = chrome.find_elements(By.CSS_SELECTOR, "pre.copyable")
+    buttons = chrome.find_elements(By.CSS_SELECTOR, "button.copy")
+    assert blocks and len(buttons) == len(blocks)
+    visible = next(b for b in buttons if b.is_displayed())
+    visible.click()
+    WebDriverWait(chrome, 5).until(lambda _: visible.text in ("Copied", "Copy failed"))
+    WebDriverWait(chrome, 5).until(lambda _: visible.text == "Copy")
+    svg = chrome.find_element(By.CSS_SELECTOR, "figure.tree .tree-wide svg")
+    lines = svg.find_elements(By.CSS_SELECTOR, "polyline.edge")
+    assert lines and all(line.get_attribute("marker-end") for line in lines)
+    screenshot(chrome, "12-kb-page-copy-and-tree", at=svg, height=1400)

@@ -173,7 +173,7 @@ def test_eval_reports_bad_file_without_traceback(
 
 
 def test_code_changes_follow_the_chosen_form(kb: KnowledgeBase) -> None:
-    from service.channels.terminal import code_for_form
+    from service.engine.snippets import code_for_form
 
     both = [
         fix for fix in kb.fixes.values() if {"python", "scala"} <= {c.language for c in fix.code}

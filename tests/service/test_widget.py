@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
 from service.api.app import create_app
+from service.channels.web.pages import inline_markdown
 from service.config import Settings
 from service.engine import Engine
 
@@ -130,3 +131,25 @@ def test_cors_refuses_other_origins(cors_client: TestClient) -> None:
     assert preflight.status_code == 400
     assert "access-control-allow-origin" not in preflight.headers
     assert "access-control-allow-origin" not in case.headers
+
+
+def test_inline_markdown_escapes_then_marks_code() -> None:
+    marked = inline_markdown("Set `spark.driver.memory` <b>before</b> & `x<y`")
+    assert str(marked) == (
+        "Set <code>spark.driver.memory</code> &lt;b&gt;before&lt;/b&gt; &amp; <code>x&lt;y</code>"
+    )
+    assert str(inline_markdown(None)) == ""
+
+
+def test_kb_cause_page_renders_code_marks_and_loads_its_copy_script(
+    client: TestClient, kb: KnowledgeBase
+) -> None:
+    # large_closure's fixes mark code with backticks in their checks and caveats.
+    page = client.get("/kb/large_closure").text
+    body = page.split("<main", 1)[1]
+    assert "`" not in body, "raw backticks on a KB page"
+    assert "<code>" in body.replace('<pre class="', "")
+    assert '<script src="/static/site.js" defer></script>' in page
+    assert 'class="copyable"' in page or 'copyable"' in page
+    script = client.get("/static/site.js")
+    assert script.status_code == 200 and "pre.copyable" in script.text

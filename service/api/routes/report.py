@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from service.api.deps import DoctorDep
-from service.channels.web import TEMPLATES_DIR
+from service.channels.web.pages import page_templates
 from service.storage.reporting import DEFAULT_IDLE, Report
 
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
+templates = page_templates()
 
 router = APIRouter(tags=["report"])
 

@@ -9,26 +9,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from kb import KnowledgeBase, Tree
 from service.api.deps import DoctorDep, KBDep
-from service.channels.web import STATIC_DIR, TEMPLATES_DIR
+from service.channels.web import STATIC_DIR
+from service.channels.web.pages import page_templates
 from service.channels.web.svg import NARROW_WIDTH, render_tree
+from service.engine.snippets import FORM_LABELS
 from service.errors import NotFoundError
 
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
+templates = page_templates()
 
 router = APIRouter(tags=["widget"])
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-FORMS = {
-    "spark_submit": "spark-submit",
-    "spark_defaults": "spark-defaults",
-    "pyspark": "PySpark",
-    "scala": "Scala",
-}
 
 
 @router.get("/widget.js", include_in_schema=False)
@@ -66,7 +60,7 @@ def read_kb_cause(request: Request, cause_id: str, doctor: DoctorDep) -> HTMLRes
         "fixes": page.fixes,
         "notes": page.notes,
         "trees": [(tree, *_tree_svgs(kb, tree)) for tree in _trees_for(kb, cause_id)],
-        "forms": FORMS,
+        "forms": FORM_LABELS,
     }
     return templates.TemplateResponse(request, "cause.html", context)
 

@@ -26,6 +26,7 @@ from service.channels.slack.mrkdwn import (
     link,
     percent,
 )
+from service.engine.snippets import FORM_LABELS
 from service.engine.types import Diagnosis, Evidence, RankedCause
 from service.engine.walk import NO_MATCH, NONE, UNKNOWN, FixPage, FixView, QuestionView, Step
 
@@ -35,12 +36,6 @@ VERDICTS = {
     "driver_oom": ":rotating_light: Driver OOM",
     "not_driver_oom": ":mag: Not a driver OOM",
     "unknown": ":grey_question: Not sure yet",
-}
-SNIPPET_LABELS = {
-    "spark_submit": "spark-submit",
-    "spark_defaults": "spark-defaults.conf",
-    "pyspark": "PySpark",
-    "scala": "Scala",
 }
 TOP_CAUSES = 3
 EVIDENCE_PER_CAUSE = 2
@@ -257,7 +252,7 @@ def clip_escaped_mrkdwn(text: str, limit: int) -> str:
 
 def snippets_text(snippets: Mapping[str, str], case_url: str | None) -> str:
     return fill_sections(
-        [(SNIPPET_LABELS.get(form, form), code) for form, code in snippets.items()], case_url
+        [(FORM_LABELS.get(form, form), code) for form, code in snippets.items()], case_url
     )
 
 

@@ -18,12 +18,6 @@
   const SCRIPT_ORIGIN = document.currentScript
     ? new URL(document.currentScript.src, location.href).origin
     : location.origin;
-  const FORMS = [
-    ["spark_submit", "spark-submit"],
-    ["spark_defaults", "spark-defaults"],
-    ["pyspark", "PySpark"],
-    ["scala", "Scala"],
-  ];
   // Inputs longer than this show only the marked lines and a few lines around each.
   const FULL_INPUT_LINES = 300;
   const CONTEXT_LINES = 2;
@@ -300,7 +294,9 @@ a { color: var(--dd-accent, #1d4ed8); }
 
     constructor() {
       super();
-      this.form = FORMS[0][0];
+      // The service names the forms with every fix page (page.forms); the first is the default.
+      this.form = "spark_submit";
+      this.forms = [];
       this.snippetViews = [];
       this.codeViews = [];
       this.view = null;
@@ -622,6 +618,10 @@ a { color: var(--dd-accent, #1d4ed8); }
     fixPage(page, heading) {
       const box = h("section", { class: "fix-page", "aria-label": "Fixes" },
         h("h3", {}, heading || `Fix: ${page.title}`), h("p", {}, md(page.conclusion)));
+      // A page stored by an older service has no names for its forms: show their ids.
+      const ids = Object.keys(page.fixes.find((f) => Object.keys(f.snippets).length)?.snippets || {});
+      this.forms = page.forms?.length ? page.forms : ids.map((id) => ({ id, label: id }));
+      if (this.forms.length && !this.forms.some((f) => f.id === this.form)) this.form = this.forms[0].id;
       if (page.fixes.some((f) => Object.keys(f.snippets).length)) box.append(this.formSwitch());
       page.fixes.forEach((fix, i) => box.append(this.fixView(fix, i + 1)));
       // The fixes come first; how to confirm and the background notes are one click away.
@@ -638,8 +638,8 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     formSwitch() {
-      const buttons = FORMS.map(([form, label]) => h("button", { type: "button", "data-form": form,
-        "aria-pressed": String(form === this.form), onclick: () => this.setForm(form) }, label));
+      const buttons = this.forms.map(({ id, label }) => h("button", { type: "button", "data-form": id,
+        "aria-pressed": String(id === this.form), onclick: () => this.setForm(id) }, label));
       this.formButtons.push(...buttons);
       return h("div", { class: "row forms", role: "group", "aria-label": "Config form" },
         h("span", { class: "muted" }, "Show config as: "), buttons);
@@ -661,7 +661,7 @@ a { color: var(--dd-accent, #1d4ed8); }
       this.announce(`Config shown as ${this.formLabel()}.`);
     }
 
-    formLabel() { return FORMS.find(([f]) => f === this.form)[1]; }
+    formLabel() { return this.forms.find((f) => f.id === this.form).label; }
 
     fixView(fix, rank) {
       // Fixes come most effective first: the first two open, the rest one click away.
