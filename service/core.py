@@ -22,7 +22,7 @@ from service.engine import Diagnosis, Engine
 from service.engine.eventlog import read_event_log
 from service.engine.eventlog.reader import ReadLimits
 from service.engine.walk import FixStat, FixView, Step, Walker
-from service.errors import EmptyInputError, InputTooLargeError, NotFoundError
+from service.errors import AbandonedError, EmptyInputError, InputTooLargeError, NotFoundError
 from service.redact import redact, redact_data
 from service.storage.cases import CaseRecord, CaseStore, FeedbackRecord, Outcome, WalkPosition
 from service.storage.reporting import Report, build_report
@@ -130,11 +130,17 @@ class Doctor:
         if not text.strip():
             raise EmptyInputError(field)
 
-    def troubleshoot(self, text: str, channel: str = "api") -> Troubleshooting:
-        """Redact, diagnose, save the case, and start the walk where the evidence points."""
+    def troubleshoot(
+        self, text: str, channel: str = "api", cancelled: Callable[[], bool] | None = None
+    ) -> Troubleshooting:
+        """Redact, diagnose, save the case, and start the walk where the evidence points.
+        ``cancelled`` is asked as the text is analysed: once it says True (the client went
+        away) the work stops with AbandonedError and nothing is stored."""
         self.check_input(text)
         clean, redactions = redact(text)
-        diagnosis = self.engine.diagnose(clean)
+        diagnosis = self.engine.diagnose(clean, cancelled=cancelled)
+        if cancelled is not None and cancelled():
+            raise AbandonedError("the client disconnected before the case was stored")
         size = len(text.encode("utf-8", "replace"))
         return self._open_case(diagnosis, channel, clean, size, redactions)
 

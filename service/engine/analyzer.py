@@ -8,10 +8,10 @@ shape. Every pattern here is anchored or bounded; none can backtrack catastrophi
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from service.engine.budget import Budget
 from service.engine.extractors import MAX_LINE, line_facts, numeric_maxima
 from service.engine.gclog import gc_facts
 from service.engine.types import Fact, FactSource, InputKind
@@ -160,11 +160,11 @@ def _is_prose(text: str) -> bool:
     return words / len(tokens) >= PROSE_WORD_SHARE
 
 
-def analyze(text: str, deadline: float | None = None) -> Analysis:
+def analyze(text: str, budget: Budget | None = None) -> Analysis:
     """Analyze pasted text; facts cite the 1-based line they were read from.
 
-    ``deadline`` (``time.monotonic()``): past it, lines not yet read for facts are left out
-    and ``Analysis.cut`` says so.
+    ``budget``: once it is spent, lines not yet read for facts are left out and
+    ``Analysis.cut`` says so (a client that went away stops it with AbandonedError).
     """
     lines = split_lines(text)
     groups = collapse(text, lines)
@@ -178,7 +178,7 @@ def analyze(text: str, deadline: float | None = None) -> Analysis:
     wordy = {id(g) for g in word_groups}  # by identity: a list test would be quadratic
     cut: str | None = None
     for done, group in enumerate(groups):
-        if deadline is not None and done % 256 == 0 and time.monotonic() > deadline:
+        if budget is not None and done % 256 == 0 and budget.spent():
             cut = f"facts were read from the first {done:,} of {len(groups):,} distinct lines"
             break
         source: FactSource = "words" if id(group) in wordy else "log"

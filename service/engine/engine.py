@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -74,10 +75,16 @@ class Engine:
         self.observer = Observer(self.kb, self.matcher, self.similar_causes)
         self._keywords: KeywordIndex | None = None
 
-    def diagnose(self, text: str, exclude_source: str | None = None) -> Diagnosis:
+    def diagnose(
+        self,
+        text: str,
+        exclude_source: str | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Diagnosis:
         """``exclude_source``: leave that source's solved cases out (evaluating a case that is
-        itself in the case index)."""
-        return self.conclude(self.observer.text(text), exclude_source)
+        itself in the case index). ``cancelled``: once True (the client went away) the work
+        stops with AbandonedError."""
+        return self.conclude(self.observer.text(text, cancelled), exclude_source)
 
     def diagnose_event_log(self, source: Path | BinaryIO | EventLogSummary) -> Diagnosis:
         """Diagnose a Spark event log (file, rolling directory, stream, or one already read)."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, replace
 
 from kb import KnowledgeBase, Signature
+from service.engine.budget import Budget
 
 QUIET_FACTOR = 0.3
 
@@ -64,11 +64,11 @@ class SignatureMatcher:
         lines: list[tuple[int, str]],
         prose: list[tuple[int, str]],
         quiet: set[int] | None = None,
-        deadline: float | None = None,
+        budget: Budget | None = None,
     ) -> tuple[list[SignatureHit], str | None]:
         """Run each signature over ``(line number, text)`` pairs; first matching line wins.
-        Past ``deadline`` (``time.monotonic()``) the signatures left are not looked for, and
-        the second value says how far it got.
+        Once ``budget`` is spent the signatures left are not looked for, and the second value
+        says how far it got.
 
         ``words`` signatures describe how people talk, so they only run over ``prose`` (the
         lines that are not log output); a log line saying "Registering BlockManagerMaster" is
@@ -78,7 +78,7 @@ class SignatureMatcher:
         hits: list[SignatureHit] = []
         cut: str | None = None
         for done, (signature, pattern) in enumerate(self.compiled):
-            if deadline is not None and time.monotonic() > deadline:
+            if budget is not None and budget.spent():
                 cut = f"{done} of {len(self.compiled)} signatures were looked for"
                 break
             best: SignatureHit | None = None

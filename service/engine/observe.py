@@ -9,12 +9,12 @@ to the event it came from, so evidence cites the event log, never the synthetic 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb import KnowledgeBase
 from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
+from service.engine.budget import Budget
 from service.engine.conditions import first_satisfying
 from service.engine.eventlog import EventLogSummary
 from service.engine.matcher import SignatureHit, SignatureMatcher, in_driver_jvm
@@ -75,14 +75,16 @@ class Observer:
     # tens of thousands of distinct garbage lines could take minutes.
     seconds: float = DEFAULT_SECONDS
 
-    def text(self, text: str) -> Observation:
-        deadline = time.monotonic() + self.seconds
-        analysis = analyze(text, deadline)
+    def text(self, text: str, cancelled: Callable[[], bool] | None = None) -> Observation:
+        """``cancelled``: asked between chunks of work; once True (the client went away)
+        the analysis stops with AbandonedError."""
+        budget = Budget.of(self.seconds, cancelled)
+        analysis = analyze(text, budget)
         hits, unmatched = self.matcher.match_within(
             [(g.line, g.text) for g in analysis.groups],
             analysis.prose,
             quiet_frame_lines(analysis.traces),
-            deadline,
+            budget,
         )
         cut = "; ".join(c for c in (analysis.cut, unmatched) if c)
         if runs_locally(analysis.facts):

@@ -407,6 +407,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--workers", type=int, default=2, help="HTTP worker processes for the HTTP part"
     )
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="also send the hardening review's hostile inputs (5 GB of empty lines, a 2 GB "
+        "line, a 19 MB random paste), each to a fresh process: status, CPU, RSS",
+    )
     args = parser.parse_args(argv)
     out: list[str] = [
         f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
@@ -459,6 +465,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "| --- | --- | --- | --- | --- |",
         *(r.row() for r in hostile_rows(args.quick)),
     ]
+    if args.hostile:
+        from service.operations.hostile import hostile_table
+
+        out += ["", "### Hostile inputs, each to a fresh service process", *hostile_table()]
     out += [
         "",
         "### Ranking approaches",

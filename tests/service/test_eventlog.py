@@ -300,3 +300,28 @@ def test_read_event_log_streaming_query_events_say_streaming_and_keep_its_failur
 
 def test_read_event_log_without_streaming_events_says_nothing_of_streaming() -> None:
     assert "streaming" not in facts_of(read_event_log(EVENTLOGS / "healthy"))
+
+
+def test_a_line_longer_than_an_event_is_dropped_as_it_streams(tmp_path: Path) -> None:
+    """A 200 MB line (no newline) between two events: skipped and counted, the events around
+    it read, and memory bounded by one event's limit, not by the line."""
+    from service.engine.eventlog.reader import MAX_EVENT_BYTES
+
+    start = b'{"Event":"SparkListenerLogStart","Spark Version":"3.5.1"}\n'
+    job = b'{"Event":"SparkListenerJobStart","Job ID":7,"Stage Infos":[]}\n'
+    log = tmp_path / "long-line.gz"
+    with gzip.open(log, "wb", compresslevel=1) as out:
+        out.write(start)
+        block = b"a" * (1 << 20)
+        for _ in range(200):
+            out.write(block)
+        out.write(b"\n" + job)
+    tracemalloc.start()
+    try:
+        summary = read_event_log(log)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert summary.stats.skipped_oversized == 1
+    assert one(summary, "num_jobs") == "1"
+    assert peak < MAX_EVENT_BYTES + (16 << 20), f"peak traced memory {peak / 2**20:.1f} MiB"

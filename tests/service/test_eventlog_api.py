@@ -143,7 +143,7 @@ def test_a_client_that_disconnects_stops_the_read(tmp_path: Path) -> None:
     next check with AbandonedError (408 if anyone were still listening)."""
     import anyio
 
-    from service.api.routes.eventlog import run_unless_disconnected
+    from service.api.disconnect import run_unless_disconnected
     from service.engine.eventlog.reader import ReadLimits
     from service.errors import AbandonedError
 
@@ -168,7 +168,7 @@ def test_a_client_that_disconnects_stops_the_read(tmp_path: Path) -> None:
 def test_a_client_that_stays_gets_its_answer() -> None:
     import anyio
 
-    from service.api.routes.eventlog import run_unless_disconnected
+    from service.api.disconnect import run_unless_disconnected
 
     async def connected() -> bool:
         await anyio.sleep(0.01)

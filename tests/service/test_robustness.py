@@ -5,6 +5,7 @@ arbitrary tokens at the walk state decoder."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 import zlib
@@ -241,3 +242,40 @@ def test_a_paste_of_random_garbage_is_answered_within_the_work_budget(engine: En
         engine.observer.seconds = saved
     assert diagnosis.input.cut is not None and "analysis budget ran out" in diagnosis.input.cut
     assert "Read in part" in diagnosis.summary
+
+
+def test_a_paste_whose_client_went_away_stops_and_stores_nothing(client: TestClient) -> None:
+    """``cancelled`` turns True (the client disconnected) partway through a large paste: the
+    analysis stops at its next check with AbandonedError, long before its time budget, and
+    no case is stored."""
+    from sqlalchemy import create_engine, text
+
+    from service.errors import AbandonedError
+
+    doctor = client.app.state.doctor  # type: ignore[attr-defined]
+    paste = "\n".join(f"{i:08d} {random_line(i)}" for i in range(14_000))  # under the 1 MB cap
+    asked = 0
+
+    def cancelled() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > 3
+
+    started = time.monotonic()
+    with pytest.raises(AbandonedError, match="disconnected"):
+        doctor.troubleshoot(paste, cancelled=cancelled)
+    assert time.monotonic() - started < doctor.engine.observer.seconds
+    with create_engine(doctor.settings.resolved_database_url).connect() as db:
+        assert db.execute(text("select count(*) from cases")).scalar_one() == 0
+
+
+def test_a_paste_whose_client_stays_gets_its_diagnosis_and_case(client: TestClient) -> None:
+    doctor = client.app.state.doctor  # type: ignore[attr-defined]
+    result = doctor.troubleshoot("driver OOM on collect", cancelled=lambda: False)
+    assert result.diagnosis.causes and doctor.case(result.case_id).id == result.case_id
+
+
+def random_line(seed: int) -> str:
+    """60 characters of printable noise, a different shape for every seed."""
+    digest = hashlib.sha256(str(seed).encode()).digest() * 2
+    return base64.b64encode(digest).decode()[:60]

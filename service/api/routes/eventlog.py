@@ -6,15 +6,13 @@ stops it at ``max_event_log_bytes`` plus framing); the engine then streams that 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, File, Request, UploadFile
 
 from service.api.deps import DoctorDep, MetricsDep, SettingsDep
+from service.api.disconnect import run_unless_disconnected
 from service.api.schemas import DiagnoseResponse
 from service.errors import EmptyInputError, InputTooLargeError
 
@@ -54,36 +52,6 @@ async def diagnose_event_log(
     result = await run_unless_disconnected(request.is_disconnected, work)
     metrics.verdicts.labels(result.diagnosis.verdict, "event_log").inc()
     return DiagnoseResponse.of(result)
-
-
-T = TypeVar("T")
-DISCONNECT_POLL_SECONDS = 0.25
-
-
-async def run_unless_disconnected(
-    disconnected: Callable[[], Awaitable[bool]], work: Callable[..., T]
-) -> T:
-    """Run ``work(cancelled=...)`` in a worker thread while watching the client: once it
-    disconnects, ``cancelled()`` turns True and the work stops at its next check."""
-    gone = threading.Event()
-
-    async def watch() -> None:
-        while not await disconnected():
-            await anyio.sleep(DISCONNECT_POLL_SECONDS)
-        gone.set()
-
-    failed: Exception | None = None
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(watch)
-        try:
-            result = await anyio.to_thread.run_sync(partial(work, cancelled=gone.is_set))
-        except Exception as exc:  # re-raised below, outside the task group's ExceptionGroup
-            failed = exc
-        finally:
-            tasks.cancel_scope.cancel()
-    if failed is not None:
-        raise failed
-    return result
 
 
 def _measure(file: UploadFile) -> int:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from functools import partial
+
+from fastapi import APIRouter, Request, Response
 
 from service.api.deps import DoctorDep, MetricsDep
+from service.api.disconnect import run_unless_disconnected
 from service.api.schemas import (
     DiagnoseRequest,
     DiagnoseResponse,
@@ -16,9 +19,13 @@ router = APIRouter(prefix="/v1", tags=["troubleshoot"])
 
 
 @router.post("/diagnose", response_model=DiagnoseResponse)
-def diagnose(body: DiagnoseRequest, doctor: DoctorDep, metrics: MetricsDep) -> Response:
-    """Diagnose pasted text: verdict, ranked causes with evidence, facts, first walk step."""
-    result = doctor.troubleshoot(body.text, channel="api")
+async def diagnose(
+    request: Request, body: DiagnoseRequest, doctor: DoctorDep, metrics: MetricsDep
+) -> Response:
+    """Diagnose pasted text: verdict, ranked causes with evidence, facts, first walk step.
+    A client that disconnects stops the analysis (nothing is stored)."""
+    work = partial(doctor.troubleshoot, body.text, channel="api")
+    result = await run_unless_disconnected(request.is_disconnected, work)
     metrics.verdicts.labels(result.diagnosis.verdict, "text").inc()
     response = DiagnoseResponse.of(result)
     # Serialised here, once: returned as a model, FastAPI would validate it again (in another

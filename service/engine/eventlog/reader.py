@@ -188,8 +188,10 @@ def _read_stream(raw: BinaryIO, name: str, stats: ReadStats, budget: _Budget) ->
 
 def _lines(stream: BinaryIO, stats: ReadStats, budget: _Budget) -> Iterator[bytes]:
     """Non-blank lines (with their newline; the last may lack it), read a chunk at a time so a
-    flood of blank lines costs memory speed, and a line past ``MAX_EVENT_BYTES`` is skipped."""
-    tail = b""
+    flood of blank lines costs memory speed, and a line past ``MAX_EVENT_BYTES`` is skipped
+    (its bytes are dropped as they come, so a multi-gigabyte line costs reading speed)."""
+    tail: list[bytes] = []  # the start of the current line, in pieces (no quadratic copying)
+    size = 0
     skipping = False
     # read1: at most one read of the decompressor, so what it gave before an error is kept.
     read = getattr(stream, "read1", stream.read)
@@ -203,29 +205,41 @@ def _lines(stream: BinaryIO, stats: ReadStats, budget: _Budget) -> Iterator[byte
             if not chunk:
                 break
             stats.bytes += len(chunk)
-            if not chunk.strip():  # blank lines (or spaces) only
-                if tail:
-                    tail += b"\n" if b"\n" in chunk else b""
-                    if tail.endswith(b"\n"):
-                        if tail.strip() and not skipping:
-                            yield tail
-                        tail, skipping = b"", False
+            if b"\n" in chunk and not chunk.strip():  # a flood of blank lines: ends the line
+                if tail and not skipping:
+                    line = b"".join(tail)
+                    if line.strip():
+                        yield line + b"\n"
+                tail, size, skipping = [], 0, False
+                continue
+            if b"\n" not in chunk:  # the current line goes on
+                if not skipping and (tail or chunk.strip()):
+                    tail.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_EVENT_BYTES:
+                        stats.skipped_oversized += 1
+                        skipping, tail, size = True, [], 0
                 continue
             parts = chunk.split(b"\n")
             for part in parts[:-1]:
-                line = tail + part
-                tail = b""
                 if skipping:
                     skipping = False
                     continue
+                if tail:
+                    tail.append(part)
+                    line = b"".join(tail)
+                    tail, size = [], 0
+                else:
+                    line = part
                 if line.strip():
                     yield line + b"\n"
-            tail += parts[-1]
-            if len(tail) > MAX_EVENT_BYTES:
-                stats.skipped_oversized += 0 if skipping else 1
-                skipping, tail = True, b""
-        if tail.strip() and not skipping:
-            yield tail
+            last = parts[-1]
+            if last:
+                tail, size = [last], len(last)
+        if tail and not skipping:
+            line = b"".join(tail)
+            if line.strip():
+                yield line
     except (EOFError, OSError) as exc:  # gzip's own truncation and corruption errors
         raise CodecError(str(exc), truncated=isinstance(exc, EOFError)) from exc
 
