@@ -146,7 +146,6 @@ def _describe_fix(kb: KnowledgeBase, fix_id: str) -> str:
     configs = [f"{c.key}={c.value} ({c.scope})" for c in fix.configs]
     parts = [f"{fix.id} [{fix.kind}]: {fix.summary}"]
     parts += [f"config: {'; '.join(configs)}"] if configs else []
-    parts += [f"flags: {' '.join(fix.submit_flags)}"] if fix.submit_flags else []
     return "\n      ".join(parts)
 
 

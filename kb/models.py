@@ -171,9 +171,6 @@ class Fix(Entity):
     kind: Literal["config", "code", "platform", "operational"]
     summary: str
     configs: list[ConfigSetting] = Field(default_factory=list)
-    submit_flags: list[str] = Field(
-        default_factory=list, description="Dedicated spark-submit flags, e.g. '--driver-memory 8g'."
-    )
     code: list[CodeChange] = Field(default_factory=list)
     verify: list[str] = Field(min_length=1)
     caveats: list[str] = Field(default_factory=list)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from service.engine.types import Fact, FactSource
 from service.engine.units import SIZE_PATTERN, parse_count, parse_size
+from service.engine.vocabulary import CONFIG_FACTS
 
 MAX_LINE = 4000
 
@@ -188,12 +189,6 @@ _EXTRACTORS: list[Extractor] = [
         extract=_size("container_limit_bytes"),
     ),
     Extractor(
-        "conf-driver-memory",
-        guard="spark.driver.memory",
-        pattern=re.compile(rf"spark\.driver\.memory{_SEP}({_SIZE})"),
-        extract=_size("driver_memory_bytes"),
-    ),
-    Extractor(
         "flag-driver-memory",
         guard="driver-memory",
         pattern=re.compile(rf"--driver-memory[= ]\s*({_SIZE})", _C),
@@ -216,16 +211,10 @@ _EXTRACTORS: list[Extractor] = [
         extract=_size("driver_memory_bytes"),
     ),
     Extractor(
-        "conf-driver-memory-overhead",
-        guard="memoryoverhead",
-        pattern=re.compile(rf"spark\.driver\.memoryOverhead{_SEP}({_SIZE})"),
-        extract=_size("driver_memory_overhead_bytes"),
-    ),
-    Extractor(
         "conf-max-result-size",
         guard="maxresultsize",
         pattern=re.compile(rf"spark\.driver\.maxResultSize{_SEP}({_SIZE}|0)\b"),
-        extract=_size("max_result_size_bytes"),
+        extract=_size(CONFIG_FACTS["spark.driver.maxResultSize"]),
     ),
     Extractor(
         "conf-broadcast-threshold",
@@ -233,16 +222,10 @@ _EXTRACTORS: list[Extractor] = [
         pattern=re.compile(rf"autoBroadcastJoinThreshold{_SEP}({_SIZE}|-1|\d+)\b"),
         extract=lambda m: [
             (
-                "auto_broadcast_threshold_bytes",
+                CONFIG_FACTS["spark.sql.autoBroadcastJoinThreshold"],
                 str(parse_size(m.group(1)) if parse_size(m.group(1)) is not None else m.group(1)),
             )
         ],
-    ),
-    Extractor(
-        "conf-executor-memory",
-        guard="spark.executor.memory",
-        pattern=re.compile(rf"spark\.executor\.memory{_SEP}({_SIZE})"),
-        extract=_size("executor_memory_bytes"),
     ),
     Extractor(
         "conf-rpc-max-size",
@@ -448,6 +431,20 @@ _EXTRACTORS: list[Extractor] = [
         pattern=re.compile(r"toLocalIterator"),
         extract=_const(("action", "to_local_iterator")),
     ),
+]
+
+# A size setting written as Spark reads it (spark.driver.memory=8g, "spark.executor.memory": "4g",
+# .config("spark.driver.memoryOverhead", "2g")): one extractor per plain size key; the keys
+# whose values have other spellings (0, -1, bytes) have their own above.
+_EXTRACTORS += [
+    Extractor(
+        f"conf-{key.removeprefix('spark.').replace('.', '-')}",
+        guard=key.lower(),
+        pattern=re.compile(rf"{re.escape(key)}{_SEP}({_SIZE})"),
+        extract=_size(fact),
+    )
+    for key, fact in CONFIG_FACTS.items()
+    if key in ("spark.driver.memory", "spark.driver.memoryOverhead", "spark.executor.memory")
 ]
 
 

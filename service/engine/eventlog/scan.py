@@ -17,45 +17,12 @@ from service.engine.eventlog import plans
 from service.engine.eventlog.reader import Event
 from service.engine.types import Fact
 from service.engine.units import format_size, parse_size
+from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS
 
 MAX_FAILURES = 20
 MAX_FAILURE_CHARS = 6000
 MAX_CACHED_RDDS = 100_000
 MAX_FRAMES = 12
-# The first word of a call site ("collect at app.py:12") and the action it is.
-ACTIONS = {
-    "collect": "collect",
-    "collectAsList": "collect",
-    "collectToPython": "collect",
-    "collectAsArrowToPython": "to_pandas",
-    "toPandas": "to_pandas",
-    "take": "take",
-    "head": "take",
-    "first": "take",
-    "tail": "take",
-    "takeAsList": "take",
-    "collectAsMap": "collect_as_map",
-    "count": "count",
-    "showString": "show",
-    "show": "show",
-    "toLocalIterator": "to_local_iterator",
-    "save": "write",
-    "saveAsTable": "write",
-    "insertInto": "write",
-    "parquet": "write",
-    "csv": "write",
-    "json": "write",
-    "saveAsTextFile": "write",
-}
-CONFIG_FACTS = {
-    "spark.driver.memory": "driver_memory_bytes",
-    "spark.driver.maxResultSize": "max_result_size_bytes",
-    "spark.sql.autoBroadcastJoinThreshold": "auto_broadcast_threshold_bytes",
-    "spark.driver.memoryOverhead": "driver_memory_overhead_bytes",
-    "spark.executor.memory": "executor_memory_bytes",
-}
-
-
 # "Command exited with code 143" (128 + SIGTERM): how a standalone or local-cluster worker
 # reports an executor it stopped.
 _SHUTDOWN_SIGNAL = re.compile(r"\b(?:code|status)\W{0,3}143\b")
@@ -524,7 +491,7 @@ def _platform(master: str) -> str:
 
 def _action(site: str) -> str | None:
     word = site.split(" at ", 1)[0].strip()
-    return ACTIONS.get(word) if " at " in site else None
+    return CALL_SITE_ACTIONS.get(word) if " at " in site else None
 
 
 def _storage_level(level: dict[str, Any]) -> str:

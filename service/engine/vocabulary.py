@@ -1,0 +1,42 @@
+"""Spark's own names that the engine reads facts from, each in one place.
+
+Both inputs use them: pasted text (``extractors``) and event logs (``eventlog.scan``).
+"""
+
+from __future__ import annotations
+
+# Spark settings whose value is a size fact (in bytes).
+CONFIG_FACTS = {
+    "spark.driver.memory": "driver_memory_bytes",
+    "spark.driver.maxResultSize": "max_result_size_bytes",
+    "spark.sql.autoBroadcastJoinThreshold": "auto_broadcast_threshold_bytes",
+    "spark.driver.memoryOverhead": "driver_memory_overhead_bytes",
+    "spark.executor.memory": "executor_memory_bytes",
+}
+
+# The first word of a call site as Spark names it ("collect at app.py:12", a job's
+# callSite.short) and the ``action`` fact it is.
+CALL_SITE_ACTIONS = {
+    "collect": "collect",
+    "collectAsList": "collect",
+    "collectToPython": "collect",
+    "collectAsArrowToPython": "to_pandas",
+    "toPandas": "to_pandas",
+    "take": "take",
+    "head": "take",
+    "first": "take",
+    "tail": "take",
+    "takeAsList": "take",
+    "collectAsMap": "collect_as_map",
+    "count": "count",
+    "showString": "show",
+    "show": "show",
+    "toLocalIterator": "to_local_iterator",
+    "save": "write",
+    "saveAsTable": "write",
+    "insertInto": "write",
+    "parquet": "write",
+    "csv": "write",
+    "json": "write",
+    "saveAsTextFile": "write",
+}
