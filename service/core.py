@@ -130,6 +130,13 @@ class Doctor:
         if not text.strip():
             raise EmptyInputError(field)
 
+    def check_event_log(self, size: int, field: str = "file") -> None:
+        """An event log of ``size`` bytes (as sent, before decompression) may be read."""
+        if size > self.settings.max_event_log_bytes:
+            raise InputTooLargeError(field, size, self.settings.max_event_log_bytes)
+        if size == 0:
+            raise EmptyInputError(field)
+
     def troubleshoot(
         self, text: str, channel: str = "api", cancelled: Callable[[], bool] | None = None
     ) -> Troubleshooting:
@@ -150,11 +157,14 @@ class Doctor:
         channel: str = "api",
         name: str = "",
         cancelled: Callable[[], bool] | None = None,
+        size: int | None = None,
     ) -> Troubleshooting:
         """Stream a Spark event log, diagnose it, and save the case with a summary of the log
         (its facts and failure texts), not the whole file. ``cancelled`` is asked as the log
         is read: once it says True (the client went away) the read stops with AbandonedError
-        and nothing is stored."""
+        and nothing is stored. ``size``: the bytes sent, checked against the upload limit."""
+        if size is not None:
+            self.check_event_log(size)
         limits = ReadLimits(
             max_bytes=self.settings.max_event_log_expanded_bytes,
             seconds=self.settings.event_log_seconds,
@@ -191,7 +201,7 @@ class Doctor:
             redactions=redactions,
             verdict=diagnosis.verdict,
             top_cause=diagnosis.causes[0].id if diagnosis.verdict != "unknown" else None,
-            diagnosis=diagnosis.model_dump(mode="json"),
+            diagnosis=diagnosis,
         )
         log.info(
             "case %s opened from %s: %s, %s",

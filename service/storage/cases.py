@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from alembic import command
 from alembic.config import Config
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, ValidationError
 from sqlalchemy import (
     Column,
     DateTime,
@@ -41,8 +41,9 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, RowMapping
 
+from service.engine.types import Diagnosis, InputStats, Verdict
 from service.errors import NotFoundError
 
 Outcome = Literal["fixed", "not_helped"]
@@ -115,7 +116,7 @@ class CaseRecord(BaseModel):
     redactions: dict[str, int]
     verdict: str
     top_cause: str | None
-    diagnosis: dict[str, Any]
+    diagnosis: Diagnosis
     path: list[dict[str, Any]]
     leaf_cause: str | None
     fixes: list[str]
@@ -240,7 +241,7 @@ class CaseStore:
         redactions: dict[str, int],
         verdict: str,
         top_cause: str | None,
-        diagnosis: dict[str, Any],
+        diagnosis: Diagnosis,
         case_id: str | None = None,
         walk: WalkPosition | None = None,
     ) -> str:
@@ -260,7 +261,7 @@ class CaseStore:
                     redactions=json.dumps(redactions),
                     verdict=verdict,
                     top_cause=top_cause,
-                    diagnosis=json.dumps(diagnosis),
+                    diagnosis=diagnosis.model_dump_json(),
                     **(walk or WalkPosition()).values(),
                 )
             )
@@ -314,7 +315,7 @@ class CaseStore:
                 **{
                     **row,
                     "redactions": json.loads(row["redactions"]),
-                    "diagnosis": json.loads(row["diagnosis"]),
+                    "diagnosis": _stored_diagnosis(row),
                     "path": json.loads(row["path"]),
                     "fixes": json.loads(row["fixes"]),
                 },
@@ -359,3 +360,21 @@ class CaseStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _stored_diagnosis(row: RowMapping) -> Diagnosis:
+    """The case's diagnosis as stored; one stored by a version whose diagnosis had another
+    shape reads as an empty diagnosis with the row's verdict that says so, never as an error."""
+    try:
+        return Diagnosis.model_validate_json(row["diagnosis"])
+    except ValidationError:
+        return Diagnosis(
+            verdict=row["verdict"] if row["verdict"] in get_args(Verdict) else "unknown",
+            summary="This case was stored by an earlier version of the service and its "
+            "diagnosis cannot be shown here; paste the input again to diagnose it anew.",
+            causes=[],
+            facts=[],
+            findings=[],
+            kb_version=row["kb_version"],
+            input=InputStats(bytes=row["input_bytes"], lines=0, distinct_lines=0, kind="words"),
+        )

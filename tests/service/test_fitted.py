@@ -32,6 +32,7 @@ from service.engine.fitted import (
 from service.storage.cases import CaseStore
 from service.storage.reporting import build_report
 from service.training import confirmed_entries, load_fitted
+from tests.service.builders import diagnosis_of
 
 C, K = len(CAUSE_IDS), len(PER_CAUSE)
 
@@ -156,7 +157,7 @@ def _stored_case(store: CaseStore, text: str, cause: str) -> str:
         redactions={},
         verdict="driver_oom",
         top_cause=cause,
-        diagnosis={},
+        diagnosis=diagnosis_of("driver_oom", text),
     )
 
 

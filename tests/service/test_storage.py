@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
+from service.engine.types import Verdict
 from service.errors import NotFoundError
 from service.storage.cases import (
     CaseStore,
@@ -22,6 +23,7 @@ from service.storage.cases import (
     metadata,
     migrate,
 )
+from tests.service.builders import diagnosis_of
 from tests.service.databases import BACKENDS, database
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -41,7 +43,7 @@ def store(database_url: str) -> Iterator[CaseStore]:
     store.close()
 
 
-def new_case(store: CaseStore, verdict: str = "driver_oom", top: str | None = "collect") -> str:
+def new_case(store: CaseStore, verdict: Verdict = "driver_oom", top: str | None = "collect") -> str:
     return store.create_case(
         channel="api",
         kb_version="kb-1",
@@ -50,7 +52,7 @@ def new_case(store: CaseStore, verdict: str = "driver_oom", top: str | None = "c
         redactions={"password": 1},
         verdict=verdict,
         top_cause=top,
-        diagnosis={"verdict": verdict},
+        diagnosis=diagnosis_of(verdict),
     )
 
 
@@ -96,7 +98,7 @@ def test_create_case_round_trips(store: CaseStore) -> None:
         "collect",
     )
     assert case.redactions == {"password": 1}
-    assert case.diagnosis == {"verdict": "driver_oom"}
+    assert case.diagnosis == diagnosis_of("driver_oom")  # read back typed, field for field
     assert (case.path, case.fixes, case.feedback) == ([], [], [])
 
 
@@ -225,6 +227,9 @@ def test_migrate_adopts_database_made_before_migrations(database_url: str) -> No
     store.close()
 
     assert (case.verdict, case.walk_tree, case.open_node) == ("unknown", None, None)
+    # Its diagnosis ('{}') has an older shape: it reads as an empty one that says so.
+    assert case.diagnosis.verdict == "unknown" and case.diagnosis.causes == []
+    assert "earlier version" in case.diagnosis.summary
     assert differences(database_url) == []
 
 
@@ -263,7 +268,7 @@ def test_create_case_saves_where_the_walk_starts_in_the_same_write(store: CaseSt
         redactions={},
         verdict="driver_oom",
         top_cause="collect_to_driver",
-        diagnosis={},
+        diagnosis=diagnosis_of("driver_oom"),
         case_id=case_id,
         walk=WalkPosition(tree="collect-tree", open_node="q1"),
     )
@@ -283,7 +288,7 @@ def test_case_and_feedback_times_are_utc_with_their_offset(tmp_path: Path) -> No
         redactions={},
         verdict="unknown",
         top_cause=None,
-        diagnosis={},
+        diagnosis=diagnosis_of("unknown"),
     )
     store.add_feedback(case_id, "fixed", None, None)
     record = store.get_case(case_id)

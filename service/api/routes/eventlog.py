@@ -11,10 +11,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 
-from service.api.deps import DoctorDep, MetricsDep, SettingsDep
+from service.api.deps import DoctorDep, MetricsDep
 from service.api.disconnect import run_unless_disconnected
 from service.api.schemas import DiagnoseResponse
-from service.errors import EmptyInputError, InputTooLargeError
 
 EVENT_LOG_PATH = "/v1/diagnose/event-log"
 
@@ -35,19 +34,18 @@ async def diagnose_event_log(
         UploadFile, File(description="An event log: plain, .lz4, .lzf, .snappy, .zstd or .gz")
     ],
     doctor: DoctorDep,
-    settings: SettingsDep,
     metrics: MetricsDep,
 ) -> DiagnoseResponse:
     """Diagnose an uploaded Spark event log: verdict, causes with the events that show them.
     A client that disconnects stops the read (nothing is stored)."""
     size = file.size if file.size is not None else _measure(file)
-    if size > settings.max_event_log_bytes:
-        raise InputTooLargeError("file", size, settings.max_event_log_bytes)
-    if size == 0:
-        raise EmptyInputError("file")
     file.file.seek(0)
     work = partial(
-        doctor.troubleshoot_event_log, file.file, channel="api", name=file.filename or ""
+        doctor.troubleshoot_event_log,
+        file.file,
+        channel="api",
+        name=file.filename or "",
+        size=size,
     )
     result = await run_unless_disconnected(request.is_disconnected, work)
     metrics.verdicts.labels(result.diagnosis.verdict, "event_log").inc()

@@ -20,7 +20,6 @@ from service.channels.slack.forms import Encoded
 from service.channels.slack.mrkdwn import MAX_MODAL_INPUT, unescape
 from service.channels.slack.responder import Responder, SlackDeliveryError
 from service.core import Doctor
-from service.engine.types import Diagnosis
 from service.errors import DoctorError, InvalidStateError
 from service.redact import redact
 from service.storage.cases import CaseRecord
@@ -167,7 +166,7 @@ class SlackChannel:
         except DoctorError as exc:
             self._send(response_url, self._cannot_go_on(exc))
             return
-        message = blocks.result_message(_diagnosis(case), step, self._context(case))
+        message = blocks.result_message(case.diagnosis, step, self._context(case))
         message["replace_original"] = True
         self._send(response_url, message)
 
@@ -182,7 +181,7 @@ class SlackChannel:
             self._send(response_url, self._cannot_go_on(exc))
             return
         message = blocks.result_message(
-            _diagnosis(case), step, self._context(case, shared_by=user or "someone")
+            case.diagnosis, step, self._context(case, shared_by=user or "someone")
         )
         message["replace_original"] = False
         self._send(response_url, message)
@@ -234,7 +233,7 @@ class SlackChannel:
         return self.doctor.case(case_id)
 
     def _context(self, case: CaseRecord, shared_by: str | None = None) -> blocks.Context:
-        words = case.diagnosis.get("input", {}).get("kind") == "words"
+        words = case.diagnosis.input.kind == "words"
         return blocks.Context(
             case_id=case.id,
             case_url=self.case_url(case.id),
@@ -276,10 +275,6 @@ def _diagnose_later(
     ack = messages.notice(f"Looking at your paste ({size})… the diagnosis follows.")
     url = _url(form)
     return Reply(ack, Job(method, (text, url), url))
-
-
-def _diagnosis(case: CaseRecord) -> Diagnosis:
-    return Diagnosis.model_validate(case.diagnosis)
 
 
 def _url(request: Mapping[str, Any]) -> str:
