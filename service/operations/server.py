@@ -3,11 +3,10 @@
 uvicorn's own ``--workers`` starts every worker with *spawn*, so each worker pays for every
 import and load while competing for the same cores. Here a supervisor loads the knowledge base,
 the index and the model's tokenizer once and forks the workers: they start in a fraction of a
-second and share that memory copy-on-write. With Slack configured, one more process runs the
-jobs behind Slack's acknowledgements (``service/channels/slack/jobs.py``, handed over through a
-spool folder), so that a long paste's diagnosis never shares a worker's GIL with the next
-acknowledgement. The supervisor restarts a process that dies, stops them all on SIGTERM or
-SIGINT, and they die with it even when it is SIGKILLed.
+second and share that memory copy-on-write (the work behind Slack's acknowledgements runs on
+threads of the worker that acknowledged, ``service/channels/slack/jobs.py``). The supervisor
+restarts a process that dies, stops them all on SIGTERM or SIGINT, and they die with it even
+when it is SIGKILLed.
 
 The model (all-MiniLM-L6-v2 in onnxruntime, ``index/onnx_embedder.py``) is safe across
 ``fork``: each process opens its own inference session on first use, after the fork, and warms
@@ -32,7 +31,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from types import FrameType
 
@@ -47,15 +45,11 @@ from index import (
     usable_cores,
 )
 from service.api.app import create_app
-from service.channels.slack.jobs import ProcessJobs, make_channel, serve_jobs
-from service.channels.slack.spool import Spool
 from service.config import Settings
-from service.core import Doctor
 from service.engine import Engine
 from service.operations.logs import log_config
 from service.operations.metrics import SHARED_DIR_ENV, share_between_processes
 from service.runtime import build_engine
-from service.storage.cases import CaseStore
 
 log = logging.getLogger("service.operations.server")
 
@@ -135,13 +129,11 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
     # for a core delays only its own share of an operator (measured on two cores, two workers:
     # two threads each gave 12 ms a query and 109-154 requests/s; one each, 15 ms and 108-135).
     threads = settings.threads_per_worker or usable_cores()
-    # The processes' own folder, removed when the service stops: the metrics they count and,
-    # with Slack configured, the spool of jobs the workers hand the job process.
+    # The processes' own folder, removed when the service stops: the metrics they count.
     runtime = Path(tempfile.mkdtemp(prefix="doctor-serve-"))
     # /metrics adds up every process's counts, whichever worker answers the scrape.
     share_between_processes(_metrics_dir(runtime))
-    spool = Spool.create(runtime / "slack-jobs") if settings.slack_enabled else None
-    app = create_app(settings, engine=engine, slack_jobs=ProcessJobs(spool) if spool else None)
+    app = create_app(settings, engine=engine)
     log.info(
         "engine loaded in %.1f s; starting %d worker(s) on %s:%d, model threads: %d per worker",
         time.perf_counter() - started,
@@ -166,18 +158,7 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
         server.run(sockets=[sock])
         return 0 if server.started else STARTUP_FAILURE
 
-    def job_worker(spool: Spool) -> int:
-        sock.close()
-        _prepare(engine, threads)
-        store = CaseStore(settings.resolved_database_url)
-        try:
-            return serve_jobs(spool, make_channel(Doctor(settings, engine, store), settings))
-        finally:
-            store.close()
-
-    targets: list[Worker] = [Worker("http", http_worker) for _ in range(count)]
-    if spool is not None:
-        targets.append(Worker("slack-jobs", partial(job_worker, spool)))
+    targets = [Worker("http", http_worker) for _ in range(count)]
     try:
         return Supervisor(targets).run()
     finally:

@@ -27,7 +27,7 @@ from service.config import Settings
 from service.engine import Engine
 from service.operations.logs import JsonFormatter
 from service.redact import redact
-from tests.service.slack_helpers import (
+from tests.service.channels.slack_helpers import (
     SIGNING_SECRET,
     Receiver,
     command_body,

@@ -9,7 +9,8 @@ that option carries the same letter.
 Edges are routed, not drawn straight: an edge runs down from its box, sideways in the gap
 below that row (each edge in a lane of its own), down through every row it skips in a free
 channel between that row's boxes, and into the top of its target with an arrowhead. So no edge
-ever crosses a box it does not connect (``tests/service/test_svg.py`` checks every KB tree).
+ever crosses a box it does not connect (``tests/service/channels/test_svg.py`` checks every KB
+tree).
 """
 
 from __future__ import annotations

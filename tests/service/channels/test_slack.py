@@ -23,7 +23,7 @@ from service.channels.slack import forms
 from service.channels.slack.channel import DECODE_IN_ACK_BYTES
 from service.config import Settings
 from service.engine import Engine
-from tests.service.slack_helpers import (
+from tests.service.channels.slack_helpers import (
     SIGNING_SECRET,
     Receiver,
     assert_valid_message,
@@ -38,7 +38,7 @@ from tests.service.slack_helpers import (
     text_of,
 )
 
-MANIFEST = Path(__file__).resolve().parents[2] / "service" / "channels" / "slack" / "manifest.yaml"
+MANIFEST = Path(__file__).resolve().parents[3] / "service" / "channels" / "slack" / "manifest.yaml"
 BASE_URL = "https://doctor.example.com"
 BOT_TOKEN = "xoxb-test-bot-token-0000000000"
 HEAP_TRACE = (

@@ -12,7 +12,12 @@ from service.channels.slack.blocks import Context
 from service.channels.slack.mrkdwn import clip_escaped, code_block, escape, inline_code
 from service.engine.types import Diagnosis, Evidence, InputStats, RankedCause
 from service.engine.walk import FixPage, FixView, OptionView, QuestionView, Step, Walker
-from tests.service.slack_helpers import assert_valid_message, assert_valid_view, buttons, text_of
+from tests.service.channels.slack_helpers import (
+    assert_valid_message,
+    assert_valid_view,
+    buttons,
+    text_of,
+)
 
 CASE_URL = "https://doctor.example.com/cases/abc123"
 LONG_LINE = "at com.example.Job.run(Job.scala:1) <init> & " * 300

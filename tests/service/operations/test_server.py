@@ -26,7 +26,12 @@ from index import usable_cores
 from service.channels import cli
 from tests.conftest import REPO
 from tests.ports import free_port
-from tests.service.slack_helpers import SIGNING_SECRET, command_body, loopback_receiver, sign
+from tests.service.channels.slack_helpers import (
+    SIGNING_SECRET,
+    command_body,
+    loopback_receiver,
+    sign,
+)
 
 START_TIMEOUT = 120.0
 STOP_TIMEOUT = 40.0
@@ -120,14 +125,14 @@ def _diagnose(url: str, text: str) -> dict[str, object]:
     return body
 
 
-def test_workers_serve_and_the_slack_job_process_posts_the_diagnosis(
+def test_workers_serve_and_the_worker_that_acks_a_slack_command_posts_the_diagnosis(
     tmp_path: Path, hash_index: Path
 ) -> None:
     env = _hash_env(hash_index, SLACK_SIGNING_SECRET=SIGNING_SECRET)
     with served(tmp_path, 2, env) as server, loopback_receiver() as receiver:
-        assert len(server.children()) == 3  # two HTTP workers and the Slack job process
+        assert len(server.children()) == 2  # the HTTP workers only: no process of Slack's own
         log = server.log()
-        assert log.count('"http worker ') == 2 and log.count('"slack-jobs worker ') == 1
+        assert log.count('"http worker ') == 2 and "slack-jobs" not in log
         assert f"model threads: {usable_cores()} per worker" in log
         for i in range(6):
             _diagnose(server.url, f"driver dies after toPandas, run {i}")
@@ -144,7 +149,7 @@ def test_workers_serve_and_the_slack_job_process_posts_the_diagnosis(
 def test_a_killed_worker_is_replaced(tmp_path: Path, hash_index: Path) -> None:
     with served(tmp_path, 2, _hash_env(hash_index)) as server:
         before = server.children()
-        assert len(before) == 2  # no Slack secret: no job process
+        assert len(before) == 2
         os.kill(before[0], signal.SIGKILL)
         server.wait_for(
             "a replacement worker",

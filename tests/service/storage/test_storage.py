@@ -24,7 +24,7 @@ from service.storage.cases import (
     migrate,
 )
 from tests.service.builders import diagnosis_of
-from tests.service.databases import BACKENDS, database
+from tests.service.storage.databases import BACKENDS, database
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 PATH = [{"node": "q1", "question": "Q?", "option": "yes", "label": "Yes", "how": "user"}]

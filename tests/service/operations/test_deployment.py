@@ -13,7 +13,7 @@ import yaml
 from service.api.app import create_app
 from service.config import Settings
 
-REPO = Path(__file__).resolve().parent.parent.parent
+REPO = Path(__file__).resolve().parents[3]
 DOCKERFILE = (REPO / "Dockerfile").read_text()
 README = (REPO / "README.md").read_text()
 COMPOSE: dict[str, Any] = yaml.safe_load((REPO / "deploy" / "compose.yaml").read_text())
