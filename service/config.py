@@ -79,8 +79,8 @@ class Settings(BaseSettings):
         default=None, description="Where users reach this service, for links to case pages."
     )
 
-    # Access and observability (service/api/security.py, service/operations/logs.py,
-    # service/operations/metrics.py).
+    # Access and observability (service/api/security.py, service/api/logs.py,
+    # service/api/metrics.py).
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="API keys as comma-separated NAME:SHA256 items (hashes, never keys).",

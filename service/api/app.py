@@ -11,6 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from service.api import problems
 from service.api.headers import SecurityHeadersMiddleware
 from service.api.limits import BodyLimitMiddleware
+from service.api.logs import AccessLogMiddleware
+from service.api.metrics import Metrics
 from service.api.openapi import describe_errors, install_docs
 from service.api.routes import api_router, slack
 from service.api.routes.eventlog import EVENT_LOG_PATH
@@ -19,8 +21,6 @@ from service.channels.slack.jobs import JobRunner, ThreadJobs
 from service.config import Settings, get_settings
 from service.core import Doctor
 from service.engine import Engine
-from service.operations.logs import AccessLogMiddleware
-from service.operations.metrics import Metrics
 from service.runtime import build_engine
 from service.storage.cases import CaseStore
 

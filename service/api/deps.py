@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kb import KnowledgeBase
+from service.api.metrics import Metrics
 from service.config import Settings
 from service.core import Doctor
 from service.errors import NotReadyError
-from service.operations.metrics import Metrics
 
 
 def get_doctor(request: Request) -> Doctor:

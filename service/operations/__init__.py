@@ -1,1 +1,1 @@
-"""Running the service: the process supervisor, metrics, logs and the benchmark."""
+"""Running the service: the process supervisor, the benchmark and its hostile inputs."""

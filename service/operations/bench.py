@@ -216,7 +216,7 @@ def served(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]
         command = [
             sys.executable,
             "-m",
-            "service.channels.cli",
+            "service.cli",
             "serve",
             "--port",
             str(port),

@@ -45,10 +45,10 @@ from index import (
     usable_cores,
 )
 from service.api.app import create_app
+from service.api.logs import log_config
+from service.api.metrics import SHARED_DIR_ENV, share_between_processes
 from service.config import Settings
 from service.engine import Engine
-from service.operations.logs import log_config
-from service.operations.metrics import SHARED_DIR_ENV, share_between_processes
 from service.runtime import build_engine
 
 log = logging.getLogger("service.operations.server")
@@ -150,7 +150,7 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
             app,
             log_config=log_config(settings.log_level),
             log_level=settings.log_level,
-            # service.operations.logs.AccessLogMiddleware logs each request as JSON.
+            # service.api.logs.AccessLogMiddleware logs each request as JSON.
             access_log=False,
             timeout_graceful_shutdown=int(GRACEFUL_SECONDS),
         )

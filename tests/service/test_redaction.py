@@ -23,9 +23,9 @@ from pydantic import SecretStr
 from sqlalchemy import MetaData, create_engine, select
 
 from service.api.app import create_app
+from service.api.logs import JsonFormatter
 from service.config import Settings
 from service.engine import Engine
-from service.operations.logs import JsonFormatter
 from service.redact import redact
 from tests.service.channels.slack_helpers import (
     SIGNING_SECRET,

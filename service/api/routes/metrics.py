@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from service.api.deps import MetricsDep
-from service.operations.metrics import CONTENT_TYPE
+from service.api.metrics import CONTENT_TYPE
 
 router = APIRouter(tags=["health"])
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service import cli
 from service.api.app import create_app
-from service.channels import cli
 from service.config import Settings
 from service.engine import Engine
 from service.engine.eventlog import read_event_log

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.security import KeyRing, RateLimiter, hash_key, load_keys, new_key
-from service.channels.cli import main as doctor
+from service.cli import main as doctor
 from service.config import Settings
 from service.engine import Engine
 

@@ -23,7 +23,7 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from index import usable_cores
-from service.channels import cli
+from service import cli
 from tests.conftest import REPO
 from tests.ports import free_port
 from tests.service.channels.slack_helpers import (
@@ -82,7 +82,7 @@ def served(
     }
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service.channels.cli", "serve", "--port", str(port)]
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
             + ["--workers", str(workers)],
             cwd=REPO,
             env=environment,

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from service.operations.logs import JsonFormatter, request_id
+from service.api.logs import JsonFormatter, request_id
 from tests.ports import free_port
 
 PASTE = "java.lang.OutOfMemoryError: Java heap space at org.apache.spark.sql.Dataset.collect"
@@ -110,7 +110,7 @@ def test_served_process_logs_json_lines(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-m",
-                "service.channels.cli",
+                "service.cli",
                 "serve",
                 "--host",
                 "127.0.0.1",

@@ -1,4 +1,6 @@
-"""``doctor``: the developer and on-call command line (a thin adapter over the engine)."""
+"""``doctor``: the command line. It runs the service (``serve``), its benchmark and evaluation,
+manages API keys and the knowledge base, and is a channel itself (``diagnose``, rendered by
+``channels/terminal.py``); it sits above everything it starts."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.operations.metrics import Metrics
+from service.api.metrics import Metrics
 from service.redact import redact
 
 access_log = logging.getLogger("service.access")

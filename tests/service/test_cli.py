@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb import KnowledgeBase
-from service.channels import cli
+from service import cli
 from service.config import Settings
 from service.storage.cases import CaseStore
 
@@ -117,7 +117,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
     run = subprocess.run(
         # `true` exits without reading: every write of the command meets a closed pipe.
-        f"{sys.executable} -m service.channels.cli kb show collect_to_driver | true",
+        f"{sys.executable} -m service.cli kb show collect_to_driver | true",
         shell=True,
         capture_output=True,
         text=True,
