@@ -68,6 +68,12 @@ def _result_size(match: re.Match[str]) -> list[tuple[str, str]]:
     return facts
 
 
+def _max_result_size_setting(match: re.Match[str]) -> list[tuple[str, str]]:
+    """spark.driver.maxResultSize as bytes; 0 (no limit at all) has no unit."""
+    value = 0 if match.group(1) == "0" else parse_size(match.group(1))
+    return [] if value is None else [(CONFIG_FACTS["spark.driver.maxResultSize"], str(value))]
+
+
 def _rpc(match: re.Match[str]) -> list[tuple[str, str]]:
     return [
         ("serialized_task_bytes", match.group(1)),
@@ -214,7 +220,7 @@ _EXTRACTORS: list[Extractor] = [
         "conf-max-result-size",
         guard="maxresultsize",
         pattern=re.compile(rf"spark\.driver\.maxResultSize{_SEP}({_SIZE}|0)\b"),
-        extract=_size(CONFIG_FACTS["spark.driver.maxResultSize"]),
+        extract=_max_result_size_setting,
     ),
     Extractor(
         "conf-broadcast-threshold",

@@ -82,10 +82,12 @@ class SignatureMatcher:
                 cut = f"{done} of {len(self.compiled)} signatures were looked for"
                 break
             best: SignatureHit | None = None
+            # The first matching line wins; a quiet one only until a line that is not quiet.
             for number, text in prose if signature.kind == "words" else lines:
                 if pattern.search(text):
                     factor = QUIET_FACTOR if number in quiet else 1.0
-                    best = SignatureHit(signature, number, text, factor)
+                    if best is None or factor == 1.0:
+                        best = SignatureHit(signature, number, text, factor)
                     if factor == 1.0:
                         break
             if best is not None:

@@ -36,14 +36,20 @@ def parse_size(text: str) -> int | None:
     return int(float(match.group(1)) * _BINARY[prefix])
 
 
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 def parse_count(text: str) -> int | None:
     """A count such as '400000', '400,000', '20k', '2 million'; None if not one."""
     match = _COUNT.match(text.strip())
     if match is None:
         return None
-    digits = match.group(1)
-    # '1,842' is a thousands separator; '2.5 million' a decimal.
-    number = float(digits.replace(",", "")) if match.group(2) else float(digits.replace(",", ""))
+    digits = match.group(1).replace(",", "")
+    # '1,842' and, with no scale word, '1.842' are thousands separators; '2.5 million' is a
+    # decimal.
+    if not match.group(2) and _DOTTED_THOUSANDS.fullmatch(digits):
+        digits = digits.replace(".", "")
+    number = float(digits)
     scale = _COUNT_SCALE.get((match.group(2) or "").lower(), 1.0)
     return int(number * scale)
 

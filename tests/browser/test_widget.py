@@ -483,3 +483,22 @@ def test_kb_page_code_has_copy_buttons_and_the_tree_has_arrowheads(
     lines = svg.find_elements(By.CSS_SELECTOR, "polyline.edge")
     assert lines and all(line.get_attribute("marker-end") for line in lines)
     screenshot(chrome, "12-kb-page-copy-and-tree", at=svg, height=1400)
+
+
+def test_the_widget_says_which_secrets_were_removed_and_nothing_when_none(
+    chrome: webdriver.Chrome, sites: Sites
+) -> None:
+    paste = (
+        "spark-submit --conf spark.hadoop.fs.s3a.secret.key=Zq8v1LmN0pQr7StUv2WxYz \\\n"
+        "  --driver-memory 2g job.py\n"
+        'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n'
+        "\tat org.apache.spark.sql.Dataset.collect(Dataset.scala:3575)\n"
+    )
+    page = diagnosed(chrome, f"{sites.host}/host.html", paste)
+    note = page.find("p.redacted")
+    assert "removed before your input was stored" in note.text and "[REDACTED:" in note.text
+    screenshot(chrome, "13-redaction-note")
+    clean = diagnosed(
+        chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"]
+    )
+    assert not clean.find_all("p.redacted")

@@ -343,7 +343,8 @@ class EventLogScan:
         for key, name in CONFIG_FACTS.items():
             if key in self.config:
                 value, line = self.config[key]
-                size = -1 if value.strip() == "-1" else parse_size(value)
+                # -1 (a disabled threshold) and 0 (no maxResultSize limit) have no unit.
+                size = int(value) if value.strip() in ("-1", "0") else parse_size(value)
                 if size is not None:
                     facts.append(_fact(name, str(size), line, _env(key, value)))
         master = self.config.get("spark.master")

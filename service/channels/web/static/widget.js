@@ -81,6 +81,7 @@ fieldset { border: 1px solid var(--dd-border, #cbd2dc); border-radius: var(--_r)
 legend { font-weight: 600; padding: 0 0.3rem; }
 .fix { border: 1px solid var(--dd-border, #cbd2dc); border-radius: var(--_r); padding: 0.2rem 0.8rem 0.6rem; margin: 0.8rem 0; }
 .fix > summary { cursor: pointer; padding: 0.4rem 0; }
+.redacted { font-size: 0.9rem; border-left: 3px solid var(--dd-accent, #1d4ed8); padding-left: 0.5rem; }
 .fix > summary h4 { display: inline; margin: 0; }
 button[data-option="unknown"] { border-style: dashed; }
 button:disabled { opacity: 0.55; cursor: default; }
@@ -394,7 +395,8 @@ a { color: var(--dd-accent, #1d4ed8); }
       this.setBusy(true, "Diagnosing…");
       try {
         const result = await this.api.diagnose(text);
-        this.view = { caseId: result.case_id, text, diagnosis: result, step: result.step };
+        this.view = { caseId: result.case_id, text, diagnosis: result, step: result.step,
+          redactions: result.redactions };
         this.renderAll();
         this.announceDiagnosis(result);
         this.emit("diagnosis", result);
@@ -418,7 +420,8 @@ a { color: var(--dd-accent, #1d4ed8); }
         const result = await this.api.diagnoseEventLog(file);
         const text = result.facts.map((f) => `${f.name} = ${f.value}  (${f.text})`).join("\n");
         this.textarea.value = "";
-        this.view = { caseId: result.case_id, text, diagnosis: result, step: result.step };
+        this.view = { caseId: result.case_id, text, diagnosis: result, step: result.step,
+          redactions: result.redactions };
         this.renderAll();
         this.announceDiagnosis(result);
         this.emit("diagnosis", result);
@@ -442,7 +445,8 @@ a { color: var(--dd-accent, #1d4ed8); }
         let step = null;
         if (record.walk_state) step = await this.api.step(record.walk_state).catch(() => null);
         const shown = step || { tree_title: "", answered: record.path, kind: "path" };
-        this.view = { caseId, text: record.input_text, diagnosis: record.diagnosis, step: shown, record };
+        this.view = { caseId, text: record.input_text, diagnosis: record.diagnosis, step: shown,
+          record, redactions: record.redactions };
         this.textarea.value = record.input_text;
         this.renderAll();
         if (!step && record.leaf_cause) await this.renderStoredFixes(record);
@@ -471,20 +475,32 @@ a { color: var(--dd-accent, #1d4ed8); }
     }
 
     renderAll() {
-      const { diagnosis, text, step, caseId } = this.view;
+      const { diagnosis, text, step, caseId, redactions } = this.view;
       this.snippetViews = [];
       this.codeViews = [];
       this.formButtons = [];
       this.stepBox = h("div", { class: "step" });
       const heading = h("h2", { tabindex: "-1" }, "Diagnosis");
       this.feedbackSection = this.feedbackView();
-      this.results.replaceChildren(heading, this.diagnosisView(diagnosis, caseId),
+      this.results.replaceChildren(...[heading, this.diagnosisView(diagnosis, caseId),
+        this.redactionNote(redactions),
         h("details", { open: true }, h("summary", {}, "Your input, evidence lines marked"),
           renderInput(text, markedLines(diagnosis, step.answered))),
-        this.stepBox, this.feedbackSection, this.startOverRow());
+        this.stepBox, this.feedbackSection, this.startOverRow()].filter(Boolean));
       this.renderStep(step);
       this.results.hidden = false;
       heading.focus();
+    }
+
+    /** Which secrets were taken out of the input before it was stored (and shown here). */
+    redactionNote(redactions) {
+      const kinds = Object.entries(redactions || {}).filter(([, n]) => n > 0);
+      if (!kinds.length) return null;
+      const total = kinds.reduce((sum, [, n]) => sum + n, 0);
+      const what = kinds.map(([kind, n]) => `${n} ${kind.replaceAll("_", " ")}`).join(", ");
+      return h("p", { class: "redacted", role: "note" },
+        `${total === 1 ? "One secret was" : `${total} secrets were`} removed before your input was `
+        + `stored (${what}); the saved case shows [REDACTED:kind] in its place.`);
     }
 
     diagnosisView(diagnosis, caseId) {

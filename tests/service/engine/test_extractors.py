@@ -1,0 +1,313 @@
+"""Per-line fact extractors (service/engine/extractors.py): line_facts and numeric_maxima."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.engine.extractors import EXTRACTORS_BY_NAME, line_facts, numeric_maxima
+from service.engine.types import Fact, FactSource
+
+GIB = 1 << 30
+MIB = 1 << 20
+
+# One line each extractor's pattern matches, built by hand.
+SAMPLE_LINES = {
+    "max-result-size-abort": "Total size of serialized results of 1842 tasks (1024.3 MiB) is "
+    "bigger than spark.driver.maxResultSize (1024.0 MiB)",
+    "rpc-message-too-large": "Serialized task 12:0 was 268435602 bytes, which exceeds max "
+    "allowed: spark.rpc.message.maxSize (134217728 bytes).",
+    "task-of-very-large-size": "WARN TaskSetManager: Stage 3 contains a task of very large "
+    "size (1200 KiB). The maximum recommended task size is 1000 KiB.",
+    "submitting-missing-tasks": "INFO DAGScheduler: Submitting 400000 missing tasks from "
+    "ShuffleMapStage 3",
+    "adding-task-set": "INFO TaskSchedulerImpl: Adding task set 3.0 with 400000 tasks",
+    "job-output-partitions": "INFO DAGScheduler: Got job 0 (collect at x.py:12) with 200 "
+    "output partitions",
+    "committed-micro-batch": "INFO MicroBatchExecution: Committed offsets for batch 41.",
+    "tasks-in-words": "the stage has 400k tasks",
+    "partitions-in-words": "each with 20k shuffle partitions",
+    "get-num-partitions": "df.rdd.getNumPartitions() returns 12000",
+    "files-in-words": "reading 2 million tiny parquet files",
+    "blocks-in-words": "there are 50000 cached blocks",
+    "yarn-physical-memory-used": "11.2 GB of 11 GB physical memory used",
+    "container-memory-limit": "container memory limit 6Gi",
+    "flag-driver-memory": "spark-submit --driver-memory 8g app.py",
+    "driver-has-memory": "the driver has 4g",
+    "size-of-driver": "we gave it 16 GB of driver memory",
+    "conf-max-result-size": "spark.driver.maxResultSize=4g",
+    "conf-broadcast-threshold": "spark.sql.autoBroadcastJoinThreshold=-1",
+    "conf-rpc-max-size": "spark.rpc.message.maxSize=512",
+    "broadcast-of-size": "broadcasting a 2 GB table",
+    "size-broadcast": "a 2 GB broadcast",
+    "host-ram": "my laptop has 16 GB of RAM",
+    "exit-code": "Container exited with exit code 137",
+    "spark-version": "Running Spark version 3.5.1",
+    "deploy-mode-flag": "spark-submit --deploy-mode cluster app.py",
+    "client-or-cluster-mode": "we run in client mode",
+    "master-local": "spark-submit --master local[4] app.py",
+    "yarn-log-lines": "INFO YarnAllocator: Will request 2 executor containers",
+    "yarn-word": "we run on yarn",
+    "kubernetes": "kubectl logs my-driver",
+    "databricks": "on Databricks runtime",
+    "emr": "on EMR 6.10",
+    "dataproc": "on dataproc",
+    "python-traceback": "Traceback (most recent call last):",
+    "python-words": "a pyspark job",
+    "scala": "scala> val df = spark.range(10)",
+    "spark-sql": "spark-sql -e 'select 1'",
+    "structured-streaming": "a structured streaming query",
+    "memory-grew-gradually": "memory grows slowly",
+    "memory-ran-out-at-once": "it fails immediately",
+    "action-collect": "df.collect()",
+    "action-collect-as-map": "rdd.collectAsMap()",
+    "action-to-pandas": "df.toPandas()",
+    "action-take": "df.take(10)",
+    "action-broadcast": "broadcast(small_df)",
+    "action-cache": "df.cache()",
+    "action-accumulator": "sc.accumulator(0)",
+    "action-to-local-iterator": "df.toLocalIterator()",
+    "conf-driver-memory": "spark.driver.memory=8g",
+    "conf-driver-memoryOverhead": "spark.driver.memoryOverhead=2g",
+    "conf-executor-memory": "spark.executor.memory=4g",
+}
+
+
+def pairs(text: str, source: FactSource = "log") -> set[tuple[str, str]]:
+    return {(f.name, f.value) for f in line_facts(1, text, source)}
+
+
+def facts_named(text: str, name: str, source: FactSource = "log") -> list[Fact]:
+    return [f for f in line_facts(1, text, source) if f.name == name]
+
+
+def test_sample_lines_cover_every_extractor() -> None:
+    assert set(SAMPLE_LINES) == set(EXTRACTORS_BY_NAME)
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACTORS_BY_NAME))
+def test_extractor_guard_is_lower_case_and_in_a_line_its_pattern_matches(name: str) -> None:
+    extractor = EXTRACTORS_BY_NAME[name]
+    line = SAMPLE_LINES[name]
+    assert extractor.pattern.search(line) is not None, f"{name} does not match {line!r}"
+    assert extractor.guard == extractor.guard.lower()
+    assert extractor.guard in line.lower()
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACTORS_BY_NAME))
+def test_extractor_yields_facts_from_its_sample_line(name: str) -> None:
+    extractor = EXTRACTORS_BY_NAME[name]
+    match = extractor.pattern.search(SAMPLE_LINES[name])
+    assert match is not None
+    assert extractor.extract(match) != []
+
+
+def test_max_result_size_abort_reads_both_sizes() -> None:
+    assert pairs(SAMPLE_LINES["max-result-size-abort"]) >= {
+        ("spark_error", "max_result_size"),
+        ("result_size_bytes", str(int(1024.3 * MIB))),
+        ("max_result_size_bytes", str(GIB)),
+    }
+
+
+def test_max_result_size_abort_without_driver_prefix() -> None:
+    text = "serialized results of 3 tasks (2.5 GiB) is bigger than maxResultSize (2.0 GiB)"
+    assert pairs(text) >= {
+        ("result_size_bytes", str(int(2.5 * GIB))),
+        ("max_result_size_bytes", str(2 * GIB)),
+    }
+
+
+def test_rpc_message_too_large_reads_task_and_limit_bytes() -> None:
+    assert pairs(SAMPLE_LINES["rpc-message-too-large"]) >= {
+        ("serialized_task_bytes", "268435602"),
+        ("rpc_max_bytes", "134217728"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value"),
+    [
+        ("spark.driver.memory=8g", "driver_memory_bytes", str(8 * GIB)),
+        ('"spark.driver.memory": "8g"', "driver_memory_bytes", str(8 * GIB)),
+        ("spark.driver.memory 8g", "driver_memory_bytes", str(8 * GIB)),
+        (".config('spark.driver.memory', '6g')", "driver_memory_bytes", str(6 * GIB)),
+        ("spark-submit --driver-memory 8g app.py", "driver_memory_bytes", str(8 * GIB)),
+        ("--driver-memory=512m", "driver_memory_bytes", str(512 * MIB)),
+        ("spark.driver.memoryOverhead=2g", "driver_memory_overhead_bytes", str(2 * GIB)),
+        ("spark.executor.memory=4g", "executor_memory_bytes", str(4 * GIB)),
+        ("spark.driver.maxResultSize=4g", "max_result_size_bytes", str(4 * GIB)),
+        ("spark.sql.autoBroadcastJoinThreshold=-1", "auto_broadcast_threshold_bytes", "-1"),
+        ("spark.sql.autoBroadcastJoinThreshold=10MB", "auto_broadcast_threshold_bytes", "10485760"),
+        ("spark.rpc.message.maxSize=512", "rpc_max_bytes", str(512 * MIB)),
+    ],
+)
+def test_config_key_yields_size_fact(text: str, name: str, value: str) -> None:
+    assert (name, value) in pairs(text)
+
+
+def test_driver_memory_key_does_not_read_overhead_as_heap() -> None:
+    assert facts_named("spark.driver.memoryOverhead=2g", "driver_memory_bytes") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value"),
+    [
+        ("INFO DAGScheduler: Submitting 400000 missing tasks from Stage 3", "num_tasks", "400000"),
+        ("INFO TaskSchedulerImpl: Adding task set 3.0 with 1842 tasks", "num_tasks", "1842"),
+        ("the stage has 400k tasks", "num_tasks", "400000"),
+        ("about 2 million small tasks", "num_tasks", "2000000"),
+        ("each with 20k partitions", "num_partitions", "20000"),
+        ("reading 2 million tiny parquet files", "num_files", "2000000"),
+        ("there are 50,000 cached blocks", "num_cached_blocks", "50000"),
+        ("INFO MicroBatchExecution: Committed offsets for batch 41.", "streaming_batches", "42"),
+    ],
+)
+def test_count_yields_fact(text: str, name: str, value: str) -> None:
+    assert (name, value) in pairs(text, "words" if "INFO" not in text else "log")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value"),
+    [
+        ("11.2 GB of 11 GB physical memory used", "container_limit_bytes", str(11 * GIB)),
+        ("container memory limit 6Gi", "container_limit_bytes", str(6 * GIB)),
+        ("a task of very large size (1200 KiB)", "serialized_task_bytes", str(1200 << 10)),
+        ("Container exited with exit code 137", "exit_code", "137"),
+        ("Running Spark version 3.5.1", "spark_version", "3.5.1"),
+        ("spark-submit --deploy-mode cluster app.py", "deploy_mode", "cluster"),
+        ("we run in client mode", "deploy_mode", "client"),
+        ("spark-submit --master local[4] app.py", "platform", "local"),
+        ("on Databricks runtime", "platform", "databricks"),
+        ("kubectl logs my-driver", "platform", "kubernetes"),
+    ],
+)
+def test_other_extractors_yield_fact(text: str, name: str, value: str) -> None:
+    assert (name, value) in pairs(text)
+
+
+def test_action_word_in_prose_is_weak() -> None:
+    (fact,) = facts_named("we were collecting all the results", "action", "words")
+    assert (fact.value, fact.weak, fact.source) == ("collect", True, "words")
+
+
+def test_action_written_as_code_in_prose_is_strong() -> None:
+    (fact,) = facts_named("then df.collect() runs out of memory", "action", "words")
+    assert (fact.value, fact.weak) == ("collect", False)
+
+
+def test_action_spelled_as_spark_prints_it_in_prose_is_strong() -> None:
+    facts = facts_named("the job is toPandas on a big frame", "action", "words")
+    assert [(f.value, f.weak) for f in facts] == [("to_pandas", False)]
+
+
+def test_streaming_word_in_prose_is_weak_and_memory_growth_is_not() -> None:
+    facts = line_facts(1, "memory grows slowly in our microbatch job", "words")
+    weak = {(f.name, f.value): f.weak for f in facts}
+    assert weak[("streaming", "yes")] is True
+    assert weak[("action", "streaming_query")] is True
+    assert weak[("memory_growth", "gradual")] is False
+
+
+def test_action_word_in_log_line_is_never_weak() -> None:
+    (fact,) = facts_named("WARN something collecting results", "action", "log")
+    assert (fact.value, fact.weak) == ("collect", False)
+
+
+def test_info_scheduler_line_yields_no_action_fact() -> None:
+    text = (
+        "24/11/26 10:00:01 INFO DAGScheduler: Got job 0 (collect at x.py:12) "
+        "with 4 output partitions"
+    )
+    assert facts_named(text, "action") == []
+    assert ("num_tasks", "4") in pairs(text)
+
+
+def test_info_line_without_timestamp_yields_no_action_fact() -> None:
+    assert facts_named("INFO DAGScheduler: Got job 0 (collect at x.py:12)", "action") == []
+
+
+def test_call_site_outside_scheduler_line_yields_action_fact() -> None:
+    (fact,) = facts_named("Got job 0 (collect at x.py:12)", "action")
+    assert fact.value == "collect"
+
+
+def test_pyspark_library_frame_yields_no_action_fact() -> None:
+    text = '  File "/opt/spark/python/pyspark/rdd.py", line 1833, in collect'
+    assert facts_named(text, "action") == []
+
+
+def test_user_code_frame_yields_action_fact() -> None:
+    text = '  File "/home/me/jobs/export.py", line 12, in collect'
+    assert [f.value for f in facts_named(text, "action")] == ["collect"]
+
+
+def test_not_an_action_rule_does_not_apply_to_words() -> None:
+    text = "INFO I think collect() is what fails"
+    assert [f.value for f in facts_named(text, "action", "words")] == ["collect"]
+
+
+def test_host_ram_is_read_from_words_only() -> None:
+    text = "Registering block manager 10.0.0.1:4040 with 117.0 MiB RAM"
+    assert facts_named(text, "host_memory_bytes", "log") == []
+    (fact,) = facts_named("my laptop has 16 GB of RAM", "host_memory_bytes", "words")
+    assert fact.value == str(16 * GIB)
+
+
+def test_memory_growth_is_read_from_words_only() -> None:
+    text = "\tat scala.collection.mutable.ArrayBuffer.grow(ArrayBuffer.scala:50)"
+    assert facts_named(text, "memory_growth", "log") == []
+    assert [f.value for f in facts_named("it grows over days", "memory_growth", "words")] == [
+        "gradual"
+    ]
+
+
+def test_line_facts_cite_line_number_and_trimmed_text() -> None:
+    (fact,) = facts_named("   spark.driver.memory=8g   ", "driver_memory_bytes")
+    assert fact.line == 1
+    assert fact.text == "spark.driver.memory=8g"
+    assert fact.source == "log"
+
+
+def test_line_facts_text_is_cut_to_300_chars() -> None:
+    text = "spark.driver.memory=8g " + "x" * 500
+    (fact,) = facts_named(text, "driver_memory_bytes")
+    assert len(fact.text) == 300
+
+
+def test_numeric_maxima_keeps_largest_task_count() -> None:
+    lines = [
+        "INFO DAGScheduler: Submitting 10 missing tasks from ResultStage 0",
+        "INFO DAGScheduler: Submitting 250000 missing tasks from ResultStage 1",
+        "INFO DAGScheduler: Submitting 7 missing tasks from ResultStage 2",
+    ]
+    facts = list(numeric_maxima(lines))
+    assert [(f.name, f.value, f.line) for f in facts] == [("num_tasks", "250000", 2)]
+
+
+def test_numeric_maxima_compares_across_task_line_shapes() -> None:
+    lines = [
+        "INFO TaskSchedulerImpl: Adding task set 0.0 with 300 tasks",
+        "INFO DAGScheduler: Got job 1 (count at x.py:3) with 9000 output partitions",
+        "INFO DAGScheduler: Submitting 40 missing tasks from ResultStage 4",
+    ]
+    facts = list(numeric_maxima(lines))
+    assert [(f.name, f.value, f.line) for f in facts] == [("num_tasks", "9000", 2)]
+
+
+def test_numeric_maxima_keeps_largest_batch_count() -> None:
+    lines = [f"INFO MicroBatchExecution: Committed offsets for batch {n}." for n in (3, 99, 12)]
+    facts = list(numeric_maxima(lines))
+    assert [(f.name, f.value, f.line) for f in facts] == [("streaming_batches", "100", 2)]
+
+
+def test_numeric_maxima_ignores_other_lines() -> None:
+    assert list(numeric_maxima(["spark.driver.memory=8g", "the stage has 400k tasks"])) == []
+
+
+def test_max_result_size_zero_is_no_limit_and_raises_its_finding() -> None:
+    from service.engine import analyze
+    from service.engine.findings import find_problems
+
+    analysis = analyze("spark-submit --driver-memory 4g --conf spark.driver.maxResultSize=0 app.py")
+    assert analysis.values("max_result_size_bytes") == ["0"]
+    assert any("maxResultSize is 0" in f.message for f in find_problems(analysis))

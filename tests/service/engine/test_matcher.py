@@ -1,0 +1,197 @@
+"""SignatureMatcher and in_driver_jvm (service/engine/matcher.py) over hand-made signatures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field, replace
+
+import pytest
+
+from kb import KnowledgeBase, Signature
+from kb.models import CauseWeight, SignatureExamples, SignatureKind
+from service.engine.budget import Budget
+from service.engine.matcher import QUIET_FACTOR, SignatureHit, SignatureMatcher, in_driver_jvm
+from service.errors import AbandonedError
+
+DAY = dt.date(2026, 1, 1)
+
+
+def signature(
+    sig_id: str,
+    pattern: str,
+    *,
+    kind: SignatureKind = "message",
+    ignore_case: bool = False,
+    points_to: list[CauseWeight] | None = None,
+    local: bool = False,
+) -> Signature:
+    return Signature(
+        id=sig_id,
+        title=f"test signature {sig_id}",
+        status="reviewed",
+        description="A signature made by hand for a matcher test.",
+        author="tests",
+        date=DAY,
+        modified=DAY,
+        kind=kind,
+        pattern=pattern,
+        ignore_case=ignore_case,
+        points_to=points_to or [CauseWeight(cause="collect_to_driver", weight=0.5)],
+        in_driver_jvm_when_local=local,
+        examples=SignatureExamples(match=["x"], no_match=["y"]),
+    )
+
+
+def matcher_of(kb: KnowledgeBase, *signatures: Signature) -> SignatureMatcher:
+    return SignatureMatcher(replace(kb, signatures={s.id: s for s in signatures}))
+
+
+@dataclass(frozen=True)
+class Countdown(Budget):
+    """A budget spent from its ``allowed + 1``-th check on, whatever the clock says."""
+
+    allowed: int = 0
+    checks: list[int] = field(default_factory=list)
+
+    def spent(self) -> bool:
+        self.checks.append(1)
+        return len(self.checks) > self.allowed
+
+
+def test_match_first_matching_line_wins(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("oom", r"OutOfMemoryError"))
+    lines = [(2, "INFO nothing here"), (5, "OutOfMemoryError: first"), (9, "OutOfMemoryError: b")]
+    hits = matcher.match(lines, [])
+    assert [(h.signature.id, h.line, h.text, h.factor) for h in hits] == [
+        ("oom", 5, "OutOfMemoryError: first", 1.0)
+    ]
+
+
+def test_match_gives_one_hit_per_signature_in_id_order(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("zeta", r"heap"), signature("alpha", r"space"))
+    hits = matcher.match([(1, "Java heap space"), (2, "heap space again")], [])
+    assert [(h.signature.id, h.line) for h in hits] == [("alpha", 1), ("zeta", 1)]
+
+
+def test_match_returns_nothing_when_no_line_matches(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("oom", r"OutOfMemoryError"))
+    assert matcher.match([(1, "all good"), (2, "job finished")], [(3, "it works fine")]) == []
+
+
+def test_match_respects_ignore_case(kb: KnowledgeBase) -> None:
+    strict = signature("strict", r"OutOfMemoryError")
+    loose = signature("loose", r"OutOfMemoryError", ignore_case=True)
+    hits = matcher_of(kb, strict, loose).match([(1, "outofmemoryerror in lower case")], [])
+    assert [h.signature.id for h in hits] == ["loose"]
+
+
+def test_match_words_signatures_only_run_over_prose(kb: KnowledgeBase) -> None:
+    words = signature("cached-words", r"cached blocks", kind="words")
+    log_line = (4, "INFO BlockManagerMaster: 5000 cached blocks registered")
+    assert matcher_of(kb, words).match([log_line], []) == []
+    hits = matcher_of(kb, words).match([log_line], [(7, "we have many cached blocks")])
+    assert [(h.signature.id, h.line) for h in hits] == [("cached-words", 7)]
+
+
+def test_match_non_words_signatures_do_not_run_over_prose(kb: KnowledgeBase) -> None:
+    message = signature("oom", r"OutOfMemoryError")
+    assert matcher_of(kb, message).match([], [(1, "I got an OutOfMemoryError today")]) == []
+
+
+def test_match_quiet_line_counts_with_quiet_factor(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("frame", r"at org\.apache\.spark", kind="frame"))
+    hits = matcher.match([(3, "\tat org.apache.spark.rdd.RDD.collect")], [], quiet={3})
+    assert [(h.line, h.factor) for h in hits] == [(3, QUIET_FACTOR)]
+    assert QUIET_FACTOR == 0.3
+
+
+def test_match_prefers_a_later_loud_line_over_an_earlier_quiet_one(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("frame", r"at org\.apache\.spark", kind="frame"))
+    lines = [(3, "\tat org.apache.spark.a"), (8, "\tat org.apache.spark.b")]
+    hits = matcher.match(lines, [], quiet={3})
+    assert [(h.line, h.factor) for h in hits] == [(8, 1.0)]
+
+
+def test_match_cites_the_first_line_when_every_matching_line_is_quiet(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("frame", r"at org\.apache\.spark", kind="frame"))
+    lines = [(3, "\tat org.apache.spark.a"), (8, "\tat org.apache.spark.b")]
+    hits = matcher.match(lines, [], quiet={3, 8})
+    assert [(h.line, h.factor) for h in hits] == [(3, QUIET_FACTOR)]
+
+
+def test_match_within_without_budget_reports_no_cut(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("a", r"x"), signature("b", r"x"))
+    hits, cut = matcher.match_within([(1, "x")], [])
+    assert [h.signature.id for h in hits] == ["a", "b"]
+    assert cut is None
+
+
+def test_match_within_unspent_budget_reports_no_cut(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("a", r"x"), signature("b", r"x"))
+    hits, cut = matcher.match_within([(1, "x")], [], budget=Budget.of(600.0))
+    assert len(hits) == 2
+    assert cut is None
+
+
+def test_match_within_spent_budget_looks_for_nothing(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("a", r"x"), signature("b", r"x"))
+    budget = Budget(deadline=time.monotonic() - 1.0)
+    hits, cut = matcher.match_within([(1, "x")], [], budget=budget)
+    assert hits == []
+    assert cut == "0 of 2 signatures were looked for"
+
+
+def test_match_within_budget_cut_midway_reports_how_far_it_got(kb: KnowledgeBase) -> None:
+    signatures = [signature(name, r"x") for name in ("a", "b", "c")]
+    budget = Countdown(deadline=time.monotonic() + 600.0, allowed=2)
+    hits, cut = matcher_of(kb, *signatures).match_within([(1, "x")], [], budget=budget)
+    assert [h.signature.id for h in hits] == ["a", "b"]
+    assert cut == "2 of 3 signatures were looked for"
+
+
+def test_match_within_cancelled_budget_raises_abandoned(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("a", r"x"))
+    budget = Budget(deadline=time.monotonic() + 600.0, cancelled=lambda: True)
+    with pytest.raises(AbandonedError):
+        matcher.match_within([(1, "x")], [], budget=budget)
+
+
+def test_matcher_compiles_every_kb_signature(kb: KnowledgeBase) -> None:
+    matcher = SignatureMatcher(kb)
+    assert [s.id for s, _ in matcher.compiled] == sorted(kb.signatures)
+
+
+def test_matcher_matches_a_kb_signature_example(kb: KnowledgeBase) -> None:
+    sig = kb.signatures["executor-driver-local-mode-task-oom"]
+    hits = SignatureMatcher(kb).match([(1, sig.examples.match[0])], [])
+    assert sig.id in {h.signature.id for h in hits}
+
+
+def test_hit_feature_names_the_signature_and_local_reading(kb: KnowledgeBase) -> None:
+    hit = SignatureHit(signature("oom", r"x"), 1, "x")
+    assert hit.feature == "sig:oom"
+    assert replace(hit, local=True).feature == "sig:oom@local"
+
+
+def test_in_driver_jvm_turns_local_signature_into_driver_evidence() -> None:
+    points = [
+        CauseWeight(cause="client_mode_small_driver", weight=0.6),
+        CauseWeight(cause="not_driver_oom", weight=-0.3),
+    ]
+    task_oom = signature("task-oom", r"x", points_to=points, local=True)
+    (hit,) = in_driver_jvm([SignatureHit(task_oom, 4, "x", factor=0.3)])
+    assert hit.local is True
+    assert hit.signature.driver_side is True
+    assert [p.cause for p in hit.signature.points_to] == ["client_mode_small_driver"]
+    assert (hit.line, hit.text, hit.factor) == (4, "x", 0.3)
+    assert task_oom.driver_side is None
+    assert len(task_oom.points_to) == 2
+
+
+def test_in_driver_jvm_leaves_other_signatures_alone() -> None:
+    points = [CauseWeight(cause="not_driver_oom", weight=0.8)]
+    executor_only = signature("executor", r"x", points_to=points)
+    original = SignatureHit(executor_only, 2, "x")
+    assert in_driver_jvm([original]) == [original]
+    assert in_driver_jvm([original])[0] is original
