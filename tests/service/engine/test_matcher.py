@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
 
 import pytest
 
 from kb import KnowledgeBase, Signature
-from kb.models import CauseWeight, SignatureExamples, SignatureKind
+from kb.models import CauseWeight, SignatureKind
 from service.engine.budget import Budget
 from service.engine.matcher import QUIET_FACTOR, SignatureHit, SignatureMatcher, in_driver_jvm
 from service.errors import AbandonedError
-
-DAY = dt.date(2026, 1, 1)
+from tests.service.builders import signature_of
 
 
 def signature(
@@ -26,21 +24,8 @@ def signature(
     points_to: list[CauseWeight] | None = None,
     local: bool = False,
 ) -> Signature:
-    return Signature(
-        id=sig_id,
-        title=f"test signature {sig_id}",
-        status="reviewed",
-        description="A signature made by hand for a matcher test.",
-        author="tests",
-        date=DAY,
-        modified=DAY,
-        kind=kind,
-        pattern=pattern,
-        ignore_case=ignore_case,
-        points_to=points_to or [CauseWeight(cause="collect_to_driver", weight=0.5)],
-        in_driver_jvm_when_local=local,
-        examples=SignatureExamples(match=["x"], no_match=["y"]),
-    )
+    points = [(p.cause, p.weight) for p in points_to or []]
+    return signature_of(sig_id, pattern, *points, kind=kind, ignore_case=ignore_case, local=local)
 
 
 def matcher_of(kb: KnowledgeBase, *signatures: Signature) -> SignatureMatcher:

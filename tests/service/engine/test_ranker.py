@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pytest
 
-from kb import CAUSE_IDS, KnowledgeBase, Signature
-from kb.models import CauseId, CauseWeight, SignatureExamples, SignatureKind
+from kb import CAUSE_IDS, KnowledgeBase
+from kb.models import CauseId, SignatureKind
 from service.engine.matcher import QUIET_FACTOR, SignatureHit
 from service.engine.ranker import (
     RankingWeights,
@@ -20,8 +19,8 @@ from service.engine.ranker import (
     signature_scores,
 )
 from service.engine.types import Evidence
+from tests.service.builders import signature_of
 
-DAY = dt.date(2026, 1, 1)
 WEIGHTS = RankingWeights()
 
 
@@ -32,19 +31,7 @@ def hit(
     line: int = 1,
     factor: float = 1.0,
 ) -> SignatureHit:
-    signature = Signature(
-        id=sig_id,
-        title=f"title of {sig_id}",
-        status="reviewed",
-        description="A signature made by hand for a ranking test.",
-        author="tests",
-        date=DAY,
-        modified=DAY,
-        kind=kind,
-        pattern="x",
-        points_to=[CauseWeight(cause=cause, weight=weight) for cause, weight in points],
-        examples=SignatureExamples(match=["x"], no_match=["y"]),
-    )
+    signature = signature_of(sig_id, "x", *points, kind=kind)
     return SignatureHit(signature, line, f"line {line} text", factor)
 
 
@@ -194,7 +181,7 @@ def test_rank_puts_the_signature_cause_first(kb: KnowledgeBase) -> None:
         4,
         0.9,
     )
-    assert shown.detail == "title of abort"
+    assert shown.detail == "test signature abort"
 
 
 def test_rank_quiet_hit_evidence_weight_is_scaled(kb: KnowledgeBase) -> None:
