@@ -482,7 +482,7 @@ def test_kb_page_code_has_copy_buttons_and_the_tree_has_arrowheads(
     svg = chrome.find_element(By.CSS_SELECTOR, "figure.tree .tree-wide svg")
     lines = svg.find_elements(By.CSS_SELECTOR, "polyline.edge")
     assert lines and all(line.get_attribute("marker-end") for line in lines)
-    screenshot(chrome, "12-kb-page-copy-and-tree", at=svg, height=1400)
+    screenshot(chrome, "15-kb-page-copy-and-tree", at=svg, height=1400)
 
 
 def test_the_widget_says_which_secrets_were_removed_and_nothing_when_none(
@@ -497,7 +497,7 @@ def test_the_widget_says_which_secrets_were_removed_and_nothing_when_none(
     page = diagnosed(chrome, f"{sites.host}/host.html", paste)
     note = page.find("p.redacted")
     assert "removed before your input was stored" in note.text and "[REDACTED:" in note.text
-    screenshot(chrome, "13-redaction-note")
+    screenshot(chrome, "16-redaction-note")
     clean = diagnosed(
         chrome, f"{sites.host}/host.html", spark_case("spark-max-result-size")["text"]
     )
