@@ -147,7 +147,7 @@ class Doctor:
         clean, redactions = redact(text)
         diagnosis = self.engine.diagnose(clean, cancelled=cancelled)
         if cancelled is not None and cancelled():
-            raise AbandonedError("the client disconnected before the case was stored")
+            raise AbandonedError("the end of the analysis, before the case was stored")
         size = len(text.encode("utf-8", "replace"))
         return self._open_case(diagnosis, channel, clean, size, redactions)
 

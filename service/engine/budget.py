@@ -23,8 +23,9 @@ class Budget:
     def of(cls, seconds: float, cancelled: Callable[[], bool] | None = None) -> Budget:
         return cls(time.monotonic() + seconds, cancelled)
 
-    def spent(self) -> bool:
-        """True past the deadline; raises AbandonedError once the client has gone."""
+    def spent(self, where: str = "the analysis") -> bool:
+        """True past the deadline; raises AbandonedError (saying ``where`` the work stopped)
+        once the client has gone."""
         if self.cancelled is not None and self.cancelled():
-            raise AbandonedError("the client disconnected before the analysis ended")
+            raise AbandonedError(where)
         return time.monotonic() > self.deadline

@@ -58,7 +58,7 @@ class Collection:
     uptime: float | None
 
 
-def collections(lines: list[str]) -> list[Collection]:
+def full_collections(lines: list[str]) -> list[Collection]:
     """The full collections in the log, with heap after and capacity in bytes."""
     found: list[Collection] = []
     for number, raw in enumerate(lines, start=1):
@@ -105,7 +105,7 @@ def whose_log(lines: list[str]) -> str:
 def gc_facts(lines: list[str]) -> Iterable[Fact]:
     """``gc_thrash`` (whose heap) when full collections kept leaving the heap full, and
     ``memory_growth = gradual`` when the heap got there over time."""
-    full = collections(lines)
+    full = full_collections(lines)
     stuck = [c for c in full if c.after >= FULL_AFTER_SHARE * c.capacity]
     if len(stuck) < THRASH_COUNT:
         return []

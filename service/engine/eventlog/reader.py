@@ -16,14 +16,14 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from service.engine.budget import Budget
 from service.engine.eventlog.codecs import CHUNK, CodecError, open_decompressed
-from service.errors import AbandonedError, EventLogError, InputTooLargeError
+from service.errors import EventLogError, InputTooLargeError
 
 # A SQL plan event can be a few megabytes; anything far beyond is skipped, not kept whole.
 MAX_EVENT_BYTES = 64 << 20
@@ -114,10 +114,12 @@ def read_events(
 
 
 class _Budget:
+    """The engine's time-and-cancellation budget, plus the limits on what a log may expand to."""
+
     def __init__(self, limits: ReadLimits, stats: ReadStats) -> None:
         self.limits = limits
         self.stats = stats
-        self.deadline = time.monotonic() + limits.seconds
+        self.clock = Budget.of(limits.seconds, limits.cancelled)
 
     def spent(self) -> bool:
         """Refuse past the byte or expansion limit; True once the seconds are spent."""
@@ -132,9 +134,7 @@ class _Budget:
                 stats.bytes,
                 int(limits.max_ratio * max(stats.compressed, 1)),
             )
-        if limits.cancelled is not None and limits.cancelled():
-            raise AbandonedError(f"line {stats.lines:,}")
-        if time.monotonic() > self.deadline:
+        if self.clock.spent(f"line {stats.lines:,}"):
             stats.cut = (
                 f"the {limits.seconds:g} s reading budget ran out at line {stats.lines:,}: "
                 "what follows is from the part read"

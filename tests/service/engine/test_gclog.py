@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.engine import Engine, analyze
-from service.engine.gclog import THRASH_COUNT, collections, gc_facts, whose_log
+from service.engine.gclog import THRASH_COUNT, full_collections, gc_facts, whose_log
 
 DRIVER_HEAD = [
     "[1.380s][info][gc] GC(5) Pause Full (Metadata GC Threshold) 24M->24M(374M) 24.547ms",
@@ -23,7 +23,7 @@ def test_unified_and_jdk8_full_gc_lines_give_heap_after_and_capacity() -> None:
         "98793K->98775K(1136640K)], 0.8616315 secs]"
     )
     young = "[2.1s][info][gc] GC(3) Pause Young (Allocation Failure) 42M->21M(374M) 19.5ms"
-    found = collections([DRIVER_HEAD[0], young, jdk8])
+    found = full_collections([DRIVER_HEAD[0], young, jdk8])
     assert [(c.line, c.after, c.capacity, c.uptime) for c in found] == [
         (1, 24 << 20, 374 << 20, 1.38),
         # The whole heap, not a generation and not the Metaspace.
