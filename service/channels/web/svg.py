@@ -39,6 +39,8 @@ ARROW_ROOM = 10
 # Height of one edge's lane in a gap, and the spacing of edges passing a row side by side.
 LANE_PX = 7
 PASS_PX = 4
+# How far an edge's way into a box keeps from the x another edge leaves its box at.
+CLEAR_PX = 12
 # Boxes a row at most: more makes every box too narrow to read.
 MAX_COLUMNS = 3
 # Average glyph width of sans-serif prose is about 0.5 em; 0.56 em errs on the side of
@@ -334,15 +336,22 @@ def route_edges(boxes: Mapping[str, Box], width: int) -> list[Edge]:
             target = boxes.get(option.next)
             if target is not None:
                 x1 = box.x + box.w * (i + 1) / (count + 1)
-                plans.append(_Plan(box, target, letter, x1, row_at[box.y], row_at[target.y]))
+                first = row_at[box.y]
+                if first + 1 < len(rows):
+                    # Not on the line an edge passing the next row runs down.
+                    centres = [(a + b) / 2 for a, b in rows[first + 1].channels(width)]
+                    x1 = _clear_of(x1, centres, box)
+                plans.append(_Plan(box, target, letter, x1, first, row_at[target.y]))
     # Edges into one box enter its top side by side, ordered by where they start.
     into: dict[str, list[_Plan]] = {}
     for plan in plans:
         into.setdefault(plan.target.node.id, []).append(plan)
+    starts = [p.x1 for p in plans]
     for group in into.values():
         group.sort(key=lambda p: p.x1)
         for k, plan in enumerate(group):
-            plan.x2 = plan.target.x + plan.target.w * (k + 1) / (len(group) + 1)
+            even = plan.target.x + plan.target.w * (k + 1) / (len(group) + 1)
+            plan.x2 = _clear_of(even, starts, plan.target)
     for plan in plans:
         plan.channels = tuple(
             _nearest(rows[r].channels(width), plan.x2) for r in range(plan.first + 1, plan.last)
@@ -391,6 +400,17 @@ def route_edges(boxes: Mapping[str, Box], width: int) -> list[Edge]:
             )
         )
     return edges
+
+
+def _clear_of(x: float, taken: list[float], box: Box) -> float:
+    """``x``, or the nearest x inside ``box`` at least ``CLEAR_PX`` from every edge's start, so
+    an edge arriving from the side never runs down the line another edge leaves a box on."""
+    for shift in (0, CLEAR_PX, -CLEAR_PX, 2 * CLEAR_PX, -2 * CLEAR_PX):
+        moved = x + shift
+        inside = box.x + PAD <= moved <= box.x + box.w - PAD
+        if inside and all(abs(moved - t) >= CLEAR_PX for t in taken):
+            return moved
+    return x
 
 
 def _nearest(channels: list[tuple[float, float]], x: float) -> tuple[float, float]:
