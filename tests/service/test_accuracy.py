@@ -35,12 +35,13 @@ from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 # name -> (top-1, top-3, guided top-1) floors on the test split
 # Measured 2026-12-03 (fitted ranking; 118 library cases, 75 runs, 67 event logs; GC logs,
 # streaming events and shutdown-vs-failure read from Spark's output; 19 more real cases, 10 of
-# them in tune): library 0.610 / 0.780 / 1.000, runs 0.853 / 0.987 / 1.000, run event logs
-# 0.627 / 0.776 / 1.000; floors sit about 0.03 below.
+# them in tune; the fit weighs reports, driver logs and event logs alike): library 0.593 /
+# 0.771 / 1.000, runs 0.853 / 0.987 / 1.000, run event logs 0.642 / 0.791 / 1.000; floors sit
+# about 0.03 below.
 TEST_FLOORS = {
-    "library": (0.58, 0.75, 0.97),
+    "library": (0.56, 0.74, 0.97),
     "runs": (0.82, 0.95, 0.97),
-    "runs-event-logs": (0.60, 0.74, 0.97),
+    "runs-event-logs": (0.61, 0.76, 0.97),
 }
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),
