@@ -17,7 +17,7 @@ from service.api.openapi import describe_errors, install_docs
 from service.api.routes import api_router, slack
 from service.api.routes.eventlog import EVENT_LOG_PATH
 from service.api.security import AccessMiddleware
-from service.channels.slack.jobs import JobRunner, ThreadJobs
+from service.channels.slack.jobs import ThreadJobs
 from service.config import Settings, get_settings
 from service.core import Doctor
 from service.engine import Engine
@@ -32,16 +32,8 @@ BODY_ALLOWANCE = 2
 MULTIPART_ALLOWANCE = 65536
 
 
-def create_app(
-    settings: Settings | None = None,
-    engine: Engine | None = None,
-    slack_jobs: JobRunner | None = None,
-) -> FastAPI:
-    """Build the app; ``engine`` lets tests share one loaded model across apps.
-
-    ``slack_jobs`` runs the work behind Slack's acknowledgements (default: threads in this
-    process; ``doctor serve`` passes its job process).
-    """
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app; ``engine`` lets tests share one loaded model across apps."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -64,7 +56,8 @@ def create_app(
     )
     install_docs(app)
     app.state.settings = settings
-    app.state.slack_jobs = slack_jobs or ThreadJobs()
+    # The work behind Slack's acknowledgements runs on threads of this process.
+    app.state.slack_jobs = ThreadJobs()
     problems.install(app)
     describe_errors(app)
     app.include_router(api_router)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from service.engine.types import Fact, FactSource
-from service.engine.units import SIZE_PATTERN, parse_count, parse_size
+from service.engine.units import SIZE_PATTERN, parse_count, parse_setting_size, parse_size
 from service.engine.vocabulary import CONFIG_FACTS
 
 MAX_LINE = 4000
@@ -69,8 +69,8 @@ def _result_size(match: re.Match[str]) -> list[tuple[str, str]]:
 
 
 def _max_result_size_setting(match: re.Match[str]) -> list[tuple[str, str]]:
-    """spark.driver.maxResultSize as bytes; 0 (no limit at all) has no unit."""
-    value = 0 if match.group(1) == "0" else parse_size(match.group(1))
+    """spark.driver.maxResultSize as bytes (0: no limit at all)."""
+    value = parse_setting_size(match.group(1))
     return [] if value is None else [(CONFIG_FACTS["spark.driver.maxResultSize"], str(value))]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from service.engine.extractors import MAX_LINE
 from service.engine.types import Fact
-from service.engine.units import format_size
+from service.engine.units import format_size, parse_size
 
 # A full collection that leaves the heap at least this full freed almost nothing.
 FULL_AFTER_SHARE = 0.9
@@ -34,9 +34,8 @@ GRADUAL_SECONDS = 60.0
 
 _FULL = re.compile(r"Pause Full\b|\bFull GC\b")
 _METASPACE = re.compile(r"\[Metaspace:[^\]]{0,200}\]")
-_HEAP = re.compile(r"(\d{1,9})([KMG])->(\d{1,9})([KMG])\((\d{1,9})([KMG])\)")
+_HEAP = re.compile(r"\d{1,9}[KMG]->(\d{1,9}[KMG])\((\d{1,9}[KMG])\)")
 _UPTIME = re.compile(r"^\s*\[?(\d{1,9}(?:\.\d{1,6})?)s?\]?[:\[]")
-_UNIT = {"K": 1024, "M": 1024**2, "G": 1024**3}
 _DRIVER = (
     "SparkContext",
     "DAGScheduler",
@@ -68,7 +67,7 @@ def full_collections(lines: list[str]) -> list[Collection]:
         if _FULL.search(text) is None:
             continue
         heaps = [
-            (int(m.group(3)) * _UNIT[m.group(4)], int(m.group(5)) * _UNIT[m.group(6)])
+            (parse_size(m.group(1)) or 0, parse_size(m.group(2)) or 0)
             for m in _HEAP.finditer(_METASPACE.sub("", text))
         ]
         if not heaps:

@@ -36,6 +36,13 @@ def parse_size(text: str) -> int | None:
     return int(float(match.group(1)) * _BINARY[prefix])
 
 
+def parse_setting_size(text: str) -> int | None:
+    """A size setting's value: a size ('4g'), or one of the unitless sentinels Spark takes,
+    0 (spark.driver.maxResultSize: no limit) and -1 (a broadcast threshold: disabled)."""
+    value = text.strip()
+    return int(value) if value in ("0", "-1") else parse_size(value)
+
+
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 

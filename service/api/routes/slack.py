@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from service.api.deps import DoctorDep, SettingsDep
 from service.channels.slack import forms, verify
 from service.channels.slack.channel import Reply, SlackChannel, SlackPayloadError
-from service.channels.slack.jobs import JobRunner, make_channel
+from service.channels.slack.jobs import ThreadJobs, make_channel
 
 router = APIRouter(prefix="/slack", tags=["slack"])
 
@@ -27,13 +27,13 @@ def get_slack(doctor: DoctorDep, settings: SettingsDep) -> SlackChannel:
     return make_channel(doctor, settings)
 
 
-def get_jobs(request: Request) -> JobRunner:
-    runner: JobRunner = request.app.state.slack_jobs
+def get_jobs(request: Request) -> ThreadJobs:
+    runner: ThreadJobs = request.app.state.slack_jobs
     return runner
 
 
 SlackDep = Annotated[SlackChannel, Depends(get_slack)]
-JobsDep = Annotated[JobRunner, Depends(get_jobs)]
+JobsDep = Annotated[ThreadJobs, Depends(get_jobs)]
 
 
 @router.post("/commands", response_model=None)
@@ -88,7 +88,7 @@ async def _verified_body(request: Request, settings: SettingsDep) -> bytes:
 
 
 def _acknowledge(
-    reply: Reply, background: BackgroundTasks, jobs: JobRunner, slack: SlackChannel
+    reply: Reply, background: BackgroundTasks, jobs: ThreadJobs, slack: SlackChannel
 ) -> Response:
     if reply.job is not None:
         background.add_task(jobs.submit, reply.job, slack)

@@ -15,7 +15,6 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
-from typing import Protocol
 
 from service.channels.slack.channel import Job, SlackChannel
 from service.channels.slack.responder import Responder
@@ -34,12 +33,6 @@ def make_channel(doctor: Doctor, settings: Settings) -> SlackChannel:
     return SlackChannel(doctor, responder, settings.public_base_url)
 
 
-class JobRunner(Protocol):
-    async def submit(self, job: Job, slack: SlackChannel) -> None:
-        """Start ``job`` (after the acknowledgement went out); ``slack`` may run it here."""
-        ...
-
-
 class ThreadJobs:
     """Jobs in this process, on threads of their own: were they queued in the shared
     threadpool, a burst of slow diagnoses could hold every thread and delay the next
@@ -53,4 +46,5 @@ class ThreadJobs:
         return ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="slack-job")
 
     async def submit(self, job: Job, slack: SlackChannel) -> None:
+        """Run ``job`` (after the acknowledgement went out) on one of these threads."""
         await asyncio.get_running_loop().run_in_executor(self._pool, slack.run, job)

@@ -16,7 +16,7 @@ from typing import Any
 from service.engine.eventlog import plans
 from service.engine.eventlog.reader import Event
 from service.engine.types import Fact
-from service.engine.units import format_size, parse_size
+from service.engine.units import format_size, parse_setting_size
 from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS
 
 MAX_FAILURES = 20
@@ -343,8 +343,7 @@ class EventLogScan:
         for key, name in CONFIG_FACTS.items():
             if key in self.config:
                 value, line = self.config[key]
-                # -1 (a disabled threshold) and 0 (no maxResultSize limit) have no unit.
-                size = int(value) if value.strip() in ("-1", "0") else parse_size(value)
+                size = parse_setting_size(value)
                 if size is not None:
                     facts.append(_fact(name, str(size), line, _env(key, value)))
         master = self.config.get("spark.master")
@@ -550,7 +549,7 @@ _HANDLERS: dict[str, Callable[[EventLogScan, int, dict[str, Any]], None]] = {
     "SparkListenerSQLAdaptiveExecutionUpdate": EventLogScan._sql_update,
     "SparkListenerDriverAccumUpdates": EventLogScan._accumulators,
     "SparkListenerSQLExecutionEnd": EventLogScan._sql_end,
-    "StreamingQueryListener$QueryStartedEvent": (EventLogScan._query_started),
-    "StreamingQueryListener$QueryProgressEvent": (EventLogScan._query_progress),
-    "StreamingQueryListener$QueryTerminatedEvent": (EventLogScan._query_terminated),
+    "StreamingQueryListener$QueryStartedEvent": EventLogScan._query_started,
+    "StreamingQueryListener$QueryProgressEvent": EventLogScan._query_progress,
+    "StreamingQueryListener$QueryTerminatedEvent": EventLogScan._query_terminated,
 }
