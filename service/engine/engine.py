@@ -166,7 +166,8 @@ class Engine:
                 dense.get(c, 0.0),
                 max(seen.similarity.get(c, best + COSINE_FLOOR) - best, COSINE_FLOOR)
                 / -COSINE_FLOOR,
-                votes.get(c, 0.0),
+                0.0 if seen.is_log else votes.get(c, 0.0),
+                votes.get(c, 0.0) if seen.is_log else 0.0,
             )
             for c in CAUSE_IDS
         }

@@ -290,7 +290,10 @@ _EXTRACTORS: list[Extractor] = [
     Extractor(
         "master-local",
         guard="local",
-        pattern=re.compile(r"(?:--master[= ]|master[=:] ?|setMaster\(\"|\.master\(\")local\b"),
+        # local-cluster[...] is not local mode: its executors are JVMs of their own.
+        pattern=re.compile(
+            r"(?:--master[= ]|master[=:] ?|setMaster\(\"|\.master\(\")local(?![\w-])"
+        ),
         extract=_const(("deploy_mode", "local"), ("platform", "local")),
     ),
     Extractor(

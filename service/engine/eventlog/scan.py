@@ -93,6 +93,8 @@ class EventLogScan:
     cached: dict[int, _CachedRdd] = field(default_factory=dict)
     # The first streaming query's start event: (line, query name or id).
     streaming: tuple[int, str] | None = None
+    # The driver JVM's command line (sun.java.command): what spark-submit was asked to run.
+    launch: tuple[str, int] | None = None
 
     def feed(self, event: Event) -> None:
         self.last_line, self.last_event = event.line, event.name
@@ -110,6 +112,11 @@ class EventLogScan:
         props = body.get("Spark Properties") or {}
         pairs = props.items() if isinstance(props, dict) else (tuple(p) for p in props)
         self.config.update({str(k): (str(v), line) for k, v in pairs})
+        system = body.get("System Properties") or {}
+        pairs = system.items() if isinstance(system, dict) else (tuple(p) for p in system)
+        command = {str(k): str(v) for k, v in pairs}.get("sun.java.command")
+        if command is not None:
+            self.launch = (command, line)
 
     def _app_start(self, _line: int, body: dict[str, Any]) -> None:
         self.app = f"{body.get('App Name', '')} ({body.get('App ID', '')})"
@@ -352,16 +359,31 @@ class EventLogScan:
             facts.append(
                 _fact("platform", _platform(master[0]), master[1], _env("spark.master", master[0]))
             )
-        if master is not None and master[0].startswith("local"):
+        if master is not None and _platform(master[0]) == "local":
             facts.append(_fact("deploy_mode", "local", master[1], _env("spark.master", master[0])))
         elif mode is not None and mode[0] in ("client", "cluster"):
             facts.append(
                 _fact("deploy_mode", mode[0], mode[1], _env("spark.submit.deployMode", mode[0]))
             )
-        if "spark.submit.pyFiles" in self.config or "spark.python.version" in self.config:
-            line = self.config.get("spark.submit.pyFiles", ("", 0))[1]
-            facts.append(_fact("language", "pyspark", line or None, "spark.submit.pyFiles is set"))
+        language = self._language()
+        if language is not None:
+            facts.append(language)
         return facts
+
+    def _language(self) -> Fact | None:
+        """The application's language, from what spark-submit ran (the primary resource in the
+        driver's command line), or a PySpark-only setting."""
+        if self.launch is not None:
+            command, line = self.launch
+            language = _language_of(command)
+            if language is not None:
+                why = f"SparkListenerEnvironmentUpdate: sun.java.command={command}"[:300]
+                return _fact("language", language, line, why)
+        for key in ("spark.submit.pyFiles", "spark.python.version"):
+            value, line = self.config.get(key, ("", 0))
+            if value:
+                return _fact("language", "pyspark", line, _env(key, value))
+        return None
 
     def _count_facts(self) -> list[Fact]:
         counted = [
@@ -483,10 +505,33 @@ def _env(key: str, value: str) -> str:
 
 
 def _platform(master: str) -> str:
+    # local-cluster[...] is a standalone master with executor JVMs of their own, in one host.
+    if master.startswith("local-cluster"):
+        return "standalone"
     for prefix, platform in (("local", "local"), ("yarn", "yarn"), ("k8s://", "kubernetes")):
         if master.startswith(prefix):
             return platform
     return "standalone" if master.startswith("spark://") else "local"
+
+
+# What spark-submit was asked to run, as the last words of the driver's command line.
+_LAUNCHED = (
+    (re.compile(r"\bpyspark-shell(?:-main)?\b|\.py(?:\s|$)"), "pyspark"),
+    (re.compile(r"\bsparkr-shell(?:-main)?\b|\.[Rr](?:\s|$)"), "r"),
+    (re.compile(r"\bSparkSQLCLIDriver\b|\bspark-internal\b"), "sql"),
+    (re.compile(r"\bspark-shell\b|\borg\.apache\.spark\.repl\.Main\b"), "scala"),
+)
+
+
+def _language_of(command: str) -> str | None:
+    """The language of the application a ``sun.java.command`` line launched (None: a jar,
+    whose language the command line does not tell)."""
+    if "SparkSubmit" not in command:
+        return None
+    for pattern, language in _LAUNCHED:
+        if pattern.search(command):
+            return language
+    return None
 
 
 def _action(site: str) -> str | None:

@@ -311,3 +311,10 @@ def test_max_result_size_zero_is_no_limit_and_raises_its_finding() -> None:
     analysis = analyze("spark-submit --driver-memory 4g --conf spark.driver.maxResultSize=0 app.py")
     assert analysis.values("max_result_size_bytes") == ["0"]
     assert any("maxResultSize is 0" in f.message for f in find_problems(analysis))
+
+
+def test_a_local_cluster_master_is_not_local_mode() -> None:
+    assert ("deploy_mode", "local") in pairs("spark-submit --master local[4] app.py")
+    assert ("deploy_mode", "local") not in pairs(
+        "spark-submit --master local-cluster[2,1,1024] a.py"
+    )

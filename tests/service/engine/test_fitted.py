@@ -3,6 +3,7 @@ staleness, and the solved-case index it votes with."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -179,3 +180,24 @@ def test_cases_confirmed_fixed_join_the_solved_cases_as_local(tmp_path: Path) ->
     report = build_report(store, load_kb(), confirmed_indexed=2)
     assert (report.confirmed, report.confirmed_indexed) == (2, 2)
     store.close()
+
+
+def test_solved_cases_vote_in_one_column_for_words_and_another_for_logs(engine: Engine) -> None:
+    knn, knn_log = PER_CAUSE.index("knn"), PER_CAUSE.index("knn_log")
+    assert engine.index is not None
+    solved = [_case(n, "collect_to_driver", "tune") for n in range(3)]
+    engine = replace(engine, cases=build_case_index(solved, engine.index.embedder))
+
+    def votes(text: str) -> tuple[float, float, bool]:
+        seen = engine.observer.text(text)
+        g = engine.features(seen, engine.hand_rank(seen), engine.similar_cases(seen)).per_cause
+        return float(g[:, knn].sum()), float(g[:, knn_log].sum()), seen.is_log
+
+    words, words_log, is_log = votes("my driver dies with java heap space when I collect a table")
+    assert not is_log and words == pytest.approx(1.0) and words_log == 0.0
+    log = "\n".join(
+        f"26/12/03 10:00:{n:02d} ERROR SparkContext: Error in job {n}: java.lang.OutOfMemoryError"
+        for n in range(12)
+    )
+    lines, lines_log, is_log = votes(log)
+    assert is_log and lines == 0.0 and lines_log == pytest.approx(1.0)

@@ -313,6 +313,46 @@ def test_local_master_means_local_deploy_mode() -> None:
     assert values(scan, "deploy_mode") == ["local"]
 
 
+def test_local_cluster_master_has_executor_jvms_of_its_own() -> None:
+    props = [["spark.master", "local-cluster[2,1,1024]"], ["spark.submit.deployMode", "client"]]
+    scan = scan_of(("SparkListenerEnvironmentUpdate", {"Spark Properties": props}), END)
+    assert values(scan, "platform") == ["standalone"]
+    assert values(scan, "deploy_mode") == ["client"]
+
+
+def _launched(command: str, **props: str) -> EventLogScan:
+    body = {"Spark Properties": props, "System Properties": {"sun.java.command": command}}
+    return scan_of(("SparkListenerEnvironmentUpdate", body), END)
+
+
+def test_language_comes_from_what_spark_submit_ran() -> None:
+    submit = "org.apache.spark.deploy.SparkSubmit --master yarn --conf spark.driver.memory=4g"
+    cases = {
+        f"{submit} /jobs/etl.py --day 2026-12-01": "pyspark",
+        f"{submit} --name PySparkShell pyspark-shell": "pyspark",
+        f"{submit} --class org.apache.spark.repl.Main --name Spark shell spark-shell": "scala",
+        f"{submit} --class org.apache.spark.sql.hive.thriftserver.SparkSQLCLIDriver "
+        "spark-internal -f q.sql": "sql",
+        f"{submit} --name SparkR sparkr-shell /tmp/x": "r",
+    }
+    for command, language in cases.items():
+        (fact,) = facts_of(_launched(command))["language"]
+        assert fact.value == language, command
+        assert fact.text.startswith("SparkListenerEnvironmentUpdate: sun.java.command=")
+
+
+def test_an_empty_py_files_setting_or_a_jar_says_no_language() -> None:
+    scan = _launched(
+        "org.apache.spark.deploy.SparkSubmit --class com.acme.Etl etl.jar",
+        **{"spark.submit.pyFiles": ""},
+    )
+    assert values(scan, "language") == []
+    scan = _launched(
+        "org.apache.spark.deploy.SparkSubmit etl.jar", **{"spark.submit.pyFiles": "a.zip"}
+    )
+    assert values(scan, "language") == ["pyspark"]
+
+
 def test_streaming_query_gives_streaming_facts() -> None:
     scan = scan_of(
         ("StreamingQueryListener$QueryStartedEvent", {"id": "q1", "name": "clicks"}),

@@ -1,0 +1,63 @@
+"""The KB's fact rules read through ``Observer.rule_evidence``: facts in, evidence per cause out."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import KnowledgeBase
+from service.engine.matcher import SignatureMatcher
+from service.engine.observe import Observer
+from service.engine.types import Evidence, Fact
+
+MIB = 1 << 20
+
+
+@pytest.fixture(scope="module")
+def observer(kb: KnowledgeBase) -> Observer:
+    return Observer(kb, SignatureMatcher(kb), lambda _analysis: ({}, {}, -1.0))
+
+
+def _fired(observer: Observer, **facts: str | list[str]) -> dict[str, list[Evidence]]:
+    given = [
+        Fact(name=name, value=value, line=1, text=f"{name}={value}")
+        for name, values in facts.items()
+        for value in ([values] if isinstance(values, str) else values)
+    ]
+    return observer.rule_evidence(given)
+
+
+def _weight(evidence: dict[str, list[Evidence]], rule: str, cause: str) -> float | None:
+    return next((e.weight for e in evidence.get(cause, []) if e.signature == rule), None)
+
+
+def test_an_event_log_with_no_job_points_before_the_first_job(observer: Observer) -> None:
+    fired = _fired(observer, num_jobs="0", driver_died="no")
+    assert _weight(fired, "no-job-ever-started", "too_many_tasks") == 0.3
+    assert _weight(fired, "no-job-ever-started", "large_closure") == 0.3
+    for needs_jobs in ("driver_side_state", "streaming_state", "cached_block_metadata"):
+        weight = _weight(fired, "no-job-ever-started", needs_jobs)
+        assert weight is not None and weight < 0
+    assert _weight(_fired(observer, num_jobs="3"), "no-job-ever-started", "large_closure") is None
+
+
+def test_a_pyspark_app_that_ended_after_a_large_result_failed_in_python(observer: Observer) -> None:
+    ended = {"driver_died": "no", "failed_jobs": "0", "language": "pyspark"}
+    rule = "pyspark-ended-after-a-large-result"
+    large = _fired(observer, result_size_bytes=str(190 * MIB), **ended)
+    assert _weight(large, rule, "python_driver_oom") == 0.6
+    small = _fired(observer, result_size_bytes=str(MIB // 50), **ended)
+    assert _weight(small, rule, "python_driver_oom") is None
+    scala = _fired(observer, result_size_bytes=str(190 * MIB), **{**ended, "language": "scala"})
+    assert _weight(scala, rule, "python_driver_oom") is None
+
+
+def test_local_mode_makes_only_a_memory_failure_of_a_task_a_driver_one(observer: Observer) -> None:
+    rule = "local-mode-task-oom"
+    oom = _fired(observer, deploy_mode="local", oom_side="executor", oom_kind="java_heap_space")
+    assert _weight(oom, rule, "client_mode_small_driver") == 0.3
+    udf_error = _fired(observer, deploy_mode="local", oom_side="executor")
+    assert _weight(udf_error, rule, "client_mode_small_driver") is None
+    cluster = _fired(
+        observer, deploy_mode="client", oom_side="executor", oom_kind="java_heap_space"
+    )
+    assert _weight(cluster, rule, "client_mode_small_driver") is None
