@@ -12,7 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from service.engine.budget import Budget
-from service.engine.extractors import MAX_LINE, line_facts, numeric_maxima
+from service.engine.extractors import (
+    MAX_LINE,
+    collects_from_one_site,
+    line_facts,
+    numeric_maxima,
+)
 from service.engine.gclog import gc_facts
 from service.engine.types import Fact, FactSource, InputKind
 
@@ -184,6 +189,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
         source: FactSource = "words" if id(group) in wordy else "log"
         facts.extend(line_facts(group.line, group.text, source))
     facts.extend(numeric_maxima(lines))
+    facts.extend(collects_from_one_site(lines))
     facts.extend(gc_facts(lines))
     facts.extend(_trace_facts(traces))
     words = " ".join(g.text.strip() for g in word_groups)[:2000]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from service.engine.types import Fact, FactSource
 from service.engine.units import SIZE_PATTERN, parse_count, parse_setting_size, parse_size
-from service.engine.vocabulary import CONFIG_FACTS
+from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS, WHOLE_RESULT_ACTIONS
 
 MAX_LINE = 4000
 
@@ -531,3 +531,25 @@ def numeric_maxima(lines: list[str]) -> Iterable[Fact]:
             if current is None or float(fact.value) > float(current.value):
                 best[fact.name] = fact
     return best.values()
+
+
+_JOB_STARTED = re.compile(r"Starting job: (\w+) at (\S+:\d+)")
+
+
+def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
+    """How many collect-like jobs the busiest line of the program started (DAGScheduler's
+    "Starting job: collect at app.py:39"), citing the line of the last of them. A log cut in
+    the middle may show only some of a loop's jobs, so two from one line already count."""
+    seen: dict[str, list[tuple[int, str]]] = {}
+    for number, raw in enumerate(lines, start=1):
+        if "job" not in raw:
+            continue
+        match = _JOB_STARTED.search(raw[:MAX_LINE])
+        if match is None or CALL_SITE_ACTIONS.get(match.group(1)) not in WHOLE_RESULT_ACTIONS:
+            continue
+        seen.setdefault(match.group(2), []).append((number, raw.strip()[:300]))
+    if not seen:
+        return []
+    jobs = max(seen.values(), key=len)
+    line, text = jobs[-1]
+    return [Fact(name="collects_from_one_site", value=str(len(jobs)), line=line, text=text)]

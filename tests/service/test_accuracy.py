@@ -33,15 +33,15 @@ from service.runtime import build_engine
 from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 
 # name -> (top-1, top-3, guided top-1) floors on the test split
-# Measured 2026-12-03 (fitted ranking; 118 library cases, 75 runs, 67 event logs; GC logs,
-# streaming events and shutdown-vs-failure read from Spark's output; 19 more real cases, 10 of
-# them in tune; the fit weighs reports, driver logs and event logs alike): library 0.593 /
-# 0.771 / 1.000, runs 0.853 / 0.987 / 1.000, run event logs 0.642 / 0.791 / 1.000; floors sit
-# about 0.03 below.
+# Measured 2026-12-03, second stop (fitted ranking pulled toward the hand ranking plus the
+# solved cases' vote; 119 library cases, 93 runs, 81 event logs, of which 18 runs and 14 event
+# logs are new scenarios reaching each failure another way): library 0.605 / 0.773 / 1.000,
+# runs 0.774 / 0.957 / 1.000, run event logs 0.679 / 0.802 / 1.000; floors sit about 0.03 below.
+# (The 75 runs and 67 event logs of the first stop score 0.880 / 0.987 and 0.701 / 0.776.)
 TEST_FLOORS = {
-    "library": (0.56, 0.74, 0.97),
-    "runs": (0.82, 0.95, 0.97),
-    "runs-event-logs": (0.61, 0.76, 0.97),
+    "library": (0.57, 0.74, 0.97),
+    "runs": (0.74, 0.92, 0.97),
+    "runs-event-logs": (0.65, 0.77, 0.97),
 }
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),

@@ -17,7 +17,7 @@ from service.engine.eventlog import plans
 from service.engine.eventlog.reader import Event
 from service.engine.types import Fact
 from service.engine.units import format_size, parse_setting_size
-from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS
+from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS, WHOLE_RESULT_ACTIONS
 
 MAX_FAILURES = 20
 MAX_FAILURE_CHARS = 6000
@@ -95,6 +95,9 @@ class EventLogScan:
     streaming: tuple[int, str] | None = None
     # The driver JVM's command line (sun.java.command): what spark-submit was asked to run.
     launch: tuple[str, int] | None = None
+    # Per call site of collect-like jobs: each action (a SQL execution, or a job outside SQL)
+    # with the line of its first job start.
+    collect_sites: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def feed(self, event: Event) -> None:
         self.last_line, self.last_event = event.line, event.name
@@ -131,9 +134,15 @@ class EventLogScan:
         self.counts["jobs"] += 1
         job = int(body.get("Job ID", -1))
         site = str((body.get("Properties") or {}).get("callSite.short", "") or "")
-        self.jobs[job] = _Running(
-            line, f"job {job}" + (f" ({site})" if site else ""), _action(site)
-        )
+        action = _action(site)
+        self.jobs[job] = _Running(line, f"job {job}" + (f" ({site})" if site else ""), action)
+        if action in WHOLE_RESULT_ACTIONS:
+            # One DataFrame action runs a job per shuffle stage (all with its call site and SQL
+            # execution id): count actions, not jobs.
+            execution = (body.get("Properties") or {}).get("spark.sql.execution.id")
+            action_key = f"sql {execution}" if execution is not None else f"job {job}"
+            started = self.collect_sites.setdefault(site, {})
+            started.setdefault(action_key, line)
         for info in body.get("Stage Infos", []):
             self._offer_stage(line, info, f"SparkListenerJobStart job {job}")
 
@@ -402,6 +411,11 @@ class EventLogScan:
         if self.largest_stage.value >= 0:
             largest = self.largest_stage
             facts.append(_fact("num_tasks", str(int(largest.value)), largest.line, largest.text))
+        if self.collect_sites:
+            site, actions = max(self.collect_sites.items(), key=lambda item: len(item[1]))
+            text = f"{len(actions):,} actions started jobs at {site}"
+            last = max(actions.values())
+            facts.append(_fact("collects_from_one_site", str(len(actions)), last, text))
         for failure in self.failures[:5]:
             first = failure.text.strip().splitlines()[0][:300] if failure.text.strip() else ""
             facts.append(_fact("failure_reason", first, failure.line, f"{failure.where}: {first}"))

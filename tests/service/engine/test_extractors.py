@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine.extractors import EXTRACTORS_BY_NAME, line_facts, numeric_maxima
+from service.engine.extractors import (
+    EXTRACTORS_BY_NAME,
+    collects_from_one_site,
+    line_facts,
+    numeric_maxima,
+)
 from service.engine.types import Fact, FactSource
 
 GIB = 1 << 30
@@ -318,3 +323,22 @@ def test_a_local_cluster_master_is_not_local_mode() -> None:
     assert ("deploy_mode", "local") not in pairs(
         "spark-submit --master local-cluster[2,1,1024] a.py"
     )
+
+
+def test_collect_jobs_from_one_line_of_the_program_are_counted() -> None:
+    log = [
+        "26/12/03 10:00:01 INFO SparkContext: Starting job: collect at /jobs/loop.py:39",
+        "26/12/03 10:00:01 INFO DAGScheduler: Got job 0 (collect at /jobs/loop.py:39) with 4 ...",
+        "26/12/03 10:00:05 INFO SparkContext: Starting job: count at /jobs/loop.py:12",
+        "26/12/03 10:00:09 INFO SparkContext: Starting job: collect at /jobs/loop.py:39",
+        "26/12/03 10:00:12 INFO SparkContext: Starting job: toPandas at /jobs/report.py:7",
+        "26/12/03 10:00:15 INFO SparkContext: Starting job: take at /jobs/loop.py:50",
+        "26/12/03 10:00:16 INFO SparkContext: Starting job: take at /jobs/loop.py:50",
+    ]
+    (fact,) = collects_from_one_site(log)
+    assert (fact.name, fact.value, fact.line) == ("collects_from_one_site", "2", 4)
+    assert fact.text == log[3]
+    assert list(collects_from_one_site(log[4:])) == [
+        Fact(name="collects_from_one_site", value="1", line=1, text=log[4])
+    ]
+    assert list(collects_from_one_site(["INFO SparkContext: Starting job: take at a.py:1"])) == []

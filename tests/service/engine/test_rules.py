@@ -61,3 +61,11 @@ def test_local_mode_makes_only_a_memory_failure_of_a_task_a_driver_one(observer:
         observer, deploy_mode="client", oom_side="executor", oom_kind="java_heap_space"
     )
     assert _weight(cluster, rule, "client_mode_small_driver") is None
+
+
+def test_collects_repeated_from_one_line_point_to_state_kept_on_the_driver(
+    observer: Observer,
+) -> None:
+    rule = "collects-repeated-in-a-loop"
+    assert _weight(_fired(observer, collects_from_one_site="5"), rule, "driver_side_state") == 0.75
+    assert _weight(_fired(observer, collects_from_one_site="1"), rule, "driver_side_state") is None

@@ -145,6 +145,27 @@ def test_call_site_word_maps_to_action() -> None:
     assert values(scan, "action") == ["to_pandas"]
 
 
+def test_collect_actions_from_one_call_site_are_counted_once_per_action() -> None:
+    def sql_job(job: int, execution: int, site: str) -> Raw:
+        name, body = job_start(job, site)
+        body["Properties"]["spark.sql.execution.id"] = str(execution)
+        return name, body
+
+    loop = [sql_job(n, n, "toPandas at loop.py:7") for n in range(4)]
+    scan = scan_of(*loop, job_start(9, "count at loop.py:3"), END)
+    (fact,) = facts_of(scan)["collects_from_one_site"]
+    assert fact.value == "4"
+    assert fact.text == "4 actions started jobs at toPandas at loop.py:7"
+    assert fact.line == 4
+    # One DataFrame collect runs a job per shuffle stage, all of one SQL execution.
+    one_collect = [sql_job(n, 0, "collect at app.py:12") for n in range(3)]
+    assert values(scan_of(*one_collect, END), "collects_from_one_site") == ["1"]
+    rdd_jobs = [job_start(n, "collect at app.py:12") for n in range(2)]
+    assert values(scan_of(*rdd_jobs, END), "collects_from_one_site") == ["2"]
+    takes = [job_start(n, "take at app.py:12") for n in range(3)]
+    assert values(scan_of(*takes, END), "collects_from_one_site") == []
+
+
 def test_call_site_without_known_action_gives_no_action_fact() -> None:
     scan = scan_of(job_start(0, "mapPartitions at x.py:9"), job_end(0, failed="boom"), END)
     assert values(scan, "action") == []
