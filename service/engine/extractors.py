@@ -284,7 +284,7 @@ _EXTRACTORS: list[Extractor] = [
     Extractor(
         "client-or-cluster-mode",
         guard="mode",
-        pattern=re.compile(r"\b(client|cluster) mode\b", _C),
+        pattern=re.compile(r"\b(client|cluster|local) mode\b", _C),
         extract=lambda m: [("deploy_mode", m.group(1).lower())],
     ),
     Extractor(
@@ -292,7 +292,7 @@ _EXTRACTORS: list[Extractor] = [
         guard="local",
         # local-cluster[...] is not local mode: its executors are JVMs of their own.
         pattern=re.compile(
-            r"(?:--master[= ]|master[=:] ?|setMaster\(\"|\.master\(\")local(?![\w-])"
+            r"(?:--master[= ][\"']?|master[=:] ?|setMaster\([\"']|\.master\([\"'])local(?![\w-])"
         ),
         extract=_const(("deploy_mode", "local"), ("platform", "local")),
     ),

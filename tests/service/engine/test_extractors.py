@@ -320,6 +320,9 @@ def test_max_result_size_zero_is_no_limit_and_raises_its_finding() -> None:
 
 def test_a_local_cluster_master_is_not_local_mode() -> None:
     assert ("deploy_mode", "local") in pairs("spark-submit --master local[4] app.py")
+    assert ("deploy_mode", "local") in pairs('spark-submit --master "local" --class Main g.jar')
+    assert ("deploy_mode", "local") in pairs("SparkSession.builder.master('local[2]')")
+    assert ("deploy_mode", "local") in pairs("the tests run Spark in local mode")
     assert ("deploy_mode", "local") not in pairs(
         "spark-submit --master local-cluster[2,1,1024] a.py"
     )

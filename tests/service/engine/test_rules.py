@@ -34,6 +34,7 @@ def test_an_event_log_with_no_job_points_before_the_first_job(observer: Observer
     fired = _fired(observer, num_jobs="0", driver_died="no")
     assert _weight(fired, "no-job-ever-started", "too_many_tasks") == 0.3
     assert _weight(fired, "no-job-ever-started", "large_closure") == 0.3
+    assert _weight(fired, "no-job-ever-started", "broadcast_too_large") == 0.2
     for needs_jobs in ("driver_side_state", "streaming_state", "cached_block_metadata"):
         weight = _weight(fired, "no-job-ever-started", needs_jobs)
         assert weight is not None and weight < 0
