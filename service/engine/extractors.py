@@ -542,7 +542,7 @@ def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
     the middle may show only some of a loop's jobs, so two from one line already count."""
     seen: dict[str, list[tuple[int, str]]] = {}
     for number, raw in enumerate(lines, start=1):
-        if "job" not in raw:
+        if "Starting job: " not in raw:
             continue
         match = _JOB_STARTED.search(raw[:MAX_LINE])
         if match is None or CALL_SITE_ACTIONS.get(match.group(1)) not in WHOLE_RESULT_ACTIONS:
