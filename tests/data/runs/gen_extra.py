@@ -291,12 +291,19 @@ def run(r):
     return finish(r)
 
 
-def finish(r):
-    """Run folder + manifest line from the scratch dir of a finished run."""
+def finish(r, *, scenarios=None, scratch=None, manifest=None, runs=None, notes=None, labels=None):
+    """Run folder + manifest line from the scratch dir of a finished run. The keyword
+    arguments let another generator (gen_more.py) finish its runs with its own tables;
+    a scenario may say ``executor_oom_ok`` (an executor OOM is what it is about) and
+    ``reject`` (a pattern that must not be in the log)."""
+    scenarios = SCENARIOS if scenarios is None else scenarios
+    scratch = SCRATCH if scratch is None else scratch
+    notes = OUTCOME_NOTES if notes is None else notes
+    labels = LABEL_OVERRIDES if labels is None else labels
     scenario, lang, v, master = r
-    cfg = SCENARIOS[scenario]
+    cfg = scenarios[scenario]
     rid = rid_of(r)
-    work = SCRATCH / rid
+    work = scratch / rid
     meta = json.loads((work / "meta.json").read_text())
     text = (work / "raw.log").read_text(errors="replace")
     lines = text.splitlines()
@@ -323,9 +330,13 @@ def finish(r):
         for p in (work / "executor-work").glob("*/*/stderr")
         if "OutOfMemoryError" in p.read_text(errors="replace")
     ]
+    if cfg.get("executor_oom_ok"):
+        ex_oom = []
     ok = re.search(cfg["expect"], text, re.M) is not None and not ex_oom
+    if cfg.get("reject") and re.search(cfg["reject"], text, re.M):
+        ok = False
     label = cfg["label"] if ok else "not_driver_oom"
-    label = LABEL_OVERRIDES.get(rid, label)
+    label = labels.get(rid, label)
     if not ok:
         print(
             f"[{rid}] UNVERIFIED: /{cfg['expect']}/ not in the log"
@@ -333,8 +344,8 @@ def finish(r):
             + f"; labelled {label}"
         )
     out = gp.outcome(lines, meta["rc"], meta["seconds"], work)
-    if rid in OUTCOME_NOTES:
-        out = OUTCOME_NOTES[rid] + " | " + out
+    if rid in notes:
+        out = notes[rid] + " | " + out
     row = {
         "id": rid,
         "scenario": scenario,
@@ -353,19 +364,22 @@ def finish(r):
     if ev_note:
         row["event_log_note"] = ev_note
     row["verified"] = ok
-    write_manifest(row)
+    write_manifest(row, manifest, runs)
     print(f"[{rid}] label={label} verified={ok}\n  {out[:700]}", flush=True)
     return row
 
 
-def write_manifest(row):
+def write_manifest(row, manifest=None, runs=None):
+    """Put ``row`` in ``manifest`` (this generator's by default), in the order of ``runs``."""
+    manifest = MANIFEST if manifest is None else manifest
+    runs = RUNS if runs is None else runs
     rows = []
-    if MANIFEST.exists():
-        rows = [json.loads(x) for x in MANIFEST.read_text().splitlines() if x.strip()]
+    if manifest.exists():
+        rows = [json.loads(x) for x in manifest.read_text().splitlines() if x.strip()]
     rows = [x for x in rows if x["id"] != row["id"]] + [row]
-    order = {rid_of(r): i for i, r in enumerate(RUNS)}
+    order = {rid_of(r): i for i, r in enumerate(runs)}
     rows.sort(key=lambda x: order.get(x["id"], len(order)))
-    MANIFEST.write_text("".join(json.dumps(x) + "\n" for x in rows))
+    manifest.write_text("".join(json.dumps(x) + "\n" for x in rows))
 
 
 def main():

@@ -22,7 +22,6 @@ LABEL_OVERRIDES / OUTCOME_NOTES hold what was decided by reading a log.
 """
 
 import argparse
-import gzip
 import json
 import os
 import re
@@ -232,84 +231,17 @@ def run(r):
 
 
 def finish(r):
-    """Run folder + manifest line from the scratch dir of a finished run."""
-    scenario, lang, v, master = r
-    cfg = SCENARIOS[scenario]
-    rid = rid_of(r)
-    work = SCRATCH / rid
-    meta = json.loads((work / "meta.json").read_text())
-    text = (work / "raw.log").read_text(errors="replace")
-    lines = text.splitlines()
-    dest = HERE / rid
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir()
-    with gzip.open(dest / "driver.log.gz", "wb") as gz:
-        gz.write(gp.trim(lines).encode())
-
-    ev_rel, ev_complete, ev_note = None, False, None
-    files = sorted(p for p in (work / "events").iterdir() if p.is_file())
-    if files:
-        ev = files[0]
-        ev_complete = gp._eventlog_complete(ev, gp.VENVS[v])
-        size = ev.stat().st_size
-        if size > gp.MAX_EVENTLOG:
-            ev_note = f"event log {ev.name} dropped: {size} bytes compressed (> 3 MB)"
-        else:
-            shutil.copyfile(ev, dest / ev.name)
-            ev_rel = f"tests/data/runs/{rid}/{ev.name}"
-
-    ex_oom = [
-        p
-        for p in (work / "executor-work").glob("*/*/stderr")
-        if "OutOfMemoryError" in p.read_text(errors="replace")
-    ]
-    if cfg.get("executor_oom_ok"):
-        ex_oom = []
-    ok = re.search(cfg["expect"], text, re.M) is not None and not ex_oom
-    if cfg.get("reject") and re.search(cfg["reject"], text, re.M):
-        ok = False
-    label = cfg["label"] if ok else "not_driver_oom"
-    label = LABEL_OVERRIDES.get(rid, label)
-    if not ok:
-        print(
-            f"[{rid}] UNVERIFIED: /{cfg['expect']}/ not in the log"
-            + (f" or executor OOM in {ex_oom}" if ex_oom else "")
-            + f"; labelled {label}"
-        )
-    out = gp.outcome(lines, meta["rc"], meta["seconds"], work)
-    if rid in OUTCOME_NOTES:
-        out = OUTCOME_NOTES[rid] + " | " + out
-    row = {
-        "id": rid,
-        "scenario": scenario,
-        "label": label,
-        "spark_version": meta["spark_version"],
-        "master": meta["master"],
-        "language": lang,
-        "driver_memory": meta["mem"],
-        "command": meta["command"],
-        "outcome": out,
-        "log": f"tests/data/runs/{rid}/driver.log.gz",
-        "event_log": ev_rel,
-        "event_log_complete": ev_complete,
-        "seconds": meta["seconds"],
-    }
-    if ev_note:
-        row["event_log_note"] = ev_note
-    row["verified"] = ok
-    write_manifest(row)
-    print(f"[{rid}] label={label} verified={ok}\n  {out[:700]}", flush=True)
-    return row
-
-
-def write_manifest(row):
-    rows = []
-    if MANIFEST.exists():
-        rows = [json.loads(x) for x in MANIFEST.read_text().splitlines() if x.strip()]
-    rows = [x for x in rows if x["id"] != row["id"]] + [row]
-    order = {rid_of(r): i for i, r in enumerate(RUNS)}
-    rows.sort(key=lambda x: order.get(x["id"], len(order)))
-    MANIFEST.write_text("".join(json.dumps(x) + "\n" for x in rows))
+    """Run folder + manifest line from the scratch dir of a finished run (gen_extra's
+    finishing, with this generator's scenarios, scratch dir, manifest and notes)."""
+    return ge.finish(
+        r,
+        scenarios=SCENARIOS,
+        scratch=SCRATCH,
+        manifest=MANIFEST,
+        runs=RUNS,
+        notes=OUTCOME_NOTES,
+        labels=LABEL_OVERRIDES,
+    )
 
 
 def drop(rid):
