@@ -128,10 +128,81 @@ SCENARIOS = {
         timeout=180,
         reject=OWN_OOM,
     ),
+    # ---- runs2 (2026-12-03, 07:08-07:35 UTC; see the README)
+    # df.rdd.glom().collect(): whole partitions as pickled lists (PythonRDD.collectAndServe).
+    "glom_collect_partitions": dict(
+        label="collect_to_driver",
+        expect=OOM,
+        timeout=200,
+        conf={"spark.driver.maxResultSize": "0"},
+    ),
+    # toPandas(), maxResultSize 1m (Arrow asked for, but no pyarrow in the venvs: PySpark
+    # warns and falls back to the plain toPandas() collect).
+    "topandas_max_result_size": dict(
+        label="max_result_size",
+        expect=r"bigger than spark\.driver\.maxResultSize",
+        timeout=200,
+        conf={
+            "spark.driver.maxResultSize": "1m",
+            "spark.sql.execution.arrow.pyspark.enabled": "true",
+        },
+    ),
+    # broadcast() join whose build side is collected past maxResultSize 1m.
+    "broadcast_join_max_result_size": dict(
+        label="max_result_size",
+        expect=r"bigger than spark\.driver\.maxResultSize",
+        timeout=200,
+        conf={"spark.driver.maxResultSize": "1m"},
+    ),
+    # automatic broadcast (no hint) of a parquet table, threshold raised to 2g.
+    "auto_broadcast_parquet": dict(
+        label="broadcast_too_large",
+        # BroadcastExchangeExec turns the driver's OutOfMemoryError into this SparkException
+        expect=OOM + "|Not enough memory to build and broadcast",
+        timeout=200,
+        conf={"spark.sql.autoBroadcastJoinThreshold": "2g"},
+    ),
+    # toPandas() fits, then pdf.pivot_table() of ~20,000 x 20,000 cells, RLIMIT_AS.
+    "topandas_pivot_memoryerror": dict(
+        label="python_driver_oom",
+        expect=r"^MemoryError|^numpy\S*\._ArrayMemoryError: Unable to allocate",
+        timeout=200,
+        mem="1g",
+    ),
+    # read of a path that does not exist.
+    "missing_input_path": dict(
+        label="not_driver_oom",
+        expect=r"PATH_NOT_FOUND|Path does not exist",
+        timeout=150,
+        reject=OWN_OOM,
+    ),
+    # ANSI mode division by zero in a task.
+    "ansi_divide_by_zero": dict(
+        label="not_driver_oom",
+        expect=r"DIVIDE_BY_ZERO|Division by zero",
+        timeout=150,
+        conf={"spark.sql.ansi.enabled": "true"},
+        reject=OWN_OOM,
+    ),
+    # 50,000 tiny JSON files, one partition each.
+    "tiny_files_listing": dict(
+        label="too_many_tasks",
+        expect=OOM,
+        timeout=200,
+        conf={
+            "spark.sql.files.maxPartitionBytes": "1",
+            "spark.sql.files.openCostInBytes": "1",
+        },
+    ),
+    # 3,000 unions without checkpoint (only an OutOfMemoryError counts, not a
+    # StackOverflowError).
+    "union_loop_plan": dict(label="driver_side_state", expect=ge.DRIVER_OOM, timeout=200),
+    # df.repartition(3,000,000).count() of 1,000 rows.
+    "repartition_huge": dict(label="too_many_tasks", expect=OOM, timeout=200),
 }
 
 # Scenarios tried and not reproduced (see the README): no run ids.
-NOT_RUN = {"ui_history_many_jobs"}
+NOT_RUN = {"ui_history_many_jobs", "union_loop_plan", "tiny_files_listing"}
 
 # Run order = priority order: Spark 3.5 first, then 4.3; local[*] before local-cluster.
 RUNS = []

@@ -229,6 +229,152 @@ def corrupt_input_file(spark):
     _log("count %d" % spark.read.parquet(path).where("id % 3 = 0").count())
 
 
+# ---------------------------------------------------------------- runs2: more code paths
+
+
+def glom_collect_partitions(spark):
+    # (collect_to_driver) A DataFrame turned into a Python RDD of whole partitions
+    # (df.rdd.glom()) and collected: each task result is one pickled list of ~2 KB rows
+    # (DD_ROWS rows in 40 partitions), gathered by PythonRDD.collectAndServe.
+    from scenarios_pyspark import _log, _padded
+
+    parts = _padded(spark, int(os.environ.get("DD_ROWS", "400000")), 40).rdd.glom().collect()
+    _log("collected %d partitions" % len(parts))
+
+
+def topandas_max_result_size(spark):
+    # (max_result_size) toPandas() with Arrow on (spark.sql.execution.arrow.pyspark.enabled
+    # and spark.driver.maxResultSize=1m on the command line): the Arrow batches of ~40 MB
+    # of rows are task results counted against the limit.
+    from scenarios_pyspark import _log, _wide
+
+    pdf = _wide(spark, int(os.environ.get("DD_ROWS", "200000")), 50).toPandas()
+    _log("pandas rows %d" % len(pdf))
+
+
+def broadcast_join_max_result_size(spark):
+    # (max_result_size) A broadcast() join whose build side (~40 MB) is collected to the
+    # driver by BroadcastExchangeExec; spark.driver.maxResultSize=1m on the command line.
+    from pyspark.sql import functions as F
+    from scenarios_pyspark import _log, _wide
+
+    dim = _wide(spark, int(os.environ.get("DD_ROWS", "200000")), 20)
+    facts = spark.range(0, 1000000, 1, 4).withColumnRenamed("id", "fid")
+    # (a plain count() would prune the build side to its id column: ~1 MB)
+    joined = facts.join(F.broadcast(dim), facts.fid == dim.id)
+    _log("sum %s" % joined.agg(F.sum(F.length("h1") + F.length("h2"))).collect()[0][0])
+
+
+def auto_broadcast_parquet(spark):
+    # (broadcast_too_large) No hint: a parquet table written first (~2 KB padded rows that
+    # compress to almost nothing on disk) is small by its file-size statistics, and
+    # spark.sql.autoBroadcastJoinThreshold=2g (command line) makes the planner broadcast
+    # it; in memory it is ~800 MB.
+    from pyspark.sql import functions as F
+    from scenarios_pyspark import _log, _padded
+
+    path = os.path.abspath("dim_parquet")
+    _padded(spark, int(os.environ.get("DD_ROWS", "400000")), 8).write.mode("overwrite").parquet(
+        path
+    )
+    size = sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+    _log("dim parquet written: %d MiB on disk" % (size >> 20))
+    dim = spark.read.parquet(path)
+    facts = spark.range(0, 200000000, 1, 8).withColumnRenamed("id", "fid")
+    joined = facts.join(dim, facts.fid == dim.id)
+    _log(
+        "join strategy: %s"
+        % ("broadcast" if "Broadcast" in joined._jdf.queryExecution().toString() else "other")
+    )
+    # (not a count(): that would prune the build side to its id column)
+    _log("sum %s" % joined.agg(F.sum(F.length("payload"))).collect()[0][0])
+
+
+def topandas_pivot_memoryerror(spark):
+    # (python_driver_oom) toPandas() of 200,000 narrow rows fits; then a pivot_table on
+    # two high-cardinality keys (~20,000 x 20,000 cells) in the Python driver, whose
+    # address space is capped at its size + DD_PY_MB.
+    from pyspark.sql import functions as F
+    from scenarios_pyspark import _limit_python, _log
+
+    pdf = (
+        spark.range(0, int(os.environ.get("DD_ROWS", "200000")), 1, 4)
+        .select(
+            (F.col("id") % 20000).alias("customer"),
+            (F.col("id") * 7919 % 20011).alias("product"),
+            (F.col("id") % 97).cast("double").alias("amount"),
+        )
+        .toPandas()
+    )
+    _log("pandas rows %d" % len(pdf))
+    _limit_python(int(os.environ.get("DD_PY_MB", "500")))
+    wide = pdf.pivot_table(index="customer", columns="product", values="amount", aggfunc="sum")
+    _log("pivot shape %s" % (wide.shape,))
+
+
+def missing_input_path(spark):
+    # (not_driver_oom) A read of an input path that does not exist.
+    from scenarios_pyspark import _log
+
+    path = os.path.abspath("landing/orders/dt=2026-12-02")
+    _log("count %d" % spark.read.parquet(path).count())
+
+
+def ansi_divide_by_zero(spark):
+    # (not_driver_oom) spark.sql.ansi.enabled=true (command line): a division whose
+    # divisor is 0 for one row fails the task with DIVIDE_BY_ZERO.
+    from pyspark.sql import functions as F
+    from scenarios_pyspark import _log
+
+    df = spark.range(0, 1000000, 1, 4).select(
+        (F.col("id") * 3 / (F.col("id") % 100000 - 4242)).alias("ratio")
+    )
+    _log("sum %s" % df.agg(F.sum("ratio")).collect()[0][0])
+
+
+def tiny_files_listing(spark):
+    # (too_many_tasks) DD_FILES tiny JSON files written with plain Python, read back with
+    # spark.sql.files.maxPartitionBytes / openCostInBytes tiny (command line): one
+    # partition (task) per file, and the driver lists and plans them all.
+    from scenarios_pyspark import _log
+
+    path = os.path.abspath("events_json")
+    os.makedirs(path, exist_ok=True)
+    n = int(os.environ.get("DD_FILES", "50000"))
+    for i in range(n):
+        with open(os.path.join(path, "part-%06d.json" % i), "w") as fh:
+            fh.write('{"id": %d, "kind": "click"}\n' % i)
+    _log("%d files written" % n)
+    df = spark.read.json(path)
+    _log("partitions %d" % df.rdd.getNumPartitions())
+    _log("count %d" % df.count())
+
+
+def union_loop_plan(spark):
+    # (driver_side_state) A loop that unions a small new DataFrame into a growing one
+    # DD_ITERS times without checkpoint: the logical plan kept by the driver grows.
+    from pyspark.sql import functions as F
+    from scenarios_pyspark import _log
+
+    acc = spark.range(0, 10, 1, 1).withColumn("it", F.lit(0))
+    t0 = time.time()
+    for i in range(1, int(os.environ.get("DD_ITERS", "3000"))):
+        acc = acc.union(spark.range(0, 10, 1, 1).withColumn("it", F.lit(i)))
+        if i % 250 == 0:
+            _log("iteration %d at %4.0fs" % (i, time.time() - t0))
+    _log("count %d" % acc.count())
+
+
+def repartition_huge(spark):
+    # (too_many_tasks) A tiny DataFrame repartitioned to DD_PARTS (millions of) partitions
+    # by an explicit df.repartition(n) (round-robin shuffle; AQE does not coalesce a
+    # user-given number), then counted.
+    from scenarios_pyspark import _log
+
+    n = int(os.environ.get("DD_PARTS", "3000000"))
+    _log("count %d" % spark.range(0, 1000, 1, 2).repartition(n).count())
+
+
 SCENARIOS = {
     f.__name__: f
     for f in [
@@ -243,6 +389,16 @@ SCENARIOS = {
         foreach_batch_driver_list,
         executor_explode_oom,
         corrupt_input_file,
+        glom_collect_partitions,
+        topandas_max_result_size,
+        broadcast_join_max_result_size,
+        auto_broadcast_parquet,
+        topandas_pivot_memoryerror,
+        missing_input_path,
+        ansi_divide_by_zero,
+        tiny_files_listing,
+        union_loop_plan,
+        repartition_huge,
     ]
 }
 

@@ -70,3 +70,14 @@ def test_collects_repeated_from_one_line_point_to_state_kept_on_the_driver(
     rule = "collects-repeated-in-a-loop"
     assert _weight(_fired(observer, collects_from_one_site="5"), rule, "driver_side_state") == 0.75
     assert _weight(_fired(observer, collects_from_one_site="1"), rule, "driver_side_state") is None
+
+
+def test_in_local_mode_a_task_that_runs_out_during_a_collect_points_to_the_collect(
+    observer: Observer,
+) -> None:
+    rule = "local-mode-task-oom-during-a-collect"
+    local = {"deploy_mode": "local", "oom_side": "executor", "oom_kind": "java_heap_space"}
+    assert _weight(_fired(observer, action="collect", **local), rule, "collect_to_driver") == 0.45
+    assert _weight(_fired(observer, action="count", **local), rule, "collect_to_driver") is None
+    cluster = {**local, "deploy_mode": "client"}
+    assert _weight(_fired(observer, action="collect", **cluster), rule, "collect_to_driver") is None
