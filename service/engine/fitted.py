@@ -7,11 +7,12 @@ A conditional-logit model over the evidence the KB already knows how to find::
 
 ``g`` holds, per cause, what the hand-weighted ranker computes (its log-odds, its signature
 and fact-rule score, the dense share, the cosine gap to the best cause) and the vote of the
-nearest solved cases. ``h`` says which signatures and fact rules fired and what kind of input
-it was; ``W`` lets the data say that a signature counts more, less, or for another cause than
-its hand weight. ``theta`` starts from the hand model (``theta = [1, 0, ...]`` is today's
-ranking) and is pulled toward it, ``W`` toward zero: with little data the fit stays the hand
-model. The temperature is fitted on out-of-fold predictions, grouped by source, so the
+nearest solved cases (one column for reports, one for logs). ``h`` says which signatures and
+fact rules fired and what kind of input it was; ``W`` lets the data say that a signature counts
+more, less, or for another cause than its hand weight. ``theta`` is pulled toward
+``PRIOR_THETA`` (the hand model's log-odds plus the solved cases' vote), ``W`` and the bias
+toward zero, as strongly as grouped cross-validation says: with little data the fit stays the
+prior. The temperature is fitted on out-of-fold predictions, grouped by source, so the
 probabilities are calibrated rather than merely ranked.
 """
 

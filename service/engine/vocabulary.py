@@ -45,5 +45,3 @@ CALL_SITE_ACTIONS = {
 # Actions whose every call brings a whole result to the driver (not take/head, which Spark runs
 # as several jobs from one call, scanning more partitions each time).
 WHOLE_RESULT_ACTIONS = frozenset({"collect", "to_pandas", "collect_as_map"})
-# Jobs of those actions from one line of the program from which it is a loop that collects.
-REPEATED_COLLECTS = 2
