@@ -20,6 +20,7 @@ from service.engine import Engine
 from service.engine.eventlog import read_event_log
 from service.engine.fitted import (
     FIT_FILE,
+    FORMAT,
     FittedRanking,
     Sample,
     fit_ranking,
@@ -136,6 +137,8 @@ def load_fitted(engine: Engine, directory: Path, *, refit_stale: bool = False) -
         fitted = load_fit(path)
         assert engine.index is not None
         checks = (
+            # A fit of another format reads other features (another number of columns).
+            ("format", str(fitted.format), str(FORMAT)),
             ("knowledge base", fitted.kb_hash[:12], engine.kb.content_hash[:12]),
             ("case library", fitted.library_hash, library_hash(load_cases())),
             ("model", fitted.model, engine.index.manifest.model),

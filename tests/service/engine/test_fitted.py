@@ -16,6 +16,7 @@ from kb.library import Case, split_of
 from service.engine import Engine
 from service.engine.fitted import (
     FIT_FILE,
+    FORMAT,
     PER_CAUSE,
     Features,
     Penalty,
@@ -111,6 +112,10 @@ def test_a_saved_fit_round_trips_and_a_stale_one_is_refused(engine: Engine, tmp_
     save_fit(fitted, tmp_path / FIT_FILE)
     assert load_fit(tmp_path / FIT_FILE) == fitted
     with pytest.raises(StaleIndexError, match="knowledge base"):
+        load_fitted(engine, tmp_path)
+    # A fit written by an older engine reads other features: refused, not misread.
+    save_fit(fitted.model_copy(update={"format": FORMAT - 1}), tmp_path / FIT_FILE)
+    with pytest.raises(StaleIndexError, match="format"):
         load_fitted(engine, tmp_path)
 
 
