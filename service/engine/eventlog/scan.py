@@ -112,12 +112,8 @@ class EventLogScan:
         self.spark_version = (str(body.get("Spark Version", "")), line)
 
     def _environment(self, line: int, body: dict[str, Any]) -> None:
-        props = body.get("Spark Properties") or {}
-        pairs = props.items() if isinstance(props, dict) else (tuple(p) for p in props)
-        self.config.update({str(k): (str(v), line) for k, v in pairs})
-        system = body.get("System Properties") or {}
-        pairs = system.items() if isinstance(system, dict) else (tuple(p) for p in system)
-        command = {str(k): str(v) for k, v in pairs}.get("sun.java.command")
+        self.config.update({k: (v, line) for k, v in _section(body, "Spark Properties").items()})
+        command = _section(body, "System Properties").get("sun.java.command")
         if command is not None:
             self.launch = (command, line)
 
@@ -512,6 +508,14 @@ class EventLogScan:
 
 def _fact(name: str, value: str, line: int | None, text: str) -> Fact:
     return Fact(name=name, value=value, line=line, text=text[:300], source="event_log")
+
+
+def _section(body: dict[str, Any], name: str) -> dict[str, str]:
+    """One section of an environment update as a mapping (Spark writes a JSON object; some
+    writers a list of [key, value] pairs)."""
+    section = body.get(name) or {}
+    pairs = section.items() if isinstance(section, dict) else (tuple(p) for p in section)
+    return {str(k): str(v) for k, v in pairs}
 
 
 def _env(key: str, value: str) -> str:
