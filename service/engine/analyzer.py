@@ -17,6 +17,7 @@ from service.engine.extractors import (
     collects_from_one_site,
     line_facts,
     numeric_maxima,
+    tasks_before_oom,
 )
 from service.engine.gclog import gc_facts
 from service.engine.types import Fact, FactSource, InputKind
@@ -190,6 +191,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
         facts.extend(line_facts(group.line, group.text, source))
     facts.extend(numeric_maxima(lines))
     facts.extend(collects_from_one_site(lines))
+    facts.extend(tasks_before_oom(lines))
     facts.extend(gc_facts(lines))
     facts.extend(_trace_facts(traces))
     words = " ".join(g.text.strip() for g in word_groups)[:2000]

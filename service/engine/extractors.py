@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 from service.engine.types import Fact, FactSource
 from service.engine.units import SIZE_PATTERN, parse_count, parse_setting_size, parse_size
-from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS, WHOLE_RESULT_ACTIONS
+from service.engine.vocabulary import (
+    CALL_SITE_ACTIONS,
+    CONFIG_FACTS,
+    SHUFFLE_PARTITIONING,
+    WHOLE_RESULT_ACTIONS,
+)
 
 MAX_LINE = 4000
 
@@ -159,6 +164,38 @@ _EXTRACTORS: list[Extractor] = [
         "get-num-partitions",
         guard="getnumpartitions",
         pattern=re.compile(r"getNumPartitions\(\)\D{0,40}(\d[\d,]*)"),
+        extract=_count("num_partitions"),
+    ),
+    Extractor(
+        # A physical plan's shuffle: RoundRobinPartitioning(3000000), hashpartitioning(k#1, 200).
+        "plan-partitioning",
+        guard="partitioning(",
+        pattern=SHUFFLE_PARTITIONING,
+        extract=_count("num_partitions"),
+    ),
+    Extractor(
+        # The program asks for the partitions: df.repartition(100000), rdd.repartition(5000).
+        "repartition-call",
+        guard="repartition(",
+        pattern=re.compile(r"\.repartition\(\s*(?:numPartitions\s*=\s*)?(\d[\d_,]{0,14})\b"),
+        extract=_count("num_partitions"),
+    ),
+    Extractor(
+        # sc.parallelize(data, 1000000), sc.parallelize(range(10), numSlices=5000).
+        "parallelize-slices",
+        guard="parallelize(",
+        pattern=re.compile(
+            r"\bparallelize\((?:[^\n()]|\([^\n()]*\)){1,120}?,\s*(?:numSlices\s*=\s*)?"
+            r"(\d[\d_,]{0,14})\s*\)"
+        ),
+        extract=_count("num_partitions"),
+    ),
+    Extractor(
+        "conf-shuffle-partitions",
+        guard="spark.",
+        pattern=re.compile(
+            rf"spark\.(?:sql\.shuffle\.partitions|default\.parallelism){_SEP}(\d[\d_,]{{0,14}})\b"
+        ),
         extract=_count("num_partitions"),
     ),
     Extractor(
@@ -435,6 +472,13 @@ _EXTRACTORS: list[Extractor] = [
         extract=_const(("action", "accumulator")),
     ),
     Extractor(
+        # df.count() / rdd.count() in the user's code (a traceback's source line, pasted code).
+        "action-count",
+        guard="count()",
+        pattern=re.compile(r"\.count\(\)"),
+        extract=_const(("action", "count")),
+    ),
+    Extractor(
         "action-to-local-iterator",
         guard="tolocaliterator",
         pattern=re.compile(r"toLocalIterator"),
@@ -553,3 +597,27 @@ def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
     jobs = max(seen.values(), key=len)
     line, text = jobs[-1]
     return [Fact(name="collects_from_one_site", value=str(len(jobs)), line=line, text=text)]
+
+
+_TID = re.compile(r"\(TID (\d{1,12})[,)]")
+
+
+def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
+    """How many tasks the application had launched when memory first ran out: the highest task
+    id (TIDs count every task launched, from 0) on the lines up to the first OutOfMemoryError.
+    Nothing when no task id comes before it (a log that shows no tasks says nothing)."""
+    highest: tuple[int, int, str] | None = None
+    for number, raw in enumerate(lines, start=1):
+        if "TID " in raw:
+            for match in _TID.finditer(raw[:MAX_LINE]):
+                tid = int(match.group(1))
+                if highest is None or tid >= highest[0]:
+                    highest = (tid, number, raw.strip()[:300])
+        if "OutOfMemoryError" in raw:
+            break
+    else:
+        return []
+    if highest is None:
+        return []
+    tid, line, text = highest
+    return [Fact(name="tasks_before_oom", value=str(tid + 1), line=line, text=text)]

@@ -87,7 +87,9 @@ class Observer:
             budget,
         )
         cut = "; ".join(c for c in (analysis.cut, unmatched) if c)
-        if runs_locally(analysis.facts):
+        # Local mode may be told by Spark's lines (master local[...]) or only by a matched line
+        # ("... executor driver): java.lang.OutOfMemoryError" in a WARN-level shell log).
+        if runs_locally(analysis.facts + signature_facts(hits)):
             hits = in_driver_jvm(hits)
         analysis.facts = merge_facts(analysis.facts, signature_facts(hits))
         quiet = quiet_log(analysis, hits)
@@ -118,7 +120,7 @@ class Observer:
         quiet = quiet_frame_lines(analysis.traces)
         hits = [_relocate(hit, origins) for hit in self.matcher.match(groups, [], quiet)]
         text_facts = [_relocate_fact(f, origins) for f in analysis.facts]
-        if runs_locally(summary.facts + text_facts):
+        if runs_locally(summary.facts + text_facts + signature_facts(hits)):
             hits = in_driver_jvm(hits)
         analysis.facts = merge_facts(summary.facts, text_facts + signature_facts(hits))
         similarity, nearest, vague = self.similar_causes(analysis) if lines else ({}, {}, -1.0)

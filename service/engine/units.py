@@ -46,9 +46,12 @@ def parse_setting_size(text: str) -> int | None:
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
+_DIGIT_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
+
+
 def parse_count(text: str) -> int | None:
-    """A count such as '400000', '400,000', '20k', '2 million'; None if not one."""
-    match = _COUNT.match(text.strip())
+    """A count such as '400000', '400,000', '1_000_000', '20k', '2 million'; None if not one."""
+    match = _COUNT.match(_DIGIT_UNDERSCORE.sub("", text.strip()))
     if match is None:
         return None
     digits = match.group(1).replace(",", "")

@@ -5,6 +5,8 @@ Both inputs use them: pasted text (``extractors``) and event logs (``eventlog.sc
 
 from __future__ import annotations
 
+import re
+
 # Spark settings whose value is a size fact (in bytes).
 CONFIG_FACTS = {
     "spark.driver.memory": "driver_memory_bytes",
@@ -45,3 +47,11 @@ CALL_SITE_ACTIONS = {
 # Actions whose every call brings a whole result to the driver (not take/head, which Spark runs
 # as several jobs from one call, scanning more partitions each time).
 WHOLE_RESULT_ACTIONS = frozenset({"collect", "to_pandas", "collect_as_map"})
+
+# A shuffle's partitioning as a physical plan prints it: RoundRobinPartitioning(3000000),
+# hashpartitioning(k#12L, 200000), rangepartitioning(ts#3 ASC NULLS FIRST, 50000).
+SHUFFLE_PARTITIONING = re.compile(
+    r"\b(?:RoundRobinPartitioning|hashpartitioning|rangepartitioning)"
+    r"\((?:[^()\n]|\([^()\n]*\)){0,300}?\b(\d{1,12})\)",
+    re.IGNORECASE,
+)

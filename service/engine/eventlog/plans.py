@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.engine.units import parse_size
+from service.engine.vocabulary import SHUFFLE_PARTITIONING
 
 _STAT = r"Statistics\(sizeInBytes=(\d+(?:\.\d+)?\s?[KMGT]?i?B)\b"
 _QUERY_STAGE = re.compile(r"BroadcastQueryStage \((\d+)\), " + _STAT)
@@ -63,6 +64,16 @@ def described_sizes(description: str) -> list[BroadcastSize]:
     if "Statistics(sizeInBytes=" in description and "== Optimized Logical Plan ==" in description:
         sizes += [BroadcastSize(size, "estimated") for size in _estimated_build_sides(description)]
     return sizes
+
+
+def shuffle_partitions(description: str) -> tuple[int, str] | None:
+    """The most partitions any shuffle of a plan description writes, and the node saying so."""
+    best: tuple[int, str] | None = None
+    for match in SHUFFLE_PARTITIONING.finditer(description):
+        count = int(match.group(1))
+        if best is None or count > best[0]:
+            best = (count, match.group(0)[:120])
+    return best
 
 
 def _estimated_build_sides(description: str) -> list[int]:

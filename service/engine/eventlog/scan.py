@@ -84,6 +84,8 @@ class EventLogScan:
     largest_task_result: _Max = field(default_factory=_Max)
     largest_stage_result: _Max = field(default_factory=_Max)
     largest_broadcast: dict[str, _Max] = field(default_factory=dict)
+    # The most partitions a shuffle in a SQL plan writes (every one a task of the next stage).
+    largest_partitioning: _Max = field(default_factory=_Max)
     failures: list[Failure] = field(default_factory=list)
     stage_results: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     jobs: dict[int, _Running] = field(default_factory=dict)
@@ -98,6 +100,8 @@ class EventLogScan:
     # Per call site of collect-like jobs: each action (a SQL execution, or a job outside SQL)
     # with the line of its first job start.
     collect_sites: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Tasks that had ended when the first OutOfMemoryError was recorded, and that event's line.
+    oom_after_tasks: tuple[int, int] | None = None
 
     def feed(self, event: Event) -> None:
         self.last_line, self.last_event = event.line, event.name
@@ -261,8 +265,15 @@ class EventLogScan:
                 self.counts["broadcast_exchanges"] += exchanges
             for accumulator in plans.data_size_accumulators(plan):
                 self.broadcast_accumulators[accumulator] = query
-        for size in plans.described_sizes(str(body.get("physicalPlanDescription", ""))):
+        description = str(body.get("physicalPlanDescription", ""))
+        for size in plans.described_sizes(description):
             self._offer_broadcast(size.bytes, line, query, size.how)
+        shuffle = plans.shuffle_partitions(description)
+        if shuffle is not None:
+            count, node = shuffle
+            self.largest_partitioning.offer(
+                count, line, lambda: f"SQL query {query} shuffles into {count:,} partitions: {node}"
+            )
 
     def _offer_broadcast(self, size: int, line: int, query: int, how: str) -> None:
         self.largest_broadcast.setdefault(how, _Max()).offer(
@@ -315,6 +326,8 @@ class EventLogScan:
     def _failure(self, line: int, where: str, text: str) -> None:
         key = text[:200]
         self.counts["failures"] += 1
+        if self.oom_after_tasks is None and "OutOfMemoryError" in text:
+            self.oom_after_tasks = (self.counts["tasks"], line)
         if len(self.failures) < MAX_FAILURES and all(f.text[:200] != key for f in self.failures):
             self.failures.append(Failure(line, where, text[:MAX_FAILURE_CHARS]))
 
@@ -407,6 +420,13 @@ class EventLogScan:
         if self.largest_stage.value >= 0:
             largest = self.largest_stage
             facts.append(_fact("num_tasks", str(int(largest.value)), largest.line, largest.text))
+        if self.largest_partitioning.value >= 0:
+            best = self.largest_partitioning
+            facts.append(_fact("num_partitions", str(int(best.value)), best.line, best.text))
+        if self.oom_after_tasks is not None and self.oom_after_tasks[0] > 0:
+            tasks, line = self.oom_after_tasks
+            text = f"{tasks:,} tasks had ended when the first OutOfMemoryError was recorded"
+            facts.append(_fact("tasks_before_oom", str(tasks), line, text))
         if self.collect_sites:
             site, actions = max(self.collect_sites.items(), key=lambda item: len(item[1]))
             text = f"{len(actions):,} actions started jobs at {site}"

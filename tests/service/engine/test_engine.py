@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from service.engine import Engine
+from service.engine.types import Diagnosis
 
 
 def test_diagnose_vague_words_is_unknown(engine: Engine) -> None:
@@ -94,3 +95,29 @@ def test_most_likely_is_said_only_above_an_even_chance() -> None:
     assert "most likely" not in _summary("driver_oom", top(0.34), None)
     assert "not conclusively" in _summary("driver_oom", top(0.34), None)
     assert _summary("driver_oom", top(0.71), None).startswith("Driver OOM, most likely: Streaming")
+
+
+def test_a_task_oom_on_executor_driver_is_read_as_local_mode_without_a_master_line(
+    engine: Engine,
+) -> None:
+    # A spark-shell log at WARN level: no "local[*]" line, only the task's own lines say the
+    # executor is the driver. Then the task lines are the driver JVM's, not an executor's.
+    task_lines = (
+        "26/12/02 19:42:13 ERROR Executor: Exception in task 1703.0 in stage 2.0 (TID 5703)\n"
+        "java.lang.OutOfMemoryError: Java heap space\n"
+        "\tat org.apache.spark.executor.Executor$TaskRunner.run(Executor.scala:951)\n"
+    )
+    lost = (
+        "26/12/02 19:42:20 WARN TaskSetManager: Lost task 1703.0 in stage 2.0 (TID 5703) "
+        "(192.0.2.2 executor driver): java.lang.OutOfMemoryError: Java heap space\n"
+    )
+    on_executor = engine.diagnose(task_lines)
+    in_driver = engine.diagnose(task_lines + lost)
+
+    def for_not_driver(diagnosis: Diagnosis) -> set[str | None]:
+        ranked = {c.id: c for c in diagnosis.causes}
+        return {e.signature for e in ranked["not_driver_oom"].evidence if e.weight > 0}
+
+    assert "executor-exception-in-task" in for_not_driver(on_executor)
+    assert "executor-exception-in-task" not in for_not_driver(in_driver)
+    assert in_driver.causes[0].id != "not_driver_oom"

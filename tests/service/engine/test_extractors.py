@@ -9,6 +9,7 @@ from service.engine.extractors import (
     collects_from_one_site,
     line_facts,
     numeric_maxima,
+    tasks_before_oom,
 )
 from service.engine.types import Fact, FactSource
 
@@ -32,6 +33,10 @@ SAMPLE_LINES = {
     "tasks-in-words": "the stage has 400k tasks",
     "partitions-in-words": "each with 20k shuffle partitions",
     "get-num-partitions": "df.rdd.getNumPartitions() returns 12000",
+    "plan-partitioning": "+- Exchange RoundRobinPartitioning(3000000), REPARTITION_BY_NUM",
+    "repartition-call": "df.repartition(1_000_000).write.parquet(out)",
+    "parallelize-slices": "rdd = sc.parallelize(range(10), 2000000)",
+    "conf-shuffle-partitions": "--conf spark.sql.shuffle.partitions=200000",
     "files-in-words": "reading 2 million tiny parquet files",
     "blocks-in-words": "there are 50000 cached blocks",
     "yarn-physical-memory-used": "11.2 GB of 11 GB physical memory used",
@@ -71,6 +76,7 @@ SAMPLE_LINES = {
     "action-cache": "df.cache()",
     "action-accumulator": "sc.accumulator(0)",
     "action-to-local-iterator": "df.toLocalIterator()",
+    "action-count": '    _log("count %d" % sc.parallelize(range(n), n).count())',
     "conf-driver-memory": "spark.driver.memory=8g",
     "conf-driver-memoryOverhead": "spark.driver.memoryOverhead=2g",
     "conf-executor-memory": "spark.executor.memory=4g",
@@ -345,3 +351,65 @@ def test_collect_jobs_from_one_line_of_the_program_are_counted() -> None:
         Fact(name="collects_from_one_site", value="1", line=1, text=log[4])
     ]
     assert list(collects_from_one_site(["INFO SparkContext: Starting job: take at a.py:1"])) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "count"),
+    [
+        ("Exchange hashpartitioning(k#12L, 200000), ENSURE_REQUIREMENTS, [id=#33]", "200000"),
+        (
+            "+- Exchange rangepartitioning(ts#3 ASC NULLS FIRST, 50000), ENSURE_REQUIREMENTS",
+            "50000",
+        ),
+        (
+            "+- Exchange RoundRobinPartitioning(3000000), REPARTITION_BY_NUM, [plan_id=12]",
+            "3000000",
+        ),
+        ("df.repartition(100000).write.parquet(out)", "100000"),
+        ("rdd.repartition(numPartitions=5000)", "5000"),
+        ("df.repartition(1_000_000)", "1000000"),
+        ("sc.parallelize(xs, numSlices=5000)", "5000"),
+        ("spark.conf.set('spark.sql.shuffle.partitions', '200000')", "200000"),
+        ("spark.default.parallelism: 300000", "300000"),
+    ],
+)
+def test_partition_counts_are_read_from_plans_code_and_settings(line: str, count: str) -> None:
+    assert ("num_partitions", count) in pairs(line)
+
+
+def test_a_repartition_by_column_or_a_variable_gives_no_count() -> None:
+    assert not facts_named("df.repartition(col('day'))", "num_partitions")
+    assert not facts_named("sc.parallelize(range(n), n).count()", "num_partitions")
+
+
+def test_a_count_in_the_program_is_an_action_but_not_in_pyspark_or_scheduler_lines() -> None:
+    assert ("action", "count") in pairs("    total = df.filter(df.x > 0).count()")
+    frame = '  File "/opt/spark/python/lib/pyspark.zip/pyspark/rdd.py", line 1, in count()'
+    assert ("action", "count") not in pairs(frame)
+    info = "26/12/03 10:00:01 INFO DAGScheduler: Job 3 finished: count() at x.py:3"
+    assert ("action", "count") not in pairs(info)
+
+
+def test_tasks_before_oom_is_the_highest_task_id_up_to_the_first_oom() -> None:
+    log = [
+        "INFO TaskSetManager: Finished task 1.0 in stage 2.0 (TID 5701) in 3 ms on host (executor driver)",
+        "INFO TaskSetManager: Starting task 1703.0 in stage 2.0 (TID 5703) (host, executor driver, ...)",
+        "ERROR Executor: Exception in task 1703.0 in stage 2.0 (TID 5703)",
+        "java.lang.OutOfMemoryError: Java heap space",
+        "WARN TaskSetManager: Lost task 1704.0 in stage 2.0 (TID 9999) (host executor driver): ...",
+    ]
+    (fact,) = tasks_before_oom(log)
+    assert (fact.name, fact.value, fact.line) == ("tasks_before_oom", "5704", 3)
+    # The 2.x form "(TID 3, localhost, executor driver)" counts the same way.
+    legacy = [
+        "WARN TaskSetManager: Lost task 2.0 in stage 1.0 (TID 3, localhost, executor driver):"
+        " java.lang.OutOfMemoryError: GC overhead limit exceeded"
+    ]
+    assert [f.value for f in tasks_before_oom(legacy)] == ["4"]
+
+
+def test_tasks_before_oom_needs_both_an_oom_and_a_task_before_it() -> None:
+    assert list(tasks_before_oom(["INFO Executor: Finished task 0.0 in stage 0.0 (TID 7)"])) == []
+    assert list(tasks_before_oom(["java.lang.OutOfMemoryError: Java heap space"])) == []
+    late = ["java.lang.OutOfMemoryError: Java heap space", "INFO Executor: ... (TID 40)"]
+    assert list(tasks_before_oom(late)) == []

@@ -81,3 +81,52 @@ def test_in_local_mode_a_task_that_runs_out_during_a_collect_points_to_the_colle
     assert _weight(_fired(observer, action="count", **local), rule, "collect_to_driver") is None
     cluster = {**local, "deploy_mode": "client"}
     assert _weight(_fired(observer, action="collect", **cluster), rule, "collect_to_driver") is None
+
+
+def test_local_mode_oom_after_many_tasks_points_to_what_grew(observer: Observer) -> None:
+    rule = "local-mode-oom-after-many-tasks"
+    late = _fired(observer, deploy_mode="local", tasks_before_oom="5704")
+    assert _weight(late, rule, "driver_side_state") == 0.3
+    assert (_weight(late, rule, "client_mode_small_driver") or 0) < 0
+    assert (_weight(late, rule, "collect_to_driver") or 0) < 0
+    early = _fired(observer, deploy_mode="local", tasks_before_oom="12")
+    assert _weight(early, rule, "driver_side_state") is None
+    cluster = _fired(observer, deploy_mode="cluster", tasks_before_oom="5704")
+    assert _weight(cluster, rule, "driver_side_state") is None
+
+
+def test_a_count_cannot_fill_the_driver_with_its_results(observer: Observer) -> None:
+    fired = _fired(observer, action="count")
+    assert _weight(fired, "count-action-failed", "too_many_tasks") == 0.2
+    assert (_weight(fired, "count-action-failed", "collect_to_driver") or 0) < 0
+    assert (
+        _weight(_fired(observer, action="collect"), "count-action-failed", "too_many_tasks") is None
+    )
+
+
+def test_caching_turns_many_partitions_and_growth_into_block_metadata(observer: Observer) -> None:
+    many = _fired(observer, action=["collect", "cache"], num_partitions="100000")
+    assert _weight(many, "cache-with-many-partitions", "cached_block_metadata") == 0.5
+    assert (_weight(many, "cache-with-many-partitions", "too_many_tasks") or 0) < 0
+    tasks = _fired(observer, action="cache", num_tasks="200000")
+    assert _weight(tasks, "cache-with-many-tasks", "cached_block_metadata") == 0.5
+    uncached = _fired(observer, num_partitions="100000")
+    assert _weight(uncached, "cache-with-many-partitions", "cached_block_metadata") is None
+    grew = _fired(observer, action="cache", memory_growth="gradual")
+    assert _weight(grew, "cache-grew-over-time", "cached_block_metadata") == 0.3
+
+
+def test_a_shared_driver_is_told_apart_by_how_its_memory_behaved(observer: Observer) -> None:
+    grew = _fired(observer, shared_driver="yes", memory_growth="gradual")
+    assert _weight(grew, "shared-driver-grew-over-time", "driver_side_state") == 0.35
+    assert _weight(grew, "shared-driver-failed-on-one-query", "collect_to_driver") is None
+    once = _fired(observer, shared_driver="yes", memory_growth="sudden")
+    assert _weight(once, "shared-driver-failed-on-one-query", "collect_to_driver") == 0.35
+    assert _weight(once, "shared-driver-grew-over-time", "driver_side_state") is None
+
+
+def test_a_stream_that_ran_batches_first_is_not_one_collect_too_large(observer: Observer) -> None:
+    fired = _fired(observer, streaming="yes", streaming_batches="4", action="collect")
+    rule = "streaming-failed-after-several-batches"
+    assert _weight(fired, rule, "streaming_state") == 0.25
+    assert _weight(fired, rule, "collect_to_driver") == -0.2

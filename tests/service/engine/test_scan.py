@@ -417,3 +417,35 @@ def test_environment_reads_a_max_result_size_of_zero_as_no_limit() -> None:
     scan = scan_of(("SparkListenerEnvironmentUpdate", {"Spark Properties": props}), END)
     assert values(scan, "max_result_size_bytes") == ["0"]
     assert values(scan, "auto_broadcast_threshold_bytes") == ["-1"]
+
+
+def test_the_largest_shuffle_partitioning_of_a_plan_is_num_partitions() -> None:
+    plan = (
+        "== Physical Plan ==\n"
+        "AdaptiveSparkPlan isFinalPlan=false\n"
+        "+- HashAggregate(keys=[], functions=[count(1)])\n"
+        "   +- Exchange SinglePartition, ENSURE_REQUIREMENTS, [plan_id=20]\n"
+        "      +- Exchange RoundRobinPartitioning(3000000), REPARTITION_BY_NUM, [plan_id=12]\n"
+        "         +- Exchange hashpartitioning(id#0L, 200), ENSURE_REQUIREMENTS, [plan_id=8]\n"
+    )
+    start = {"executionId": 0, "description": "count at x.py:3", "physicalPlanDescription": plan}
+    scan = scan_of(("SparkListenerSQLExecutionStart", start), END)
+    (fact,) = facts_of(scan)["num_partitions"]
+    assert (fact.value, fact.line) == ("3000000", 1)
+    assert "RoundRobinPartitioning(3000000)" in fact.text
+    assert "num_partitions" not in facts_of(scan_of(("SparkListenerSQLExecutionStart", {}), END))
+
+
+def test_tasks_ended_before_the_first_oom_are_tasks_before_oom() -> None:
+    oom = {
+        "Reason": "ExceptionFailure",
+        "Class Name": "java.lang.OutOfMemoryError",
+        "Description": "Java heap space",
+        "Stack Trace": [],
+    }
+    other = {**oom, "Class Name": "java.lang.ArithmeticException", "Description": "/ by zero"}
+    tasks = [task_end(0, t, 10) for t in range(6)]
+    scan = scan_of(*tasks, task_end(0, 6, 0, other), task_end(0, 7, 0, oom), task_end(0, 8, 0, oom))
+    (fact,) = facts_of(scan)["tasks_before_oom"]
+    assert (fact.value, fact.line) == ("8", 8)
+    assert "tasks_before_oom" not in facts_of(scan_of(*tasks, task_end(0, 6, 0, other), END))
