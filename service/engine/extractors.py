@@ -439,6 +439,13 @@ _EXTRACTORS: list[Extractor] = [
         extract=_const(("action", "collect_as_map")),
     ),
     Extractor(
+        # rdd.countByValue() / countByKey(): a map of every distinct key, merged on the driver.
+        "action-count-by",
+        guard="countby",
+        pattern=re.compile(r"\bcountBy(?:Value|Key)\b"),
+        extract=_const(("action", "collect_as_map")),
+    ),
+    Extractor(
         "action-to-pandas",
         guard="pandas",
         pattern=re.compile(r"toPandas|to_pandas|pandas", _C),

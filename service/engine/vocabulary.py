@@ -30,6 +30,11 @@ CALL_SITE_ACTIONS = {
     "tail": "take",
     "takeAsList": "take",
     "collectAsMap": "collect_as_map",
+    # A map of every distinct key (value) and its count, merged on the driver.
+    "countByValue": "collect_as_map",
+    "countByKey": "collect_as_map",
+    "takeOrdered": "take",
+    "top": "take",
     "count": "count",
     "showString": "show",
     "show": "show",

@@ -76,6 +76,7 @@ SAMPLE_LINES = {
     "action-cache": "df.cache()",
     "action-accumulator": "sc.accumulator(0)",
     "action-to-local-iterator": "df.toLocalIterator()",
+    "action-count-by": "counts = words.countByValue()",
     "action-count": '    _log("count %d" % sc.parallelize(range(n), n).count())',
     "conf-driver-memory": "spark.driver.memory=8g",
     "conf-driver-memoryOverhead": "spark.driver.memoryOverhead=2g",

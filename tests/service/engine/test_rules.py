@@ -130,3 +130,21 @@ def test_a_stream_that_ran_batches_first_is_not_one_collect_too_large(observer: 
     rule = "streaming-failed-after-several-batches"
     assert _weight(fired, rule, "streaming_state") == 0.25
     assert _weight(fired, rule, "collect_to_driver") == -0.2
+
+
+def test_a_driver_thread_out_after_micro_batches_is_streaming_growth(observer: Observer) -> None:
+    rule = "streaming-driver-ran-out-after-batches"
+    grew = _fired(observer, streaming="yes", streaming_batches="5", oom_side="driver")
+    assert _weight(grew, rule, "streaming_state") == 0.3
+    first = _fired(observer, streaming="yes", streaming_batches="1", oom_side="driver")
+    assert _weight(first, rule, "streaming_state") is None
+
+
+def test_a_clean_pyspark_event_log_leaves_only_the_python_side(observer: Observer) -> None:
+    clean = {"driver_died": "no", "failed_jobs": "0"}
+    fired = _fired(observer, language="pyspark", **clean)
+    assert _weight(fired, "pyspark-ended-cleanly", "python_driver_oom") == 0.15
+    scala = _fired(observer, language="scala", **clean)
+    assert _weight(scala, "pyspark-ended-cleanly", "python_driver_oom") is None
+    failed = _fired(observer, language="pyspark", driver_died="no", failed_jobs="1")
+    assert _weight(failed, "pyspark-ended-cleanly", "python_driver_oom") is None

@@ -143,6 +143,9 @@ def test_successful_job_is_no_failure_and_no_action() -> None:
 def test_call_site_word_maps_to_action() -> None:
     scan = scan_of(job_start(0, "toPandas at x.py:9"), job_end(0, failed="boom"), END)
     assert values(scan, "action") == ["to_pandas"]
+    # countByValue brings a map of every distinct value to the driver, like collectAsMap.
+    scan = scan_of(job_start(0, "countByValue at x.py:40"), job_end(0, failed="boom"), END)
+    assert values(scan, "action") == ["collect_as_map"]
 
 
 def test_collect_actions_from_one_call_site_are_counted_once_per_action() -> None:
