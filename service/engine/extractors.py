@@ -192,10 +192,14 @@ _EXTRACTORS: list[Extractor] = [
     ),
     Extractor(
         "conf-shuffle-partitions",
-        guard="spark.",
-        pattern=re.compile(
-            rf"spark\.(?:sql\.shuffle\.partitions|default\.parallelism){_SEP}(\d[\d_,]{{0,14}})\b"
-        ),
+        guard="shuffle.partitions",
+        pattern=re.compile(rf"spark\.sql\.shuffle\.partitions{_SEP}(\d[\d_,]{{0,14}})\b"),
+        extract=_count("num_partitions"),
+    ),
+    Extractor(
+        "conf-default-parallelism",
+        guard="default.parallelism",
+        pattern=re.compile(rf"spark\.default\.parallelism{_SEP}(\d[\d_,]{{0,14}})\b"),
         extract=_count("num_partitions"),
     ),
     Extractor(
@@ -386,7 +390,7 @@ _EXTRACTORS: list[Extractor] = [
     Extractor(
         "scala",
         guard="",  # its alternatives share no word
-        pattern=re.compile(r"\bscala>|spark-shell\b|\.scala\b(?! ?:\d)|\bin scala\b", _C),
+        pattern=re.compile(r"\bscala>|spark-shell\b|\.scala\b(?![$]| ?:\d)|\bin scala\b", _C),
         extract=_const(("language", "scala")),
     ),
     Extractor(
@@ -607,23 +611,32 @@ def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
 
 
 _TID = re.compile(r"\(TID (\d{1,12})[,)]")
+_TASK_LINES_READ = 500
 
 
 def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
     """How many tasks the application had launched when memory first ran out: the highest task
     id (TIDs count every task launched, from 0) on the lines up to the first OutOfMemoryError.
-    Nothing when no task id comes before it (a log that shows no tasks says nothing)."""
-    highest: tuple[int, int, str] | None = None
-    for number, raw in enumerate(lines, start=1):
-        if "TID " in raw:
-            for match in _TID.finditer(raw[:MAX_LINE]):
-                tid = int(match.group(1))
-                if highest is None or tid >= highest[0]:
-                    highest = (tid, number, raw.strip()[:300])
-        if "OutOfMemoryError" in raw:
-            break
-    else:
+    Nothing when no task id comes before it (a log that shows no tasks says nothing).
+
+    Task ids grow as tasks launch, so the highest is among the last task lines before the OOM:
+    only those are read, backwards, which keeps a 10 MB log of task lines cheap."""
+    first = next((i for i, raw in enumerate(lines) if "OutOfMemoryError" in raw), None)
+    if first is None:
         return []
+    highest: tuple[int, int, str] | None = None
+    read = 0
+    for index in range(first, -1, -1):
+        raw = lines[index]
+        if "TID " not in raw:
+            continue
+        for match in _TID.finditer(raw[:MAX_LINE]):
+            tid = int(match.group(1))
+            if highest is None or tid > highest[0]:
+                highest = (tid, index + 1, raw.strip()[:300])
+        read += 1
+        if read >= _TASK_LINES_READ:
+            break
     if highest is None:
         return []
     tid, line, text = highest

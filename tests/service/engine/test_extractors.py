@@ -37,6 +37,7 @@ SAMPLE_LINES = {
     "repartition-call": "df.repartition(1_000_000).write.parquet(out)",
     "parallelize-slices": "rdd = sc.parallelize(range(10), 2000000)",
     "conf-shuffle-partitions": "--conf spark.sql.shuffle.partitions=200000",
+    "conf-default-parallelism": "spark.default.parallelism: 300000",
     "files-in-words": "reading 2 million tiny parquet files",
     "blocks-in-words": "there are 50000 cached blocks",
     "yarn-physical-memory-used": "11.2 GB of 11 GB physical memory used",
@@ -414,3 +415,11 @@ def test_tasks_before_oom_needs_both_an_oom_and_a_task_before_it() -> None:
     assert list(tasks_before_oom(["java.lang.OutOfMemoryError: Java heap space"])) == []
     late = ["java.lang.OutOfMemoryError: Java heap space", "INFO Executor: ... (TID 40)"]
     assert list(tasks_before_oom(late)) == []
+
+
+def test_a_mangled_scala_name_in_a_frame_is_not_the_language() -> None:
+    frame = (
+        "at scala.concurrent.impl.Promise$.scala$concurrent$impl$Promise$$resolve(Promise.scala:99)"
+    )
+    assert ("language", "scala") not in pairs(frame)
+    assert ("language", "scala") in pairs("spark-submit --class Main jobs/Main.scala", "words")
