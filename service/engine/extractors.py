@@ -132,7 +132,9 @@ _EXTRACTORS: list[Extractor] = [
     Extractor(
         "job-output-partitions",
         guard="output partitions",
-        pattern=re.compile(r"Got job \d+ \([^)]{0,300}\) with (\d+) output partitions"),
+        pattern=re.compile(
+            r"Got (?:map stage )?job \d+ \([^)]{0,300}\) with (\d+) output partitions"
+        ),
         extract=_count("num_tasks"),
     ),
     Extractor(

@@ -423,3 +423,11 @@ def test_a_mangled_scala_name_in_a_frame_is_not_the_language() -> None:
     )
     assert ("language", "scala") not in pairs(frame)
     assert ("language", "scala") in pairs("spark-submit --class Main jobs/Main.scala", "words")
+
+
+def test_an_adaptive_map_stage_job_counts_its_output_partitions() -> None:
+    line = (
+        "26/12/03 07:26:03 INFO DAGScheduler: Got map stage job 1 (count at "
+        "NativeMethodAccessorImpl.java:0) with 3000000 output partitions"
+    )
+    assert [(f.name, f.value) for f in numeric_maxima([line])] == [("num_tasks", "3000000")]

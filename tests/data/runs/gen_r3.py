@@ -1,0 +1,278 @@
+#!/usr/bin/env python
+"""Run round 3 of the real Spark run matrix under tests/data/runs/ (manifest-r3.jsonl).
+
+    python tests/data/runs/gen_r3.py [--deadline HH:MM] [--list] [run-id ...]
+    python tests/data/runs/gen_r3.py --finish [run-id ...]   # folders + manifest from scratch
+    python tests/data/runs/gen_r3.py --drop run-id ...       # remove a run not kept
+
+Twelve more scenarios (new names) that reach the causes of the matrix by code paths none of
+gen_pyspark.py / gen_extra.py / gen_more.py uses (see the README section). Each run is one
+``spark-submit scenarios_r3.py <scenario>`` from the venv of the Spark version, one at a
+time. Everything else is reused from gen_pyspark.py / gen_extra.py by import, exactly as
+gen_more.py does: the venvs and masters, trim() of tests/data/spark/generate.py, the hard
+timeout plus the kill 60 s after the driver's first OutOfMemoryError (gen_pyspark._wait),
+the zstd event-log check and the `outcome` line, the full Spark version, and
+gen_extra.finish() (run folder + manifest line). Raw output goes to $DD_SCRATCH (default
+/tmp/driver-doctor-runs-r3)/<run-id>/raw.log; the run folder gets driver.log.gz and the
+event log (compressed by Spark with zstd, not rolled, dropped above 3 MB); the run's line
+in manifest-r3.jsonl is replaced. ``DD_STOP_AT=HH:MM`` (UTC) works like --deadline.
+
+A run gets its scenario's label only if the scenario's `expect` pattern is in the raw
+driver log and (for driver-OOM labels) no executor stderr has an OutOfMemoryError
+(`verified: true`); otherwise it is labelled not_driver_oom, `verified: false`.
+LABEL_OVERRIDES / OUTCOME_NOTES hold what was decided by reading a log.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import gen_extra as ge  # noqa: E402  (DRIVER_OOM, full_version, finish)
+import gen_more as gm  # noqa: E402  (OWN_OOM)
+import gen_pyspark as gp  # noqa: E402  (venvs, masters, trim, _wait, outcome, event log check)
+
+MANIFEST = HERE / "manifest-r3.jsonl"
+SCRATCH = Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-r3"))
+OOM = r"java\.lang\.OutOfMemoryError"
+PY_MEMORYERROR = r"^MemoryError|^numpy\S*\._ArrayMemoryError: Unable to allocate"
+# Default variants of a scenario: (Spark version, master), in this order (the first two are
+# the ones every scenario must have; the other two when time allows).
+VARIANTS = [("35", "local"), ("4", "cluster"), ("4", "local"), ("35", "cluster")]
+
+SCENARIOS = {
+    # df.toJSON().collect(): a JVM RDD of JSON strings through PythonRDD.collectAndServe;
+    # maxResultSize unlimited so the heap, not the limit, is what runs out.
+    "tojson_collect": dict(
+        label="collect_to_driver",
+        expect=OOM,
+        timeout=240,
+        conf={"spark.driver.maxResultSize": "0"},
+    ),
+    # rdd.countByValue() of 12M distinct keys: 12 per-partition Counters gathered by the driver.
+    "count_by_value_distinct": dict(label="collect_to_driver", expect=OOM, timeout=240),
+    # toLocalIterator(): one job per partition, one partition's result > maxResultSize 1m.
+    "local_iterator_max_result_size": dict(
+        label="max_result_size",
+        expect=r"bigger than spark\.driver\.maxResultSize",
+        timeout=200,
+        conf={"spark.driver.maxResultSize": "1m"},
+    ),
+    # non-equi join, broadcast() hint on the big side: BroadcastNestedLoopJoin build side.
+    "nested_loop_join_broadcast": dict(
+        label="broadcast_too_large",
+        # BroadcastExchangeExec turns the driver's OutOfMemoryError into this SparkException
+        expect=OOM + "|Not enough memory to build and broadcast",
+        timeout=240,
+    ),
+    # rdd.mapPartitions(f), f uses a ~650 MB pandas frame (pickled function broadcast).
+    "mappartitions_pandas_closure": dict(label="large_closure", expect=OOM, timeout=240),
+    # rdd.cartesian() of 4000 x 4000 partitions.
+    "cartesian_partitions": dict(label="too_many_tasks", expect=OOM, timeout=240),
+    # toLocalIterator() rows into an ever-growing Python set, RLIMIT_AS.
+    "local_iterator_seen_set": dict(
+        label="driver_side_state", expect=PY_MEMORYERROR, timeout=240, mem="1g"
+    ),
+    # toPandas() fits, then a many-to-many pandas self-merge, RLIMIT_AS.
+    "topandas_merge_memoryerror": dict(
+        label="python_driver_oom", expect=PY_MEMORYERROR, timeout=200, mem="1g"
+    ),
+    # streaming groupBy(session) in complete mode to the memory sink.
+    "complete_mode_memory_sink": dict(
+        label="streaming_state",
+        expect=OOM,
+        timeout=300,
+        conf={"spark.sql.shuffle.partitions": "8"},
+    ),
+    # (local-cluster only) collect_list over a skewed window partition: executor OOM.
+    "skewed_window_executor_oom": dict(
+        label="not_driver_oom",
+        # Not "Lost executor": every local-cluster shutdown logs "Lost executor N ... code 143".
+        expect=r"exited caused by one of the running tasks|ExecutorLostFailure|exited with code 52",
+        timeout=300,
+        variants=[("35", "cluster"), ("4", "cluster")],
+        after_oom=None,  # the driver only reports the executors' OOMs
+        executor_oom_ok=True,
+        reject=gm.OWN_OOM,  # an OutOfMemoryError of the driver itself: not this label
+    ),
+    # parquet files of one directory disagree on a column's type.
+    "parquet_schema_mismatch": dict(
+        label="not_driver_oom",
+        expect=r"cannot be converted|PARQUET_COLUMN_DATA_TYPE_MISMATCH|SchemaColumnConvertNotSupported",
+        timeout=180,
+        reject=gm.OWN_OOM,
+    ),
+    # a broadcast() join whose build side is slow: spark.sql.broadcastTimeout=2. AQE off: with
+    # AQE on (the first 3.5 local try, not kept) the timeout did not fire, the join finished.
+    "broadcast_timeout": dict(
+        label="not_driver_oom",
+        expect=r"Could not execute broadcast in|TimeoutException",
+        timeout=180,
+        conf={"spark.sql.broadcastTimeout": "2", "spark.sql.adaptive.enabled": "false"},
+        reject=gm.OWN_OOM,
+    ),
+}
+
+# Scenarios tried and not reproduced (see the README): no run ids.
+NOT_RUN = set()
+
+# Run order = priority order: every scenario's first variant (3.5 local[*]) first, then the
+# second (4.3 local-cluster), then any extra ones.
+RUNS = []
+for _i in range(4):
+    for _s, _cfg in SCENARIOS.items():
+        _vs = _cfg.get("variants", VARIANTS)
+        if _s not in NOT_RUN and _i < len(_vs):
+            RUNS.append((_s, "pyspark", *_vs[_i]))
+
+LABEL_OVERRIDES = {}
+OUTCOME_NOTES = {}
+
+
+def rid_of(r):
+    scenario, lang, v, m = r
+    return f"{ge.run_id(scenario, lang, v)}--{m}"
+
+
+def run(r):
+    scenario, lang, v, master = r
+    cfg = SCENARIOS[scenario]
+    rid = rid_of(r)
+    venv = gp.VENVS[v]
+    spark_home = venv / "lib/python3.11/site-packages/pyspark"
+    work = SCRATCH / rid
+    shutil.rmtree(work, ignore_errors=True)
+    evdir = work / "events"
+    evdir.mkdir(parents=True)
+    conf = {
+        "spark.eventLog.enabled": "true",
+        "spark.eventLog.dir": evdir.as_uri(),
+        "spark.eventLog.rolling.enabled": "false",
+        "spark.eventLog.compress": "true",
+        "spark.eventLog.compression.codec": "zstd",
+        "spark.ui.showConsoleProgress": "false",
+    }
+    if master == "cluster":
+        conf["spark.executor.memory"] = "768m"
+        conf["spark.executor.extraJavaOptions"] = "-XX:+UseSerialGC"
+    conf.update(cfg.get("conf", {}))
+    mem = cfg.get("mem", "512m")
+    cmd = [str(venv / "bin/spark-submit"), "--master", gp.MASTERS[master]]
+    cmd += ["--driver-memory", mem]
+    cmd += ["--driver-java-options", cfg.get("gc", "-XX:+UseSerialGC")]
+    for k, val in conf.items():
+        cmd += ["--conf", f"{k}={val}"]
+    cmd += [str(HERE / "scenarios_r3.py"), scenario]
+    env = dict(os.environ, **cfg.get("env", {}))
+    env.update(
+        SPARK_HOME=str(spark_home),
+        PYSPARK_PYTHON=str(venv / "bin/python"),
+        PYSPARK_DRIVER_PYTHON=str(venv / "bin/python"),
+        PATH=f"{venv / 'bin'}:{os.environ['PATH']}",
+    )
+    env.pop("PYTHONPATH", None)
+    raw = work / "raw.log"
+    print(f"[{rid}] start {time.strftime('%H:%M:%S')}", flush=True)
+    t0 = time.time()
+    with open(raw, "wb") as out, open(os.devnull, "rb") as devnull:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=devnull,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=work,
+            start_new_session=True,
+        )
+        timeout = cfg.get("timeout", 240)
+        rc = gp._wait(proc, raw, timeout, cfg.get("after_oom", gp.AFTER_OOM))
+    try:
+        os.killpg(proc.pid, 9)
+    except ProcessLookupError:
+        pass
+    secs = round(time.time() - t0, 1)
+    text = raw.read_text(errors="replace")
+    # Only this app's executor dirs (other generators share $SPARK_HOME/work).
+    for app in sorted(set(re.findall(r"\bapp-\d{14}-\d{4}\b", text))):
+        d = spark_home / "work" / app
+        if d.is_dir():
+            shutil.copytree(d, work / "executor-work" / app, dirs_exist_ok=True)
+            shutil.rmtree(d, ignore_errors=True)
+    meta = dict(
+        rc=rc,
+        seconds=secs,
+        timeout=timeout,
+        command=shlex.join(cmd),
+        mem=mem,
+        master=gp.MASTERS[master],
+        spark_version=ge.full_version(v),
+    )
+    (work / "meta.json").write_text(json.dumps(meta))
+    print(f"[{rid}] rc={rc} in {secs:.0f}s, raw log {raw.stat().st_size} bytes", flush=True)
+    return finish(r)
+
+
+def finish(r):
+    """Run folder + manifest line from the scratch dir of a finished run (gen_extra's
+    finishing, with this generator's scenarios, scratch dir, manifest and notes)."""
+    return ge.finish(
+        r,
+        scenarios=SCENARIOS,
+        scratch=SCRATCH,
+        manifest=MANIFEST,
+        runs=RUNS,
+        notes=OUTCOME_NOTES,
+        labels=LABEL_OVERRIDES,
+    )
+
+
+def drop(rid):
+    """Remove a run's folder and manifest line (a run that is not kept)."""
+    shutil.rmtree(HERE / rid, ignore_errors=True)
+    if MANIFEST.exists():
+        rows = [json.loads(x) for x in MANIFEST.read_text().splitlines() if x.strip()]
+        MANIFEST.write_text("".join(json.dumps(x) + "\n" for x in rows if x["id"] != rid))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--deadline", help="HH:MM UTC: start no run after this")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--finish", action="store_true", help="rebuild folders + manifest from scratch")
+    ap.add_argument("--drop", action="store_true", help="remove the named runs' folders + lines")
+    ap.add_argument("runs", nargs="*")
+    a = ap.parse_args()
+    deadline = a.deadline or os.environ.get("DD_STOP_AT")
+    by_id = {rid_of(r): r for r in RUNS}
+    if a.list:
+        print("\n".join(by_id))
+        return
+    chosen = a.runs or list(by_id)
+    bad = [c for c in chosen if c not in by_id]
+    if bad:
+        sys.exit(f"unknown run(s) {bad}; see --list")
+    for c in chosen:
+        if a.drop:
+            drop(c)
+            continue
+        if a.finish:
+            if (SCRATCH / c / "meta.json").exists():
+                finish(by_id[c])
+            continue
+        if deadline and datetime.now(timezone.utc).strftime("%H:%M") >= deadline:
+            print(f"deadline {deadline} reached, not starting {c}")
+            break
+        run(by_id[c])
+
+
+if __name__ == "__main__":
+    main()
