@@ -148,3 +148,11 @@ def test_a_clean_pyspark_event_log_leaves_only_the_python_side(observer: Observe
     assert _weight(scala, "pyspark-ended-cleanly", "python_driver_oom") is None
     failed = _fired(observer, language="pyspark", driver_died="no", failed_jobs="1")
     assert _weight(failed, "pyspark-ended-cleanly", "python_driver_oom") is None
+
+
+def test_a_count_over_max_result_size_was_not_its_rows(observer: Observer) -> None:
+    fired = _fired(observer, action="count", spark_error="max_result_size")
+    assert _weight(fired, "count-over-max-result-size", "broadcast_too_large") == 0.3
+    assert _weight(fired, "count-over-max-result-size", "too_many_tasks") == 0.25
+    collect = _fired(observer, action="collect", spark_error="max_result_size")
+    assert _weight(collect, "count-over-max-result-size", "broadcast_too_large") is None
