@@ -205,6 +205,15 @@ _EXTRACTORS: list[Extractor] = [
         extract=_count("num_partitions"),
     ),
     Extractor(
+        # The driver's block manager registering its storage memory: (heap - 300 MiB) x 0.6.
+        "driver-block-manager-memory",
+        guard="blockmanagerid(driver",
+        pattern=re.compile(
+            rf"Registering block manager \S+ with ({_SIZE}) RAM, BlockManagerId\(driver\b"
+        ),
+        extract=_size("driver_storage_memory_bytes"),
+    ),
+    Extractor(
         "files-in-words",
         guard="file",
         pattern=re.compile(

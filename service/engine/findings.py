@@ -13,12 +13,56 @@ from service.engine.units import MIN_OVERHEAD, OVERHEAD_FACTOR, format_size
 # of the heap leaves no room for that.
 BROADCAST_HEAP_SHARE = 0.25
 
+# The driver's block manager reports (heap - 300 MiB reserved) x spark.memory.fraction (0.6) as
+# its storage memory, of a heap the JVM reports a little below -Xmx. Less than half of what the
+# setting would give means the JVM never got that setting.
+RESERVED_HEAP = 300 << 20
+MEMORY_FRACTION = 0.6
+USABLE_HEAP_SHARE = 0.9
+NEVER_APPLIED_BELOW = 0.5
+
 Rule = Callable[[Analysis], Iterable[Finding]]
 
 
 def _num(analysis: Analysis, name: str) -> Fact | None:
     fact = analysis.first(name)
     return fact if fact is not None and fact.number is not None else None
+
+
+def driver_memory_never_applied(facts: list[Fact]) -> Fact | None:
+    """``driver_memory_ignored`` when spark.driver.memory asks for far more heap than the storage
+    memory the driver's block manager reported allows: the value was set after the JVM started
+    (SparkSession.builder or spark.conf in client or local mode) and never applied."""
+    asked = next((f for f in facts if f.name == "driver_memory_bytes" and f.number), None)
+    got = next((f for f in facts if f.name == "driver_storage_memory_bytes" and f.number), None)
+    if asked is None or got is None or asked.number is None or got.number is None:
+        return None
+    expected = (asked.number * USABLE_HEAP_SHARE - RESERVED_HEAP) * MEMORY_FRACTION
+    if expected <= 0 or got.number >= NEVER_APPLIED_BELOW * expected:
+        return None
+    heap = got.number / MEMORY_FRACTION + RESERVED_HEAP
+    return Fact(
+        name="driver_memory_ignored",
+        value="yes",
+        line=got.line,
+        text=f"spark.driver.memory asks for {format_size(asked.number)}, but the driver's block "
+        f"manager has {format_size(got.number)} of storage memory: a heap of about "
+        f"{format_size(heap)}",
+    )
+
+
+def driver_memory_ignored(analysis: Analysis) -> Iterable[Finding]:
+    fact = analysis.first("driver_memory_ignored")
+    if fact is not None:
+        yield Finding(
+            id="driver-memory-never-applied",
+            severity="error",
+            message=f"{fact.text}. The setting never reached the driver JVM: it was set after the "
+            "JVM started (in SparkSession.builder or spark.conf, in client or local mode). Pass "
+            "--driver-memory to spark-submit, put it in spark-defaults.conf, or set "
+            "PYSPARK_SUBMIT_ARGS before the session starts.",
+            line=fact.line,
+        )
 
 
 def max_result_size_vs_heap(analysis: Analysis) -> Iterable[Finding]:
@@ -104,6 +148,7 @@ def broadcast_threshold_vs_heap(analysis: Analysis) -> Iterable[Finding]:
 
 
 RULES: tuple[Rule, ...] = (
+    driver_memory_ignored,
     max_result_size_vs_heap,
     driver_memory_set_too_late,
     container_vs_heap,

@@ -17,6 +17,7 @@ from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
 from service.engine.budget import Budget
 from service.engine.conditions import first_satisfying
 from service.engine.eventlog import EventLogSummary
+from service.engine.findings import driver_memory_never_applied
 from service.engine.matcher import SignatureHit, SignatureMatcher, in_driver_jvm
 from service.engine.ranker import Similar
 from service.engine.types import Evidence, Fact, InputKind, InputStats
@@ -91,7 +92,7 @@ class Observer:
         # ("... executor driver): java.lang.OutOfMemoryError" in a WARN-level shell log).
         if runs_locally(analysis.facts + signature_facts(hits)):
             hits = in_driver_jvm(hits)
-        analysis.facts = merge_facts(analysis.facts, signature_facts(hits))
+        analysis.facts = with_derived(merge_facts(analysis.facts, signature_facts(hits)))
         quiet = quiet_log(analysis, hits)
         derived = self.rule_evidence(analysis.facts)
         if quiet is not None:
@@ -122,7 +123,9 @@ class Observer:
         text_facts = [_relocate_fact(f, origins) for f in analysis.facts]
         if runs_locally(summary.facts + text_facts + signature_facts(hits)):
             hits = in_driver_jvm(hits)
-        analysis.facts = merge_facts(summary.facts, text_facts + signature_facts(hits))
+        analysis.facts = with_derived(
+            merge_facts(summary.facts, text_facts + signature_facts(hits))
+        )
         similarity, nearest, vague = self.similar_causes(analysis) if lines else ({}, {}, -1.0)
         stats = InputStats(
             bytes=summary.stats.bytes,
@@ -216,6 +219,12 @@ def signature_facts(hits: list[SignatureHit]) -> list[Fact]:
                 Fact(name="oom_side", value=side, line=hit.line, text=hit.text.strip()[:300])
             )
     return facts
+
+
+def with_derived(facts: list[Fact]) -> list[Fact]:
+    """The facts, plus those that only two of them together establish."""
+    never_applied = driver_memory_never_applied(facts)
+    return facts if never_applied is None else [*facts, never_applied]
 
 
 def merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:

@@ -102,6 +102,8 @@ class EventLogScan:
     collect_sites: dict[str, dict[str, int]] = field(default_factory=dict)
     # Tasks that had ended when the first OutOfMemoryError was recorded, and that event's line.
     oom_after_tasks: tuple[int, int] | None = None
+    # The driver's block manager: its storage memory in bytes and the event's line.
+    driver_storage: tuple[int, int] | None = None
 
     def feed(self, event: Event) -> None:
         self.last_line, self.last_event = event.line, event.name
@@ -120,6 +122,13 @@ class EventLogScan:
         command = _section(body, "System Properties").get("sun.java.command")
         if command is not None:
             self.launch = (command, line)
+
+    def _block_manager_added(self, line: int, body: dict[str, Any]) -> None:
+        if str((body.get("Block Manager ID") or {}).get("Executor ID")) != "driver":
+            return
+        memory = body.get("Maximum Onheap Memory", body.get("Maximum Memory"))
+        if isinstance(memory, int) and memory > 0:
+            self.driver_storage = (memory, line)
 
     def _app_start(self, _line: int, body: dict[str, Any]) -> None:
         self.app = f"{body.get('App Name', '')} ({body.get('App ID', '')})"
@@ -386,6 +395,12 @@ class EventLogScan:
         language = self._language()
         if language is not None:
             facts.append(language)
+        if self.driver_storage is not None:
+            memory, line = self.driver_storage
+            text = (
+                f"SparkListenerBlockManagerAdded: driver, {format_size(memory)} of storage memory"
+            )
+            facts.append(_fact("driver_storage_memory_bytes", str(memory), line, text))
         return facts
 
     def _language(self) -> Fact | None:
@@ -620,6 +635,7 @@ _HANDLERS: dict[str, Callable[[EventLogScan, int, dict[str, Any]], None]] = {
     "SparkListenerLogStart": EventLogScan._log_start,
     "SparkListenerEnvironmentUpdate": EventLogScan._environment,
     "SparkListenerApplicationStart": EventLogScan._app_start,
+    "SparkListenerBlockManagerAdded": EventLogScan._block_manager_added,
     "SparkListenerApplicationEnd": EventLogScan._app_end,
     "SparkListenerJobStart": EventLogScan._job_start,
     "SparkListenerJobEnd": EventLogScan._job_end,

@@ -33,6 +33,8 @@ SAMPLE_LINES = {
     "tasks-in-words": "the stage has 400k tasks",
     "partitions-in-words": "each with 20k shuffle partitions",
     "get-num-partitions": "df.rdd.getNumPartitions() returns 12000",
+    "driver-block-manager-memory": "INFO BlockManagerMasterEndpoint: Registering block manager "
+    "192.0.2.2:36465 with 413.9 MiB RAM, BlockManagerId(driver, 192.0.2.2, 36465, None)",
     "plan-partitioning": "+- Exchange RoundRobinPartitioning(3000000), REPARTITION_BY_NUM",
     "repartition-call": "df.repartition(1_000_000).write.parquet(out)",
     "parallelize-slices": "rdd = sc.parallelize(range(10), 2000000)",

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from service.engine.analyzer import Analysis, LineGroup
-from service.engine.findings import BROADCAST_HEAP_SHARE, find_problems
+from service.engine.findings import (
+    BROADCAST_HEAP_SHARE,
+    driver_memory_never_applied,
+    find_problems,
+)
 from service.engine.types import Fact, Finding
 
 MIB = 1 << 20
@@ -217,3 +221,21 @@ def test_find_problems_reports_every_rule_in_rule_order() -> None:
         "container-smaller-than-heap-plus-overhead",
         "broadcast-threshold-above-heap-share",
     ]
+
+
+def test_a_driver_memory_setting_the_jvm_never_got_is_a_fact_and_a_finding() -> None:
+    asked = Fact(
+        name="driver_memory_bytes", value=str(4 << 30), line=3, text="spark.driver.memory=4g"
+    )
+    got = Fact(name="driver_storage_memory_bytes", value="434031820", line=9, text="driver 414 MiB")
+    fact = driver_memory_never_applied([asked, got])
+    assert fact is not None and (fact.name, fact.value, fact.line) == (
+        "driver_memory_ignored",
+        "yes",
+        9,
+    )
+    assert "4.0 GiB" in fact.text and "a heap of about 989.9 MiB" in fact.text
+    # A 1g setting that the JVM got: about 414 MiB of storage memory is what 1g gives.
+    one_gig = Fact(name="driver_memory_bytes", value=str(1 << 30), line=3, text="1g")
+    assert driver_memory_never_applied([one_gig, got]) is None
+    assert driver_memory_never_applied([got]) is None

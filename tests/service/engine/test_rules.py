@@ -156,3 +156,8 @@ def test_a_count_over_max_result_size_was_not_its_rows(observer: Observer) -> No
     assert _weight(fired, "count-over-max-result-size", "too_many_tasks") == 0.25
     collect = _fired(observer, action="collect", spark_error="max_result_size")
     assert _weight(collect, "count-over-max-result-size", "broadcast_too_large") is None
+
+
+def test_a_driver_memory_setting_never_applied_is_a_small_driver(observer: Observer) -> None:
+    fired = _fired(observer, driver_memory_ignored="yes")
+    assert _weight(fired, "driver-memory-never-applied", "client_mode_small_driver") == 0.6

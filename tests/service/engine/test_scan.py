@@ -452,3 +452,17 @@ def test_tasks_ended_before_the_first_oom_are_tasks_before_oom() -> None:
     (fact,) = facts_of(scan)["tasks_before_oom"]
     assert (fact.value, fact.line) == ("8", 8)
     assert "tasks_before_oom" not in facts_of(scan_of(*tasks, task_end(0, 6, 0, other), END))
+
+
+def test_the_driver_block_manager_gives_its_storage_memory() -> None:
+    def added(executor: str, memory: int) -> Raw:
+        manager = {"Executor ID": executor, "Host": "h", "Port": 1}
+        return (
+            "SparkListenerBlockManagerAdded",
+            {"Block Manager ID": manager, "Maximum Memory": memory},
+        )
+
+    scan = scan_of(added("1", 5 * GIB), added("driver", 434031820), END)
+    (fact,) = facts_of(scan)["driver_storage_memory_bytes"]
+    assert (fact.value, fact.line) == ("434031820", 2)
+    assert "driver_storage_memory_bytes" not in facts_of(scan_of(added("1", 5 * GIB), END))
