@@ -214,6 +214,20 @@ _EXTRACTORS: list[Extractor] = [
         extract=_size("driver_storage_memory_bytes"),
     ),
     Extractor(
+        # A lakehouse table format: its metadata (Delta log, Hudi timeline, Iceberg manifests)
+        # is read and planned on the driver.
+        "table-format",
+        guard="",  # its alternatives share no word
+        pattern=re.compile(
+            r"\b(?:(delta)(?= (?:lake|tables?|format|log|source|sink|merge|streaming)\b)"
+            r"|_delta_log\b|DeltaLog\b|format\([\"']delta[\"']\)|(hudi)\b|(iceberg)\b)",
+            _C,
+        ),
+        extract=lambda m: [
+            ("table_format", (m.group(1) or m.group(2) or m.group(3) or "delta").lower())
+        ],
+    ),
+    Extractor(
         "files-in-words",
         guard="file",
         pattern=re.compile(

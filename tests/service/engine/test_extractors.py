@@ -35,6 +35,7 @@ SAMPLE_LINES = {
     "get-num-partitions": "df.rdd.getNumPartitions() returns 12000",
     "driver-block-manager-memory": "INFO BlockManagerMasterEndpoint: Registering block manager "
     "192.0.2.2:36465 with 413.9 MiB RAM, BlockManagerId(driver, 192.0.2.2, 36465, None)",
+    "table-format": "a Structured Streaming query reads a large Delta table",
     "plan-partitioning": "+- Exchange RoundRobinPartitioning(3000000), REPARTITION_BY_NUM",
     "repartition-call": "df.repartition(1_000_000).write.parquet(out)",
     "parallelize-slices": "rdd = sc.parallelize(range(10), 2000000)",
@@ -433,3 +434,20 @@ def test_an_adaptive_map_stage_job_counts_its_output_partitions() -> None:
         "NativeMethodAccessorImpl.java:0) with 3000000 output partitions"
     )
     assert [(f.name, f.value) for f in numeric_maxima([line])] == [("num_tasks", "3000000")]
+
+
+@pytest.mark.parametrize(
+    ("text", "table_format"),
+    [
+        ("upserts into a Merge-on-Read Hudi table", "hudi"),
+        ("the Iceberg orphan-file cleanup", "iceberg"),
+        ("spark.readStream.format('delta').load(path)", "delta"),
+        ("reads from large Delta tables", "delta"),
+    ],
+)
+def test_a_table_format_is_named(text: str, table_format: str) -> None:
+    assert ("table_format", table_format) in pairs(text, "words")
+
+
+def test_delta_as_an_ordinary_word_is_no_table_format() -> None:
+    assert not facts_named("the delta between two runs is small", "table_format", "words")

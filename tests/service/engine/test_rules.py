@@ -161,3 +161,11 @@ def test_a_count_over_max_result_size_was_not_its_rows(observer: Observer) -> No
 def test_a_driver_memory_setting_never_applied_is_a_small_driver(observer: Observer) -> None:
     fired = _fired(observer, driver_memory_ignored="yes")
     assert _weight(fired, "driver-memory-never-applied", "client_mode_small_driver") == 0.6
+
+
+def test_a_stream_on_a_table_format_is_its_metadata_not_stream_state(observer: Observer) -> None:
+    fired = _fired(observer, streaming="yes", table_format="delta")
+    assert _weight(fired, "streaming-from-a-table-format", "streaming_state") == -0.35
+    assert _weight(fired, "streaming-from-a-table-format", "too_many_tasks") == 0.2
+    batch = _fired(observer, table_format="iceberg")
+    assert _weight(batch, "streaming-from-a-table-format", "streaming_state") is None
