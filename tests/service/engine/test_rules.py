@@ -169,3 +169,10 @@ def test_a_stream_on_a_table_format_is_its_metadata_not_stream_state(observer: O
     assert _weight(fired, "streaming-from-a-table-format", "too_many_tasks") == 0.2
     batch = _fired(observer, table_format="iceberg")
     assert _weight(batch, "streaming-from-a-table-format", "streaming_state") is None
+
+
+def test_a_collect_stopped_by_max_result_size_never_reached_python(observer: Observer) -> None:
+    fired = _fired(observer, spark_error="max_result_size", action="to_pandas")
+    assert _weight(fired, "max-result-size-stopped-a-collect", "python_driver_oom") == -0.3
+    count = _fired(observer, spark_error="max_result_size", action="count")
+    assert _weight(count, "max-result-size-stopped-a-collect", "python_driver_oom") is None
