@@ -4,6 +4,9 @@
     python tests/data/runs/gen_more.py [--deadline HH:MM] [--list] [run-id ...]
     python tests/data/runs/gen_more.py --finish [run-id ...]   # folders + manifest from scratch
 
+Its driver (run, finish, drop, the command line) also runs later rounds (gen_r3.py), each
+handing it its own tables as a ``Round``. ``DD_STOP_AT=HH:MM`` (UTC) works like --deadline.
+
 New scenarios that reach the causes of the matrix by other code paths than the scenarios
 of gen_pyspark.py / gen_extra.py (see the README section). Each run is one
 ``spark-submit scenarios_more.py <scenario>`` from the venv of the Spark version, one at a
@@ -30,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -218,18 +222,32 @@ LABEL_OVERRIDES = {}
 OUTCOME_NOTES = {}
 
 
+@dataclass(frozen=True)
+class Round:
+    """One generator's tables: what gen_r3.py and later rounds hand to the driver below."""
+
+    scenarios: dict
+    runs: list
+    script: Path  # the scenarios_*.py that spark-submit runs
+    scratch: Path
+    manifest: Path
+    notes: dict
+    labels: dict
+
+
 def rid_of(r):
     scenario, lang, v, m = r
     return f"{ge.run_id(scenario, lang, v)}--{m}"
 
 
-def run(r):
+def run(r, rnd=None):
+    rnd = rnd or ROUND
     scenario, lang, v, master = r
-    cfg = SCENARIOS[scenario]
+    cfg = rnd.scenarios[scenario]
     rid = rid_of(r)
     venv = gp.VENVS[v]
     spark_home = venv / "lib/python3.11/site-packages/pyspark"
-    work = SCRATCH / rid
+    work = rnd.scratch / rid
     shutil.rmtree(work, ignore_errors=True)
     evdir = work / "events"
     evdir.mkdir(parents=True)
@@ -251,7 +269,7 @@ def run(r):
     cmd += ["--driver-java-options", cfg.get("gc", "-XX:+UseSerialGC")]
     for k, val in conf.items():
         cmd += ["--conf", f"{k}={val}"]
-    cmd += [str(HERE / "scenarios_more.py"), scenario]
+    cmd += [str(rnd.script), scenario]
     env = dict(os.environ, **cfg.get("env", {}))
     env.update(
         SPARK_HOME=str(spark_home),
@@ -298,32 +316,37 @@ def run(r):
     )
     (work / "meta.json").write_text(json.dumps(meta))
     print(f"[{rid}] rc={rc} in {secs:.0f}s, raw log {raw.stat().st_size} bytes", flush=True)
-    return finish(r)
+    return finish(r, rnd)
 
 
-def finish(r):
+def finish(r, rnd=None):
     """Run folder + manifest line from the scratch dir of a finished run (gen_extra's
-    finishing, with this generator's scenarios, scratch dir, manifest and notes)."""
+    finishing, with the round's scenarios, scratch dir, manifest and notes)."""
+    rnd = rnd or ROUND
     return ge.finish(
         r,
-        scenarios=SCENARIOS,
-        scratch=SCRATCH,
-        manifest=MANIFEST,
-        runs=RUNS,
-        notes=OUTCOME_NOTES,
-        labels=LABEL_OVERRIDES,
+        scenarios=rnd.scenarios,
+        scratch=rnd.scratch,
+        manifest=rnd.manifest,
+        runs=rnd.runs,
+        notes=rnd.notes,
+        labels=rnd.labels,
     )
 
 
-def drop(rid):
+def drop(rid, rnd=None):
     """Remove a run's folder and manifest line (a run that is not kept)."""
+    rnd = rnd or ROUND
     shutil.rmtree(HERE / rid, ignore_errors=True)
-    if MANIFEST.exists():
-        rows = [json.loads(x) for x in MANIFEST.read_text().splitlines() if x.strip()]
-        MANIFEST.write_text("".join(json.dumps(x) + "\n" for x in rows if x["id"] != rid))
+    if rnd.manifest.exists():
+        rows = [json.loads(x) for x in rnd.manifest.read_text().splitlines() if x.strip()]
+        rnd.manifest.write_text("".join(json.dumps(x) + "\n" for x in rows if x["id"] != rid))
 
 
-def main():
+def main(rnd=None):
+    """--list, --finish, --drop, or run the chosen runs (all by default) until the deadline
+    (--deadline or DD_STOP_AT, HH:MM UTC)."""
+    rnd = rnd or ROUND
     ap = argparse.ArgumentParser()
     ap.add_argument("--deadline", help="HH:MM UTC: start no run after this")
     ap.add_argument("--list", action="store_true")
@@ -331,7 +354,8 @@ def main():
     ap.add_argument("--drop", action="store_true", help="remove the named runs' folders + lines")
     ap.add_argument("runs", nargs="*")
     a = ap.parse_args()
-    by_id = {rid_of(r): r for r in RUNS}
+    deadline = a.deadline or os.environ.get("DD_STOP_AT")
+    by_id = {rid_of(r): r for r in rnd.runs}
     if a.list:
         print("\n".join(by_id))
         return
@@ -341,16 +365,27 @@ def main():
         sys.exit(f"unknown run(s) {bad}; see --list")
     for c in chosen:
         if a.drop:
-            drop(c)
+            drop(c, rnd)
             continue
         if a.finish:
-            if (SCRATCH / c / "meta.json").exists():
-                finish(by_id[c])
+            if (rnd.scratch / c / "meta.json").exists():
+                finish(by_id[c], rnd)
             continue
-        if a.deadline and datetime.now(timezone.utc).strftime("%H:%M") >= a.deadline:
-            print(f"deadline {a.deadline} reached, not starting {c}")
+        if deadline and datetime.now(timezone.utc).strftime("%H:%M") >= deadline:
+            print(f"deadline {deadline} reached, not starting {c}")
             break
-        run(by_id[c])
+        run(by_id[c], rnd)
+
+
+ROUND = Round(
+    scenarios=SCENARIOS,
+    runs=RUNS,
+    script=HERE / "scenarios_more.py",
+    scratch=SCRATCH,
+    manifest=MANIFEST,
+    notes=OUTCOME_NOTES,
+    labels=LABEL_OVERRIDES,
+)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@
 Twelve more scenarios (new names) that reach the causes of the matrix by code paths none of
 gen_pyspark.py / gen_extra.py / gen_more.py uses (see the README section). Each run is one
 ``spark-submit scenarios_r3.py <scenario>`` from the venv of the Spark version, one at a
-time. Everything else is reused from gen_pyspark.py / gen_extra.py by import, exactly as
-gen_more.py does: the venvs and masters, trim() of tests/data/spark/generate.py, the hard
-timeout plus the kill 60 s after the driver's first OutOfMemoryError (gen_pyspark._wait),
-the zstd event-log check and the `outcome` line, the full Spark version, and
-gen_extra.finish() (run folder + manifest line). Raw output goes to $DD_SCRATCH (default
+time. The driver is gen_more.py's (run, finish, drop and the command line), handed this
+round's tables as a ``gen_more.Round``; through it come the venvs and masters, trim() of
+tests/data/spark/generate.py, the hard timeout plus the kill 60 s after the driver's first
+OutOfMemoryError (gen_pyspark._wait), the zstd event-log check and the `outcome` line, the
+full Spark version, and gen_extra.finish() (run folder + manifest line). Raw output goes to $DD_SCRATCH (default
 /tmp/driver-doctor-runs-r3)/<run-id>/raw.log; the run folder gets driver.log.gz and the
 event log (compressed by Spark with zstd, not rolled, dropped above 3 MB); the run's line
 in manifest-r3.jsonl is replaced. ``DD_STOP_AT=HH:MM`` (UTC) works like --deadline.
@@ -23,23 +23,13 @@ driver log and (for driver-OOM labels) no executor stderr has an OutOfMemoryErro
 LABEL_OVERRIDES / OUTCOME_NOTES hold what was decided by reading a log.
 """
 
-import argparse
-import json
 import os
-import re
-import shlex
-import shutil
-import subprocess
 import sys
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import gen_extra as ge  # noqa: E402  (DRIVER_OOM, full_version, finish)
-import gen_more as gm  # noqa: E402  (OWN_OOM)
-import gen_pyspark as gp  # noqa: E402  (venvs, masters, trim, _wait, outcome, event log check)
+import gen_more as gm  # noqa: E402  (OWN_OOM; Round and the driver)
 
 MANIFEST = HERE / "manifest-r3.jsonl"
 SCRATCH = Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-r3"))
@@ -138,140 +128,20 @@ LABEL_OVERRIDES = {}
 OUTCOME_NOTES = {}
 
 
-def rid_of(r):
-    scenario, lang, v, m = r
-    return f"{ge.run_id(scenario, lang, v)}--{m}"
-
-
-def run(r):
-    scenario, lang, v, master = r
-    cfg = SCENARIOS[scenario]
-    rid = rid_of(r)
-    venv = gp.VENVS[v]
-    spark_home = venv / "lib/python3.11/site-packages/pyspark"
-    work = SCRATCH / rid
-    shutil.rmtree(work, ignore_errors=True)
-    evdir = work / "events"
-    evdir.mkdir(parents=True)
-    conf = {
-        "spark.eventLog.enabled": "true",
-        "spark.eventLog.dir": evdir.as_uri(),
-        "spark.eventLog.rolling.enabled": "false",
-        "spark.eventLog.compress": "true",
-        "spark.eventLog.compression.codec": "zstd",
-        "spark.ui.showConsoleProgress": "false",
-    }
-    if master == "cluster":
-        conf["spark.executor.memory"] = "768m"
-        conf["spark.executor.extraJavaOptions"] = "-XX:+UseSerialGC"
-    conf.update(cfg.get("conf", {}))
-    mem = cfg.get("mem", "512m")
-    cmd = [str(venv / "bin/spark-submit"), "--master", gp.MASTERS[master]]
-    cmd += ["--driver-memory", mem]
-    cmd += ["--driver-java-options", cfg.get("gc", "-XX:+UseSerialGC")]
-    for k, val in conf.items():
-        cmd += ["--conf", f"{k}={val}"]
-    cmd += [str(HERE / "scenarios_r3.py"), scenario]
-    env = dict(os.environ, **cfg.get("env", {}))
-    env.update(
-        SPARK_HOME=str(spark_home),
-        PYSPARK_PYTHON=str(venv / "bin/python"),
-        PYSPARK_DRIVER_PYTHON=str(venv / "bin/python"),
-        PATH=f"{venv / 'bin'}:{os.environ['PATH']}",
-    )
-    env.pop("PYTHONPATH", None)
-    raw = work / "raw.log"
-    print(f"[{rid}] start {time.strftime('%H:%M:%S')}", flush=True)
-    t0 = time.time()
-    with open(raw, "wb") as out, open(os.devnull, "rb") as devnull:
-        proc = subprocess.Popen(
-            cmd,
-            stdin=devnull,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=work,
-            start_new_session=True,
-        )
-        timeout = cfg.get("timeout", 240)
-        rc = gp._wait(proc, raw, timeout, cfg.get("after_oom", gp.AFTER_OOM))
-    try:
-        os.killpg(proc.pid, 9)
-    except ProcessLookupError:
-        pass
-    secs = round(time.time() - t0, 1)
-    text = raw.read_text(errors="replace")
-    # Only this app's executor dirs (other generators share $SPARK_HOME/work).
-    for app in sorted(set(re.findall(r"\bapp-\d{14}-\d{4}\b", text))):
-        d = spark_home / "work" / app
-        if d.is_dir():
-            shutil.copytree(d, work / "executor-work" / app, dirs_exist_ok=True)
-            shutil.rmtree(d, ignore_errors=True)
-    meta = dict(
-        rc=rc,
-        seconds=secs,
-        timeout=timeout,
-        command=shlex.join(cmd),
-        mem=mem,
-        master=gp.MASTERS[master],
-        spark_version=ge.full_version(v),
-    )
-    (work / "meta.json").write_text(json.dumps(meta))
-    print(f"[{rid}] rc={rc} in {secs:.0f}s, raw log {raw.stat().st_size} bytes", flush=True)
-    return finish(r)
-
-
-def finish(r):
-    """Run folder + manifest line from the scratch dir of a finished run (gen_extra's
-    finishing, with this generator's scenarios, scratch dir, manifest and notes)."""
-    return ge.finish(
-        r,
-        scenarios=SCENARIOS,
-        scratch=SCRATCH,
-        manifest=MANIFEST,
-        runs=RUNS,
-        notes=OUTCOME_NOTES,
-        labels=LABEL_OVERRIDES,
-    )
-
-
-def drop(rid):
-    """Remove a run's folder and manifest line (a run that is not kept)."""
-    shutil.rmtree(HERE / rid, ignore_errors=True)
-    if MANIFEST.exists():
-        rows = [json.loads(x) for x in MANIFEST.read_text().splitlines() if x.strip()]
-        MANIFEST.write_text("".join(json.dumps(x) + "\n" for x in rows if x["id"] != rid))
+ROUND = gm.Round(
+    scenarios=SCENARIOS,
+    runs=RUNS,
+    script=HERE / "scenarios_r3.py",
+    scratch=SCRATCH,
+    manifest=MANIFEST,
+    notes=OUTCOME_NOTES,
+    labels=LABEL_OVERRIDES,
+)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--deadline", help="HH:MM UTC: start no run after this")
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--finish", action="store_true", help="rebuild folders + manifest from scratch")
-    ap.add_argument("--drop", action="store_true", help="remove the named runs' folders + lines")
-    ap.add_argument("runs", nargs="*")
-    a = ap.parse_args()
-    deadline = a.deadline or os.environ.get("DD_STOP_AT")
-    by_id = {rid_of(r): r for r in RUNS}
-    if a.list:
-        print("\n".join(by_id))
-        return
-    chosen = a.runs or list(by_id)
-    bad = [c for c in chosen if c not in by_id]
-    if bad:
-        sys.exit(f"unknown run(s) {bad}; see --list")
-    for c in chosen:
-        if a.drop:
-            drop(c)
-            continue
-        if a.finish:
-            if (SCRATCH / c / "meta.json").exists():
-                finish(by_id[c])
-            continue
-        if deadline and datetime.now(timezone.utc).strftime("%H:%M") >= deadline:
-            print(f"deadline {deadline} reached, not starting {c}")
-            break
-        run(by_id[c])
+    """gen_more.py's driver (run, finish, drop, deadline) over this round's tables."""
+    gm.main(ROUND)
 
 
 if __name__ == "__main__":
