@@ -192,17 +192,18 @@ _EXTRACTORS: list[Extractor] = [
         ),
         extract=_count("num_partitions"),
     ),
-    Extractor(
-        "conf-shuffle-partitions",
-        guard="shuffle.partitions",
-        pattern=re.compile(rf"spark\.sql\.shuffle\.partitions{_SEP}(\d[\d_,]{{0,14}})\b"),
-        extract=_count("num_partitions"),
-    ),
-    Extractor(
-        "conf-default-parallelism",
-        guard="default.parallelism",
-        pattern=re.compile(rf"spark\.default\.parallelism{_SEP}(\d[\d_,]{{0,14}})\b"),
-        extract=_count("num_partitions"),
+    # Partition-count settings: spark.sql.shuffle.partitions=200000, spark.default.parallelism.
+    *(
+        Extractor(
+            name,
+            guard=key.removeprefix("spark.").removeprefix("sql."),
+            pattern=re.compile(rf"{re.escape(key)}{_SEP}(\d[\d_,]{{0,14}})\b"),
+            extract=_count("num_partitions"),
+        )
+        for name, key in (
+            ("conf-shuffle-partitions", "spark.sql.shuffle.partitions"),
+            ("conf-default-parallelism", "spark.default.parallelism"),
+        )
     ),
     Extractor(
         # The driver's block manager registering its storage memory: (heap - 300 MiB) x 0.6.

@@ -51,7 +51,7 @@ def driver_memory_never_applied(facts: list[Fact]) -> Fact | None:
     )
 
 
-def driver_memory_ignored(analysis: Analysis) -> Iterable[Finding]:
+def driver_memory_vs_block_manager(analysis: Analysis) -> Iterable[Finding]:
     fact = analysis.first("driver_memory_ignored")
     if fact is not None:
         yield Finding(
@@ -148,7 +148,7 @@ def broadcast_threshold_vs_heap(analysis: Analysis) -> Iterable[Finding]:
 
 
 RULES: tuple[Rule, ...] = (
-    driver_memory_ignored,
+    driver_memory_vs_block_manager,
     max_result_size_vs_heap,
     driver_memory_set_too_late,
     container_vs_heap,
