@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from service.engine.negation import first_affirmed
 from service.engine.types import Fact, FactSource
 from service.engine.units import SIZE_PATTERN, parse_count, parse_setting_size, parse_size
 from service.engine.vocabulary import (
@@ -26,6 +27,10 @@ MAX_LINE = 4000
 Convert = Callable[[re.Match[str]], list[tuple[str, str]]]
 
 
+# What a person says they did or saw, which they can also say they did not.
+NEGATABLE = ("action-", "structured-streaming", "memory-grew-gradually", "memory-ran-out-at-once")
+
+
 @dataclass(frozen=True)
 class Extractor:
     """One way of reading facts off a line."""
@@ -37,6 +42,12 @@ class Extractor:
     extract: Convert
     # Only the user's own words say this (a log line of the same shape means something else).
     prose_only: bool = False
+
+    @property
+    def negatable(self) -> bool:
+        """A person can say it did not happen ("we never call collect()"); sizes, counts and
+        settings read the same with or without a "cannot" before them."""
+        return self.name.startswith(NEGATABLE)
 
 
 _SIZE = SIZE_PATTERN
@@ -580,10 +591,13 @@ def _facts_from(
     for extractor in extractors:
         if extractor.guard and extractor.guard not in lowered:
             continue
+        words = source == "words"
         match = extractor.pattern.search(text)
+        if match is not None and words and extractor.negatable:
+            match = first_affirmed(extractor.pattern, text)
         if match is None:
             continue
-        loose = source == "words" and not _CODE_LIKE.search(match.group(0))
+        loose = words and not _CODE_LIKE.search(match.group(0))
         for name, value in extractor.extract(match):
             weak = loose and name in _WEAK_IN_PROSE
             yield Fact(name=name, value=value, line=number, text=shown, source=source, weak=weak)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from kb import KnowledgeBase, Signature
 from service.engine.budget import Budget
+from service.engine.negation import affirmed
 
 QUIET_FACTOR = 0.3
 
@@ -83,8 +84,9 @@ class SignatureMatcher:
                 break
             best: SignatureHit | None = None
             # The first matching line wins; a quiet one only until a line that is not quiet.
-            for number, text in prose if signature.kind == "words" else lines:
-                if pattern.search(text):
+            words = signature.kind == "words"
+            for number, text in prose if words else lines:
+                if affirmed(pattern, text) if words else pattern.search(text):
                     factor = QUIET_FACTOR if number in quiet else 1.0
                     if best is None or factor == 1.0:
                         best = SignatureHit(signature, number, text, factor)

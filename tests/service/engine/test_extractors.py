@@ -451,3 +451,28 @@ def test_a_table_format_is_named(text: str, table_format: str) -> None:
 
 def test_delta_as_an_ordinary_word_is_no_table_format() -> None:
     assert not facts_named("the delta between two runs is small", "table_format", "words")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we never call df.collect() anywhere",
+        "nothing large is collected, the job does not call toPandas()",
+        "we don't use a broadcast join at all",
+        "memory does not grow slowly, it jumps at once",
+    ],
+)
+def test_what_a_person_says_did_not_happen_yields_no_fact(text: str) -> None:
+    names = {name for name, _ in pairs(text, "words")}
+    assert not names & {"action", "memory_growth"}
+
+
+def test_a_negation_in_another_clause_leaves_the_action() -> None:
+    facts = facts_named("we do not cache anything, but df.collect() runs out", "action", "words")
+    assert [f.value for f in facts] == ["collect"]
+
+
+def test_log_lines_and_sizes_are_read_as_printed_whatever_comes_before() -> None:
+    assert facts_named("ERROR not done: df.collect() failed", "action", "log")
+    message = "Cannot broadcast the table that is larger than 8GB: 9 GB"
+    assert ("broadcast_size_bytes", str(8 * 1024**3)) in pairs(message, "words")

@@ -180,3 +180,27 @@ def test_in_driver_jvm_leaves_other_signatures_alone() -> None:
     original = SignatureHit(executor_only, 2, "x")
     assert in_driver_jvm([original]) == [original]
     assert in_driver_jvm([original])[0] is original
+
+
+@pytest.mark.parametrize(
+    ("prose", "hit"),
+    [
+        ("the driver collects into a local list", True),
+        ("even though nothing large is collected into a local list", False),
+        ("we do not collect into a local list", False),
+        ("we don't cache, but rows are collected into a local list", True),
+        ("there is not enough memory, rows are collected into a local list", True),
+    ],
+)
+def test_words_negated_in_their_clause_do_not_match(
+    kb: KnowledgeBase, prose: str, hit: bool
+) -> None:
+    words = signature("local", r"collect\w* into a local list", kind="words")
+    hits = matcher_of(kb, words).match([], [(1, prose)])
+    assert bool(hits) is hit
+
+
+def test_negation_before_a_log_line_pattern_is_ignored(kb: KnowledgeBase) -> None:
+    message = signature("bcast", r"Cannot broadcast the table")
+    hits = matcher_of(kb, message).match([(1, "Cannot broadcast the table over 8GB")], [])
+    assert [h.signature.id for h in hits] == ["bcast"]
