@@ -150,6 +150,14 @@ def test_a_clean_pyspark_event_log_leaves_only_the_python_side(observer: Observe
     assert _weight(failed, "pyspark-ended-cleanly", "python_driver_oom") is None
 
 
+def test_a_clean_pyspark_end_right_after_a_topandas_points_to_python(observer: Observer) -> None:
+    clean = {"language": "pyspark", "driver_died": "no", "failed_jobs": "0"}
+    fired = _fired(observer, last_result_action="to_pandas", **clean)
+    assert _weight(fired, "pyspark-ended-after-topandas", "python_driver_oom") == 0.4
+    collect = _fired(observer, last_result_action="collect", **clean)
+    assert _weight(collect, "pyspark-ended-after-topandas", "python_driver_oom") is None
+
+
 def test_a_count_over_max_result_size_was_not_its_rows(observer: Observer) -> None:
     fired = _fired(observer, action="count", spark_error="max_result_size")
     assert _weight(fired, "count-over-max-result-size", "broadcast_too_large") == 0.3

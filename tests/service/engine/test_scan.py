@@ -140,6 +140,26 @@ def test_successful_job_is_no_failure_and_no_action() -> None:
     assert values(scan, "action") == []
 
 
+def test_clean_end_names_the_last_whole_result_brought_to_the_driver() -> None:
+    scan = scan_of(
+        job_start(0, "toPandas at x.py:3"),
+        job_end(0),
+        job_start(1, "count at x.py:4"),
+        job_end(1),
+        END,
+    )
+    assert values(scan, "last_result_action") == ["to_pandas"]
+    assert values(scan, "action") == []
+
+
+def test_no_last_result_when_the_log_stops_or_a_job_failed() -> None:
+    stopped = scan_of(job_start(0, "toPandas at x.py:3"), job_end(0))
+    failed = scan_of(job_start(0, "collect at x.py:3"), job_end(0, "boom"), END)
+    assert values(stopped, "last_result_action") == []
+    assert values(failed, "last_result_action") == []
+    assert values(failed, "action") == ["collect"]
+
+
 def test_call_site_word_maps_to_action() -> None:
     scan = scan_of(job_start(0, "toPandas at x.py:9"), job_end(0, failed="boom"), END)
     assert values(scan, "action") == ["to_pandas"]
