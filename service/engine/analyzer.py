@@ -18,6 +18,7 @@ from service.engine.extractors import (
     line_facts,
     numeric_maxima,
     tasks_before_oom,
+    tasks_in_the_driver_jvm,
 )
 from service.engine.gclog import gc_facts
 from service.engine.types import Fact, FactSource, InputKind
@@ -192,6 +193,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     facts.extend(numeric_maxima(lines))
     facts.extend(collects_from_one_site(lines))
     facts.extend(tasks_before_oom(lines))
+    facts.extend(tasks_in_the_driver_jvm(lines))
     facts.extend(gc_facts(lines))
     facts.extend(_trace_facts(traces))
     words = " ".join(g.text.strip() for g in word_groups)[:2000]

@@ -681,3 +681,48 @@ def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
         return []
     tid, line, text = highest
     return [Fact(name="tasks_before_oom", value=str(tid + 1), line=line, text=text)]
+
+
+# Lines only the driver's own JVM logs (the scheduler, the block manager master, the context).
+_DRIVER_ONLY = (
+    " DAGScheduler: ",
+    " TaskSetManager: ",
+    " TaskSchedulerImpl: ",
+    " BlockManagerInfo: ",
+    " BlockManagerMasterEndpoint: ",
+    " SparkContext: ",
+    " ContextCleaner: ",
+)
+# Lines of a task running in the JVM that logged them.
+_TASK_HERE = re.compile(
+    r"\bExecutor: (?:Exception in task|Running task|Finished task)\b|Executor task launch worker"
+)
+# Signs that executors are JVMs of their own (cluster managers, executor ids, lost executors).
+_SEPARATE_EXECUTORS = re.compile(
+    r"CoarseGrainedExecutorBackend|StandaloneSchedulerBackend|YarnSchedulerBackend|YarnAllocator"
+    r"|KubernetesClusterSchedulerBackend|ExecutorPodsAllocator|LocalSparkCluster|Granted executor"
+    r"|Registered executor|ExecutorLostFailure|Lost executor|executor \d+\)"
+)
+
+
+def tasks_in_the_driver_jvm(lines: list[str]) -> Iterable[Fact]:
+    """Local mode told by who logged what: a log in which the driver's scheduler (DAGScheduler,
+    TaskSetManager, BlockManagerInfo, ...) and a task's own executor lines ("Executor: Exception
+    in task", the "Executor task launch worker" thread) are printed together came from one JVM,
+    the driver's, unless something shows executors of their own."""
+    task: tuple[int, str] | None = None
+    driver = False
+    for number, raw in enumerate(lines, start=1):
+        text = raw[:MAX_LINE]
+        if "xecutor" in text and _SEPARATE_EXECUTORS.search(text):
+            return []
+        if "LocalSparkCluster" in text or "Granted executor" in text:
+            return []
+        if task is None and "Executor" in text and _TASK_HERE.search(text):
+            task = (number, text.strip()[:300])
+        if not driver and any(marker in text for marker in _DRIVER_ONLY):
+            driver = True
+    if task is None or not driver:
+        return []
+    line, text = task
+    return [Fact(name="deploy_mode", value="local", line=line, text=text)]

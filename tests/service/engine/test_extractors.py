@@ -10,6 +10,7 @@ from service.engine.extractors import (
     line_facts,
     numeric_maxima,
     tasks_before_oom,
+    tasks_in_the_driver_jvm,
 )
 from service.engine.types import Fact, FactSource
 
@@ -476,3 +477,31 @@ def test_log_lines_and_sizes_are_read_as_printed_whatever_comes_before() -> None
     assert facts_named("ERROR not done: df.collect() failed", "action", "log")
     message = "Cannot broadcast the table that is larger than 8GB: 9 GB"
     assert ("broadcast_size_bytes", str(8 * 1024**3)) in pairs(message, "words")
+
+
+_DRIVER_LINE = (
+    "26/12/02 23:17:13 INFO BlockManagerInfo: Removed broadcast_0_piece0 on 10.0.0.2:39931"
+)
+_TASK_LINE = "26/12/02 23:17:16 ERROR Executor: Exception in task 1.0 in stage 2.0 (TID 9)"
+
+
+def test_driver_and_task_lines_in_one_log_mean_local_mode() -> None:
+    (fact,) = tasks_in_the_driver_jvm([_DRIVER_LINE, _TASK_LINE, "java.lang.OutOfMemoryError"])
+    assert (fact.name, fact.value, fact.line) == ("deploy_mode", "local", 2)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "INFO StandaloneSchedulerBackend: Granted executor ID app-1/0 on hostPort 10.0.0.3:7078",
+        "WARN TaskSetManager: Lost task 1.0 in stage 2.0 (TID 9) (10.0.0.3 executor 1): boom",
+        "INFO YarnAllocator: Will request 2 executor container(s)",
+    ],
+)
+def test_executors_of_their_own_are_not_local_mode(other: str) -> None:
+    assert list(tasks_in_the_driver_jvm([_DRIVER_LINE, other, _TASK_LINE])) == []
+
+
+def test_task_lines_alone_do_not_say_which_jvm() -> None:
+    assert list(tasks_in_the_driver_jvm([_TASK_LINE, "java.lang.OutOfMemoryError"])) == []
+    assert list(tasks_in_the_driver_jvm([_DRIVER_LINE])) == []
