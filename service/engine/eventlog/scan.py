@@ -91,7 +91,8 @@ class EventLogScan:
     jobs: dict[int, _Running] = field(default_factory=dict)
     queries: dict[int, _Running] = field(default_factory=dict)
     failed_actions: list[tuple[_Running, str]] = field(default_factory=list)
-    # The last job that brought a whole result to the driver (collect, toPandas).
+    # The application's last job, when it brought a whole result to the driver (collect,
+    # toPandas); None once a job of another kind starts.
     last_result_job: _Running | None = None
     broadcast_accumulators: dict[int, int] = field(default_factory=dict)
     cached: dict[int, _CachedRdd] = field(default_factory=dict)
@@ -147,8 +148,8 @@ class EventLogScan:
         site = str((body.get("Properties") or {}).get("callSite.short", "") or "")
         action = _action(site)
         self.jobs[job] = _Running(line, f"job {job}" + (f" ({site})" if site else ""), action)
+        self.last_result_job = self.jobs[job] if action in WHOLE_RESULT_ACTIONS else None
         if action in WHOLE_RESULT_ACTIONS:
-            self.last_result_job = self.jobs[job]
             # One DataFrame action runs a job per shuffle stage (all with its call site and SQL
             # execution id): count actions, not jobs.
             execution = (body.get("Properties") or {}).get("spark.sql.execution.id")
@@ -538,7 +539,7 @@ class EventLogScan:
                 # Nothing failed in the JVM: the last whole result went to the driver program,
                 # where whatever went wrong after the log's end happened. A job's call site says
                 # where it came from, so this is not the failing action.
-                label = f"{last.label}, the last result brought to the driver before the end"
+                label = f"{last.label}, the last job, a result brought to the driver before the end"
                 facts.append(_fact("last_result_action", last.action, last.line, label))
         for culprit, how in culprits + self.failed_actions:
             label = f"{culprit.label}, {how}"

@@ -140,16 +140,24 @@ def test_successful_job_is_no_failure_and_no_action() -> None:
     assert values(scan, "action") == []
 
 
-def test_clean_end_names_the_last_whole_result_brought_to_the_driver() -> None:
+def test_clean_end_names_the_last_job_when_it_brought_a_whole_result() -> None:
     scan = scan_of(
+        job_start(0, "count at x.py:2"),
+        job_end(0),
+        job_start(1, "toPandas at x.py:3"),
+        job_end(1),
+        END,
+    )
+    assert values(scan, "last_result_action") == ["to_pandas"]
+    assert values(scan, "action") == []
+    later = scan_of(
         job_start(0, "toPandas at x.py:3"),
         job_end(0),
         job_start(1, "count at x.py:4"),
         job_end(1),
         END,
     )
-    assert values(scan, "last_result_action") == ["to_pandas"]
-    assert values(scan, "action") == []
+    assert values(later, "last_result_action") == []
 
 
 def test_no_last_result_when_the_log_stops_or_a_job_failed() -> None:
