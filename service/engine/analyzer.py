@@ -193,7 +193,8 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     facts.extend(numeric_maxima(lines))
     facts.extend(collects_from_one_site(lines))
     facts.extend(tasks_before_oom(lines))
-    facts.extend(tasks_in_the_driver_jvm(lines))
+    if not any(f.name == "deploy_mode" for f in facts):
+        facts.extend(tasks_in_the_driver_jvm(lines))
     facts.extend(gc_facts(lines))
     facts.extend(_trace_facts(traces))
     words = " ".join(g.text.strip() for g in word_groups)[:2000]

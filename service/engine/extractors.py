@@ -694,35 +694,42 @@ _DRIVER_ONLY = (
     " ContextCleaner: ",
 )
 # Lines of a task running in the JVM that logged them.
-_TASK_HERE = re.compile(
-    r"\bExecutor: (?:Exception in task|Running task|Finished task)\b|Executor task launch worker"
+_TASK_HERE = (
+    "Executor: Exception in task",
+    "Executor: Running task",
+    "Executor: Finished task",
+    "Executor task launch worker",
 )
 # Signs that executors are JVMs of their own (cluster managers, executor ids, lost executors).
-_SEPARATE_EXECUTORS = re.compile(
-    r"CoarseGrainedExecutorBackend|StandaloneSchedulerBackend|YarnSchedulerBackend|YarnAllocator"
-    r"|KubernetesClusterSchedulerBackend|ExecutorPodsAllocator|LocalSparkCluster|Granted executor"
-    r"|Registered executor|ExecutorLostFailure|Lost executor|executor \d+\)"
+_SEPARATE_EXECUTORS = (
+    "CoarseGrainedExecutorBackend",
+    "SchedulerBackend: Granted executor",
+    "StandaloneSchedulerBackend",
+    "YarnSchedulerBackend",
+    "YarnAllocator",
+    "KubernetesClusterSchedulerBackend",
+    "ExecutorPodsAllocator",
+    "LocalSparkCluster",
+    "Registered executor",
+    "ExecutorLostFailure",
+    "Lost executor",
 )
+_EXECUTOR_ID = re.compile(r"executor \d+\)")
 
 
 def tasks_in_the_driver_jvm(lines: list[str]) -> Iterable[Fact]:
     """Local mode told by who logged what: a log in which the driver's scheduler (DAGScheduler,
     TaskSetManager, BlockManagerInfo, ...) and a task's own executor lines ("Executor: Exception
     in task", the "Executor task launch worker" thread) are printed together came from one JVM,
-    the driver's, unless something shows executors of their own."""
-    task: tuple[int, str] | None = None
-    driver = False
-    for number, raw in enumerate(lines, start=1):
-        text = raw[:MAX_LINE]
-        if "xecutor" in text and _SEPARATE_EXECUTORS.search(text):
-            return []
-        if "LocalSparkCluster" in text or "Granted executor" in text:
-            return []
-        if task is None and "Executor" in text and _TASK_HERE.search(text):
-            task = (number, text.strip()[:300])
-        if not driver and any(marker in text for marker in _DRIVER_ONLY):
-            driver = True
-    if task is None or not driver:
+    the driver's, unless something shows executors of their own.
+
+    Whole-text substring searches, not a scan per line: a 10 MB log of task lines stays cheap."""
+    text = "\n".join(lines)
+    found = [i for i in (text.find(marker) for marker in _TASK_HERE) if i >= 0]
+    if not found or not any(marker in text for marker in _DRIVER_ONLY):
         return []
-    line, text = task
-    return [Fact(name="deploy_mode", value="local", line=line, text=text)]
+    if any(marker in text for marker in _SEPARATE_EXECUTORS) or _EXECUTOR_ID.search(text):
+        return []
+    start = min(found)
+    line = text.count("\n", 0, start)
+    return [Fact(name="deploy_mode", value="local", line=line + 1, text=lines[line].strip()[:300])]
