@@ -29,6 +29,7 @@ from service.engine.eventlog import read_event_log
 from service.engine.ranker import RankingWeights
 from service.engine.types import Diagnosis
 from service.engine.walk import NO_MATCH, NONE, Step, Walker
+from service.errors import InputTooLargeError
 
 REPO = Path(__file__).resolve().parent.parent
 RUNS_ROOT = REPO / "tests" / "data" / "runs"
@@ -272,7 +273,11 @@ def run_event_log_cases(runs: Iterable[Run]) -> list[EvalCase]:
 
 
 def event_log_holds_failure(path: Path) -> bool:
-    summary = read_event_log(path)
+    try:
+        summary = read_event_log(path)
+    except InputTooLargeError:
+        # Beyond what the service reads: it stays a case, scored as the miss users would see.
+        return True
     died = any(f.name == "driver_died" and f.value == "yes" for f in summary.facts)
     return bool(summary.failures) or died
 
@@ -331,12 +336,20 @@ def evaluate(
     report = Report()
     for case in cases:
         started = time.perf_counter()
-        if case.event_log is not None:
-            if diagnose_event_log is None:
-                raise ValueError(f"{case.id}: an event-log case needs diagnose_event_log")
-            diagnosis = diagnose_event_log(case.event_log)
-        else:
-            diagnosis = diagnose(case.text, case.source)
+        try:
+            if case.event_log is not None:
+                if diagnose_event_log is None:
+                    raise ValueError(f"{case.id}: an event-log case needs diagnose_event_log")
+                diagnosis = diagnose_event_log(case.event_log)
+            else:
+                diagnosis = diagnose(case.text, case.source)
+        except InputTooLargeError:
+            # The service refuses the input (a clear 413 for a user): no cause, no walk. It
+            # counts as a miss everywhere rather than leaving the set.
+            refused = Guided(cause=None, questions=0, auto=0) if walker is not None else None
+            elapsed = time.perf_counter() - started
+            report.outcomes.append(Outcome(case, [], "refused", elapsed, refused, 0.0))
+            continue
         elapsed = time.perf_counter() - started
         ranked = [c.id for c in diagnosis.causes]
         guided = guided_walk(walker, diagnosis, case.label) if walker is not None else None

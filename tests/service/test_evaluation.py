@@ -15,6 +15,7 @@ from kb.library import split_of
 from kb.models import CAUSE_IDS
 from service.engine.types import Diagnosis, InputStats, RankedCause
 from service.engine.walk import NONE, Walker
+from service.errors import InputTooLargeError
 from service.evaluation import (
     EvalCase,
     Guided,
@@ -101,6 +102,25 @@ def test_evaluate_counts_top1_top3_and_guided(kb: KnowledgeBase, walker: Walker)
     assert (report.top1, report.top3) == (0.5, 1.0)
     assert report.recall()["collect_to_driver"][0] == 1
     assert report.outcomes[0].guided_top1
+
+
+def test_an_input_the_service_refuses_is_a_miss_not_a_crash(
+    kb: KnowledgeBase, walker: Walker
+) -> None:
+    cases = [
+        EvalCase(id="big", label="driver_side_state", event_log=Path("big.zst")),
+        EvalCase(id="ok", label="collect_to_driver", text="ok"),
+    ]
+
+    def refuse(path: Path) -> Diagnosis:
+        raise InputTooLargeError("file", 269_000_000, 200 * 1024 * 1024)
+
+    report = evaluate(
+        cases, lambda _t, _s: _diagnosis(kb, ["collect_to_driver"]), refuse, walker=walker
+    )
+    assert [o.verdict for o in report.outcomes] == ["refused", "driver_oom"]
+    assert (report.top1, report.top3, report.guided_top1) == (0.5, 0.5, 0.5)
+    assert report.recall()["driver_side_state"] == (0, 0, 1)
 
 
 def test_runs_come_from_every_manifest_and_split_by_scenario(tmp_path: Path) -> None:
