@@ -33,15 +33,16 @@ from service.runtime import build_engine
 from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 
 # name -> (top-1, top-3, guided top-1) floors on the test split
-# Measured 2026-12-03, third stop (execution-model facts and rules from tune; 144 library
-# cases, 129 runs, 105 event logs, of which 25 cases, 28 runs and 16 event logs are new this
-# stop): library 0.597 / 0.806 / 1.000, runs 0.822 / 0.953 / 1.000, run event logs
-# 0.743 / 0.829 / 1.000; floors sit about 0.03 below. (The sets of the second stop, same cases:
-# library 0.613 / 0.807, runs 0.822 / 0.970, event logs 0.753 / 0.854.)
+# Measured 2026-12-03, fourth stop (159 library cases, 175 runs, 151 event logs, of which 15
+# cases, 46 runs and 46 event logs are new this stop; four of those event logs are past the
+# service's 200 MB expanded limit and count as misses): library 0.604 / 0.811 / 1.000, runs
+# 0.817 / 0.926 / 1.000, run event logs 0.722 / 0.808 / 0.974; floors sit about 0.03 below.
+# (The sets of the third stop, same cases: library 0.604 / 0.799, runs 0.822 / 0.946, event
+# logs 0.743 / 0.838.)
 TEST_FLOORS = {
-    "library": (0.56, 0.77, 0.97),
-    "runs": (0.79, 0.92, 0.97),
-    "runs-event-logs": (0.71, 0.79, 0.97),
+    "library": (0.57, 0.78, 0.97),
+    "runs": (0.78, 0.89, 0.97),
+    "runs-event-logs": (0.69, 0.77, 0.94),
 }
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),
