@@ -139,6 +139,7 @@ def test_every_fact_the_code_emits_is_in_the_fact_vocabulary(kb: KnowledgeBase) 
     logs: every fact name it establishes must be declared in kb/data/facts.yaml."""
     from kb.library import load_cases
     from service.engine.eventlog import read_event_log
+    from service.errors import InputTooLargeError
     from service.evaluation import RUNS_ROOT, read_runs
 
     emitted: set[str] = set()
@@ -147,7 +148,10 @@ def test_every_fact_the_code_emits_is_in_the_fact_vocabulary(kb: KnowledgeBase) 
     for run in read_runs(RUNS_ROOT):
         emitted |= {f.name for f in analyze(run.driver_log()).facts}
         if run.event_log is not None:
-            emitted |= {f.name for f in read_event_log(run.event_log).facts}
+            try:
+                emitted |= {f.name for f in read_event_log(run.event_log).facts}
+            except InputTooLargeError:
+                continue  # past the reader's expanded-size limit: it yields no facts at all
     assert len(emitted) > 25
     assert emitted <= set(kb.facts), sorted(emitted - set(kb.facts))
 
