@@ -45,6 +45,8 @@ import gen_pyspark as gp  # noqa: E402  (venvs, masters, trim, _wait, outcome, e
 MANIFEST = HERE / "manifest-more.jsonl"
 SCRATCH = Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-more"))
 OOM = r"java\.lang\.OutOfMemoryError"
+# A Python driver's own MemoryError (or numpy's), for the PySpark-side scenarios of later rounds.
+PY_MEMORYERROR = r"^MemoryError|^numpy\S*\._ArrayMemoryError: Unable to allocate"
 # For not_driver_oom scenarios: an OutOfMemoryError line of the driver itself. Like
 # gen_extra.DRIVER_OOM, and also not a "Caused by:" line (the driver prints the executor's
 # OOM as the cause of "Job aborted due to stage failure").
@@ -238,6 +240,19 @@ class Round:
 def rid_of(r):
     scenario, lang, v, m = r
     return f"{ge.run_id(scenario, lang, v)}--{m}"
+
+
+def ordered_runs(scenarios, variants, not_run=(), not_kept=()):
+    """A round's PySpark runs in priority order: every scenario's first variant, then every
+    scenario's second, and so on (a scenario's own ``variants`` override the round's); the
+    scenarios in ``not_run`` and the run ids in ``not_kept`` are left out."""
+    runs = []
+    for i in range(max((len(c.get("variants", variants)) for c in scenarios.values()), default=0)):
+        for scenario, cfg in scenarios.items():
+            vs = cfg.get("variants", variants)
+            if scenario not in not_run and i < len(vs):
+                runs.append((scenario, "pyspark", *vs[i]))
+    return [r for r in runs if rid_of(r) not in not_kept]
 
 
 def run(r, rnd=None):

@@ -33,8 +33,8 @@ import gen_more as gm  # noqa: E402  (OWN_OOM; Round and the driver)
 
 MANIFEST = HERE / "manifest-r4.jsonl"
 SCRATCH = Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-r4"))
-OOM = r"java\.lang\.OutOfMemoryError"
-PY_MEMORYERROR = r"^MemoryError|^numpy\S*\._ArrayMemoryError: Unable to allocate"
+OOM = gm.OOM
+PY_MEMORYERROR = gm.PY_MEMORYERROR
 # Default variants of a scenario: (Spark version, master), in this order (the first two are
 # the ones every scenario must have: Spark 3.5; the Spark 4.3 ones when time allows).
 VARIANTS = [("35", "local"), ("35", "cluster"), ("4", "local"), ("4", "cluster")]
@@ -129,13 +129,7 @@ NOT_KEPT = {
 
 # Run order = priority order: every scenario's first variant (3.5 local[*]) first, then the
 # second (3.5 local-cluster), then the Spark 4.3 ones.
-RUNS = []
-for _i in range(4):
-    for _s, _cfg in SCENARIOS.items():
-        _vs = _cfg.get("variants", VARIANTS)
-        if _s not in NOT_RUN and _i < len(_vs):
-            RUNS.append((_s, "pyspark", *_vs[_i]))
-RUNS = [r for r in RUNS if gm.rid_of(r) not in NOT_KEPT]
+RUNS = gm.ordered_runs(SCENARIOS, VARIANTS, NOT_RUN, NOT_KEPT)
 
 LABEL_OVERRIDES = {}
 OUTCOME_NOTES = {}

@@ -34,7 +34,7 @@ import gen_more as gm  # noqa: E402  (OWN_OOM; Round and the driver)
 
 MANIFEST = HERE / "manifest-r5.jsonl"
 SCRATCH = Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-r5"))
-OOM = r"java\.lang\.OutOfMemoryError"
+OOM = gm.OOM
 # Default variants of a scenario: (Spark version, master), in this order (the first two are
 # the ones every scenario must have: Spark 3.5; the Spark 4.3 ones when time allows).
 VARIANTS = [("35", "local"), ("35", "cluster"), ("4", "local"), ("4", "cluster")]
@@ -114,13 +114,7 @@ NOT_KEPT = set()
 
 # Run order = priority order: every scenario's first variant (3.5 local[*]) first, then the
 # second (3.5 local-cluster), then the Spark 4.3 ones.
-RUNS = []
-for _i in range(4):
-    for _s, _cfg in SCENARIOS.items():
-        _vs = _cfg.get("variants", VARIANTS)
-        if _s not in NOT_RUN and _i < len(_vs):
-            RUNS.append((_s, "pyspark", *_vs[_i]))
-RUNS = [r for r in RUNS if gm.rid_of(r) not in NOT_KEPT]
+RUNS = gm.ordered_runs(SCENARIOS, VARIANTS, NOT_RUN, NOT_KEPT)
 
 LABEL_OVERRIDES = {}
 OUTCOME_NOTES = {}
