@@ -10,6 +10,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from service.engine import Engine
 from service.engine.eventlog import EventLogSummary, read_event_log
@@ -234,6 +235,42 @@ def test_a_decompression_bomb_is_refused_naming_the_limit(tmp_path: Path) -> Non
         read_event_log(bomb)
     assert caught.value.field.startswith("file (expands")
     assert time.perf_counter() - started < 30  # blank lines go at decompression speed
+
+
+def test_a_real_log_that_repeats_one_plan_past_200x_is_read_not_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only bytes that hold no event count toward the bomb check: a log whose SQL plan repeats
+    thousands of times compresses far past 200x, and every one of its events is read."""
+    from service.engine.eventlog import reader
+
+    monkeypatch.setattr(reader, "RATIO_GRACE", 1 << 20)
+    plan = "Project [id#1L, value#2]\n+- Filter isnotnull(id#1L)\n   " * 400
+    update = json.dumps(
+        {
+            "Event": "org.apache.spark.sql.execution.ui.SparkListenerSQLAdaptiveExecutionUpdate",
+            "executionId": 0,
+            "physicalPlanDescription": plan,
+        }
+    ).encode()
+    healthy = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
+    log = tmp_path / "repeated-plan.zstd"  # Spark's default event log codec
+    plain = b"".join(healthy[:5]) + (update + b"\n") * 300
+    log.write_bytes(zstandard.ZstdCompressor(level=3).compress(plain))
+    summary = read_event_log(log)
+    assert summary.stats.bytes > 200 * log.stat().st_size > 0
+    assert summary.stats.bytes > 1 << 20
+    assert summary.stats.lines == 5 + 300
+    assert summary.stats.junk == 0 and not summary.stats.truncated
+
+
+def test_blank_bytes_count_toward_the_bomb_check_across_a_rolling_log(tmp_path: Path) -> None:
+    directory = tmp_path / "eventlog_v2_app-1"
+    directory.mkdir()
+    (directory / "events_1_app-1").write_bytes((EVENTLOGS / "healthy").read_bytes())
+    _gzip_of_blank_lines(directory / "events_2_app-1.gz", 300)
+    with pytest.raises(InputTooLargeError, match="hold no event"):
+        read_event_log(directory)
 
 
 def test_decompressed_bytes_past_the_limit_are_refused(tmp_path: Path) -> None:
