@@ -311,7 +311,7 @@ def _summary(verdict: Verdict, causes: list[RankedCause], event_log: EventLogSum
             return (
                 f"The event log{where} does not settle it: answer a few questions to "
                 "narrow it down."
-            )
+            ) + _silent_log_note(event_log)
         return "Not enough to go on yet: answer a few questions to narrow it down."
     top = causes[0]
     if verdict == "not_driver_oom":
@@ -323,8 +323,29 @@ def _summary(verdict: Verdict, causes: list[RankedCause], event_log: EventLogSum
         return f"This does not look like a driver out-of-memory failure ({top.confidence:.0%})."
     source = f", from the event log{where}" if event_log is not None else ""
     if top.confidence < MOST_LIKELY:
-        return (
+        said = (
             f"Probably a driver OOM; the evidence leans to {top.title} ({top.confidence:.0%})"
             f"{source}, but not conclusively: the questions below settle it."
         )
-    return f"Driver OOM, most likely: {top.title} ({top.confidence:.0%}){source}."
+    else:
+        said = f"Driver OOM, most likely: {top.title} ({top.confidence:.0%}){source}."
+    return said + _silent_log_note(event_log)
+
+
+def _silent_log_note(event_log: EventLogSummary | None) -> str:
+    """What to add when an event log ended normally and recorded no failure: the error, if
+    there was one, was raised in the driver program, and only its output names it."""
+    if event_log is None or event_log.failures:
+        return ""
+    ended = any(f.name == "driver_died" and f.value == "no" for f in event_log.facts)
+    no_job = any(f.name == "num_jobs" and f.value == "0" for f in event_log.facts)
+    if not ended:
+        return ""
+    what = "no job ever started, and the application ended" if no_job else "the jobs that ran "
+    what += "" if no_job else "did not fail, and the application ended"
+    return (
+        f" The log itself records no failure ({what}): whatever failed was raised in the "
+        "driver program, outside any job, and only its output (the driver's stderr, "
+        "the notebook cell, the YARN or Kubernetes driver log) names the error: paste it for "
+        "a surer answer."
+    )

@@ -210,6 +210,25 @@ def test_diagnose_event_log_healthy_app_is_not_a_driver_oom(engine: Engine) -> N
     assert {("driver_died", "no"), ("failed_jobs", "0"), ("failed_queries", "0")} <= facts
 
 
+def test_an_event_log_with_no_job_and_a_clean_end_says_the_error_is_in_the_driver_output(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A driver program that fails before its first job (a huge closure, an error of its own)
+    leaves an event log that starts and ends: the answer says the log records no failure
+    and where the error is printed, whatever the ranking leans to."""
+    lines = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
+    log = tmp_path / "no-job"
+    log.write_bytes(b"".join(lines[:6]) + lines[65])
+    diagnosis = engine.diagnose_event_log(log)
+    assert ("num_jobs", "0") in {(f.name, f.value) for f in diagnosis.facts}
+    assert "records no failure (no job ever started, and the application ended)" in (
+        diagnosis.summary
+    )
+    assert "the driver's stderr" in diagnosis.summary
+    with_failure = engine.diagnose_event_log(EVENTLOGS / "max_result_size")
+    assert "records no failure" not in with_failure.summary
+
+
 def test_diagnose_event_log_max_result_size_ranks_guard_from_stage_failure(engine: Engine) -> None:
     diagnosis = engine.diagnose_event_log(EVENTLOGS / "max_result_size")
     assert diagnosis.causes[0].id == "max_result_size"
