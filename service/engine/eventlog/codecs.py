@@ -35,8 +35,13 @@ GZIP_MAGIC = b"\x1f\x8b"
 SUFFIXES = {".lz4": "lz4", ".lzf": "lzf", ".snappy": "snappy", ".zstd": "zstd", ".zst": "zstd"}
 SUFFIXES |= {".gz": "gzip", ".gzip": "gzip"}
 CHUNK = 1 << 20
-# Compressed bytes fed to zstd at once: its output for them arrives in one piece.
+# Compressed bytes fed to zstd at once: its output for them arrives in one piece. The feed
+# starts at ZSTD_MIN_INPUT and doubles while the output stays small; past ZSTD_OUTPUT it
+# shrinks again, so a frame that expands ten-thousandfold (a bomb) comes out in pieces of a
+# few megabytes.
 ZSTD_INPUT = 64 << 10
+ZSTD_MIN_INPUT = 256
+ZSTD_OUTPUT = 8 << 20
 
 
 class CodecError(ValueError):
@@ -95,20 +100,23 @@ class _BlockStream(io.RawIOBase):
 
     def __init__(self, blocks: Iterator[bytes]) -> None:
         self._blocks = blocks
-        self._pending = b""
+        # The current block and how far it was read: a block can decompress to hundreds of
+        # megabytes, and cutting the rest off it at every read would copy it again each time.
+        self._pending = memoryview(b"")
+        self._offset = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._pending:
+        while self._offset >= len(self._pending):
             block = next(self._blocks, None)
             if block is None:
                 return 0
-            self._pending = block
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
+            self._pending, self._offset = memoryview(block), 0
+        size = min(len(buffer), len(self._pending) - self._offset)
+        buffer[:size] = self._pending[self._offset : self._offset + size]
+        self._offset += size
         return size
 
 
@@ -122,14 +130,19 @@ def _exactly(raw: BinaryIO, size: int, what: str) -> bytes:
 def _zstd_blocks(raw: BinaryIO) -> Iterator[bytes]:
     """Frames one after another (zstd-jni may end one and start another on flush)."""
     context = zstandard.ZstdDecompressor()
-    frame, fed = context.decompressobj(), False
+    frame, fed, feed = context.decompressobj(), False, ZSTD_MIN_INPUT
     while chunk := raw.read(ZSTD_INPUT):
         while chunk:
             fed = True
-            yield _decode("zstd", frame.decompress, chunk)
-            chunk = b""
+            piece, chunk = chunk[:feed], chunk[feed:]
+            out = _decode("zstd", frame.decompress, piece)
+            if len(out) > ZSTD_OUTPUT:
+                feed = max(ZSTD_MIN_INPUT, feed * ZSTD_OUTPUT // len(out))
+            elif len(out) < ZSTD_OUTPUT // 8:
+                feed = min(ZSTD_INPUT, feed * 2)
+            yield out
             if frame.eof:
-                chunk, frame, fed = frame.unused_data, context.decompressobj(), False
+                chunk, frame, fed = frame.unused_data + chunk, context.decompressobj(), False
     if fed and not frame.eof:
         raise CodecError("zstd: stream ends inside a frame", truncated=True)
 

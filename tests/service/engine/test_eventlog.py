@@ -292,6 +292,27 @@ def test_blank_bytes_count_toward_the_bomb_check_across_a_rolling_log(tmp_path: 
         read_event_log(directory)
 
 
+def test_a_zstd_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """300 MB of newlines in a 10 KB zstd frame: decompressed a few megabytes at a time (the
+    feed to zstd shrinks as the output grows), and refused as a bomb."""
+    bomb = tmp_path / "bomb.zstd"
+    with bomb.open("wb") as out:
+        writer = zstandard.ZstdCompressor(level=3).stream_writer(out)
+        block = b"\n" * (1 << 20)
+        for _ in range(300):
+            writer.write(block)
+        writer.flush(zstandard.FLUSH_FRAME)
+    assert bomb.stat().st_size < 64 << 10
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputTooLargeError, match="decompression bomb"):
+            read_event_log(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 << 20
+
+
 def test_decompressed_bytes_past_the_limit_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputTooLargeError, match="the limit is 100000 bytes"):
         read_event_log(EVENTLOGS / "healthy", limits=ReadLimits(max_bytes=100_000))
