@@ -6,6 +6,9 @@ interface, so its CPU seconds and peak RSS are that one request's:
 
 - a 5 MB gzip event log that expands to 5 GB of empty lines,
 - a 2 MB gzip event log that expands to one 2 GB line,
+- a 10 KB zstd event log that expands to 300 MB of empty lines,
+- a 57 KB zstd event log of 2,000 SQL queries with one 168 KB plan each (337 MB expanded):
+  not hostile, but what a real log that repeats a plan looks like to a bomb check,
 - a 19 MB paste of random printable characters (a real 19 MB log takes about 1 s).
 
 ``doctor bench --hostile`` prints one row per input: status, what the answer said, CPU
@@ -61,6 +64,67 @@ def _one_line(folder: Path) -> Path:
     return _gzip_of(folder / "one-line.gz", 2 << 30, b"a")
 
 
+def _zstd_empty_lines(folder: Path) -> Path:
+    import zstandard
+
+    path = folder / "empty-lines.zstd"
+    with path.open("wb") as out:
+        writer = zstandard.ZstdCompressor(level=3).stream_writer(out)
+        for _ in range(300):
+            writer.write(b"\n" * CHUNK)
+        writer.flush(zstandard.FLUSH_FRAME)
+    return path
+
+
+def _repeated_plan(folder: Path) -> Path:
+    """The events of a small application whose 2,000 queries each record the same large plan."""
+    import zstandard
+
+    plan = "Project [id#1L, concat(value#2, 'abcdefghijklmnopqrstuvwxyz0123456789') AS v#3]\n"
+    plan = (plan + "+- Filter isnotnull(id#1L)\n   ") * 1500
+    head = [
+        {"Event": "SparkListenerLogStart", "Spark Version": "3.5.9"},
+        {
+            "Event": "SparkListenerApplicationStart",
+            "App Name": "plans",
+            "App ID": "local-1",
+            "Timestamp": 1,
+            "User": "u",
+        },
+    ]
+    path = folder / "repeated-plan.zstd"
+    with path.open("wb") as out:
+        writer = zstandard.ZstdCompressor(level=3).stream_writer(out)
+        for event in head:
+            writer.write(json.dumps(event).encode() + b"\n")
+        for query in range(2000):
+            start = {
+                "Event": "org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart",
+                "executionId": query,
+                "description": "query",
+                "details": "",
+                "physicalPlanDescription": plan,
+                "time": 2 + query,
+                "sparkPlanInfo": {
+                    "nodeName": "Project",
+                    "simpleString": "Project",
+                    "children": [],
+                    "metadata": {},
+                    "metrics": [],
+                },
+            }
+            end = {
+                "Event": "org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd",
+                "executionId": query,
+                "time": 3 + query,
+            }
+            writer.write(json.dumps(start).encode() + b"\n" + json.dumps(end).encode() + b"\n")
+        end_app = {"Event": "SparkListenerApplicationEnd", "Timestamp": 5000}
+        writer.write(json.dumps(end_app).encode() + b"\n")
+        writer.flush(zstandard.FLUSH_FRAME)
+    return path
+
+
 def _random_paste(folder: Path) -> Path:
     rng = random.Random(19)
     alphabet = string.ascii_letters + string.digits + string.punctuation + " "
@@ -76,6 +140,18 @@ INPUTS = (
         "empty-lines", "5 GB of empty lines in a 5 MB gzip event log", _empty_lines, "event_log"
     ),
     Hostile("one-line", "one 2 GB line in a 2 MB gzip event log", _one_line, "event_log"),
+    Hostile(
+        "zstd-empty-lines",
+        "300 MB of empty lines in a 10 KB zstd event log",
+        _zstd_empty_lines,
+        "event_log",
+    ),
+    Hostile(
+        "repeated-plan",
+        "2,000 queries repeating one 168 KB plan: 337 MB in a 57 KB zstd event log (real shape)",
+        _repeated_plan,
+        "event_log",
+    ),
     Hostile("random-paste", "19 MB paste of random printable characters", _random_paste, "paste"),
 )
 
