@@ -17,6 +17,7 @@ from service.engine.extractors import (
     collects_from_one_site,
     line_facts,
     numeric_maxima,
+    oom_under_a_failed_job,
     tasks_before_oom,
     tasks_in_the_driver_jvm,
 )
@@ -193,6 +194,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     facts.extend(numeric_maxima(lines))
     facts.extend(collects_from_one_site(lines))
     facts.extend(tasks_before_oom(lines))
+    facts.extend(oom_under_a_failed_job(lines))
     if not any(f.name == "deploy_mode" for f in facts):
         facts.extend(tasks_in_the_driver_jvm(lines))
     facts.extend(gc_facts(lines))

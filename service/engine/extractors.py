@@ -733,3 +733,51 @@ def tasks_in_the_driver_jvm(lines: list[str]) -> Iterable[Fact]:
     start = min(found)
     line = text.count("\n", 0, start)
     return [Fact(name="deploy_mode", value="local", line=line + 1, text=lines[line].strip()[:300])]
+
+
+# A stack line, a chained cause or the driver-side section of a job failure: the body of one
+# exception report, which a task's OutOfMemoryError can only be the cause of.
+_STACK_LINE = re.compile(
+    r"^\s*(?:at |\.\.\. \d+ (?:more|common frames)|Caused by: |Driver stacktrace:)"
+)
+# The driver's side of a failed job: what a task's error is reported under.
+_JOB_FAILED = re.compile(
+    r"Driver stacktrace:|Job aborted due to stage failure|DAGScheduler\.(?:runJob|"
+    r"failJobAndIndependentStages|abortStage|handleTaskSetFailed)\b"
+)
+_CAUSE_OOM = re.compile(r"^\s*Caused by: (?:java\.lang\.)?OutOfMemoryError\b")
+_STACK_LINES_BACK = 300
+
+
+def oom_under_a_failed_job(lines: list[str]) -> Iterable[Fact]:
+    """An OutOfMemoryError chained as the cause of a failed job ("Caused by:" under the Driver
+    stacktrace of "Job aborted due to stage failure", or under DAGScheduler.runJob frames) was
+    thrown by a task and shipped back: on a cluster, an executor ran out (in local mode, the
+    driver's JVM, as local-mode rules say). The driver's own OOM is never reported that way: a
+    fatal error in the driver kills the thread it hits, it fails no job."""
+    for index, raw in enumerate(lines):
+        if "OutOfMemoryError" not in raw or not _CAUSE_OOM.match(raw[:MAX_LINE]):
+            continue
+        for back in range(index - 1, max(index - _STACK_LINES_BACK, -1), -1):
+            above = lines[back][:MAX_LINE]
+            if _JOB_FAILED.search(above):
+                return [
+                    Fact(
+                        name="oom_side",
+                        value="executor",
+                        line=index + 1,
+                        text=raw.strip()[:300],
+                    )
+                ]
+            if not _STACK_LINE.match(above) and not _is_exception_header(above):
+                break
+    return []
+
+
+_EXCEPTION_HEADER = re.compile(r"^\s*:?\s*[\w$.]+(?:Exception|Error)\b")
+
+
+def _is_exception_header(text: str) -> bool:
+    """An exception's own first line (``org.apache.spark.SparkException: ...``), not a log
+    line that mentions one."""
+    return _EXCEPTION_HEADER.match(text) is not None

@@ -9,6 +9,7 @@ from service.engine.extractors import (
     collects_from_one_site,
     line_facts,
     numeric_maxima,
+    oom_under_a_failed_job,
     tasks_before_oom,
     tasks_in_the_driver_jvm,
 )
@@ -505,3 +506,45 @@ def test_executors_of_their_own_are_not_local_mode(other: str) -> None:
 def test_task_lines_alone_do_not_say_which_jvm() -> None:
     assert list(tasks_in_the_driver_jvm([_TASK_LINE, "java.lang.OutOfMemoryError"])) == []
     assert list(tasks_in_the_driver_jvm([_DRIVER_LINE])) == []
+
+
+# A task's OutOfMemoryError as Spark reports it on the driver: the job's failure, its Driver
+# stacktrace, and the task's error chained as the cause.
+_TASK_OOM_UNDER_JOB = """\
+py4j.protocol.Py4JJavaError: An error occurred while calling z:org.apache.spark.api.python.PythonRDD.runJob.
+: org.apache.spark.SparkException: Job aborted due to stage failure: Task 3 in stage 2.0 failed 4 times
+Driver stacktrace:
+\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages(DAGScheduler.scala:1889)
+\tat org.apache.spark.scheduler.DAGScheduler.runJob(DAGScheduler.scala:630)
+\tat org.apache.spark.api.python.PythonRDD$.runJob(PythonRDD.scala:446)
+Caused by: java.lang.OutOfMemoryError: GC overhead limit exceeded
+\tat org.eclipse.jgit.internal.storage.file.PackFile.read(PackFile.java:696)
+"""
+
+# The driver's own OutOfMemoryError: thrown in the thread that collects, under no job failure.
+_DRIVER_OOM = """\
+py4j.protocol.Py4JJavaError: An error occurred while calling o123.collectToPython.
+: java.lang.OutOfMemoryError: Java heap space
+\tat java.util.Arrays.copyOf(Arrays.java:3236)
+\tat org.apache.spark.sql.execution.SparkPlan.executeCollect(SparkPlan.scala:390)
+\tat org.apache.spark.sql.Dataset.collectToPython(Dataset.scala:3257)
+Caused by: java.lang.OutOfMemoryError: Java heap space
+\tat org.apache.spark.sql.execution.SparkPlan.executeCollect(SparkPlan.scala:390)
+"""
+
+
+def test_an_oom_chained_under_a_failed_job_was_a_task_s() -> None:
+    [fact] = oom_under_a_failed_job(_TASK_OOM_UNDER_JOB.splitlines())
+    assert (fact.name, fact.value, fact.line) == ("oom_side", "executor", 7)
+    # Only the frames (no header) pasted: the runJob frames still say a job failed.
+    frames_only = _TASK_OOM_UNDER_JOB.splitlines()[4:]
+    assert [f.value for f in oom_under_a_failed_job(frames_only)] == ["executor"]
+
+
+def test_the_driver_s_own_oom_is_not_under_a_failed_job() -> None:
+    assert list(oom_under_a_failed_job(_DRIVER_OOM.splitlines())) == []
+    # A job failure earlier in the log, then unrelated lines, then the driver's own OOM.
+    log = _TASK_OOM_UNDER_JOB.splitlines()[:5] + ["INFO SparkContext: Starting job"]
+    assert list(oom_under_a_failed_job(log + _DRIVER_OOM.splitlines())) == []
+    log = _TASK_OOM_UNDER_JOB.splitlines()[:5] + ["26/12/03 ERROR Utils: Exception: boom"]
+    assert list(oom_under_a_failed_job(log + _DRIVER_OOM.splitlines())) == []
