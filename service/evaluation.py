@@ -25,7 +25,7 @@ from pathlib import Path
 from kb import KnowledgeBase, Tree
 from kb.library import Case as LibraryCase
 from kb.library import source_key, split_of
-from service.engine.eventlog import read_event_log
+from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.ranker import RankingWeights
 from service.engine.types import Diagnosis
 from service.engine.walk import NO_MATCH, NONE, Step, Walker
@@ -278,6 +278,11 @@ def event_log_holds_failure(path: Path) -> bool:
     except InputTooLargeError:
         # Beyond what the service reads: it stays a case, scored as the miss users would see.
         return True
+    return summary_holds_failure(summary)
+
+
+def summary_holds_failure(summary: EventLogSummary) -> bool:
+    """A failed job, stage, task or query, or a driver that died before its end event."""
     died = any(f.name == "driver_died" and f.value == "yes" for f in summary.facts)
     return bool(summary.failures) or died
 

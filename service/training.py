@@ -28,7 +28,7 @@ from service.engine.fitted import (
     save_fit,
 )
 from service.engine.observe import Observation
-from service.evaluation import RUNS_ROOT, Run, read_runs
+from service.evaluation import RUNS_ROOT, Run, read_runs, summary_holds_failure
 from service.storage.cases import CaseStore
 
 
@@ -53,7 +53,8 @@ def _sample(
 
 
 def training_samples(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> list[Sample]:
-    """One sample per ``tune`` case, and per ``tune`` run's driver log and event log."""
+    """One sample per ``tune`` case, and per ``tune`` run's driver log and event log (the
+    event logs ``doctor eval`` scores: see run_event_log_cases)."""
     samples = []
     for case in cases:
         if case.split != "tune":
@@ -66,8 +67,14 @@ def training_samples(engine: Engine, cases: Sequence[Case], runs: Sequence[Run])
         group = f"run:{run.scenario}"
         seen = engine.observer.text(run.driver_log())
         samples.append(_sample(engine, seen, run.label, group, None))
-        if run.event_log is not None:
-            seen = engine.observer.event_log(read_event_log(run.event_log))
+        # Trained on the event logs evaluated: a driver-OOM run whose event log records no
+        # failure (the Python process ran out, the driver failed before any job) holds nothing
+        # that names the cause, and would teach that a silent log is a driver OOM.
+        if run.event_log is None:
+            continue
+        summary = read_event_log(run.event_log)
+        if run.label == "not_driver_oom" or summary_holds_failure(summary):
+            seen = engine.observer.event_log(summary)
             samples.append(_sample(engine, seen, run.label, group, None))
     return samples
 

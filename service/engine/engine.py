@@ -260,8 +260,13 @@ class Engine:
         cause = self.kb.cause("not_driver_oom")
         healthy = any(e.signature == HEALTHY_RULE for e in causes[0].evidence)
         if seen.event_log is not None and healthy and not seen.hits:
+            no_job = any(f.name == "num_jobs" and f.value == "0" for f in seen.facts)
             return Instead(
-                what="The application ended normally: every job, stage and SQL query finished "
+                what="The application started and ended without running a job, and nothing "
+                "failed that the event log records: the error, if there was one, was raised by "
+                "the driver program before its first job."
+                if no_job
+                else "The application ended normally: every job, stage and SQL query finished "
                 "and the driver wrote its end event.",
                 where="If a PySpark driver failed (e.g. MemoryError in toPandas), the failure is "
                 "in the Python process, which the event log does not record: paste its "

@@ -13,6 +13,7 @@ import pytest
 import zstandard
 
 from service.engine import Engine
+from service.engine.engine import _summary
 from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.eventlog.codecs import lzf_decompress
 from service.engine.eventlog.reader import ReadLimits
@@ -213,20 +214,25 @@ def test_diagnose_event_log_healthy_app_is_not_a_driver_oom(engine: Engine) -> N
 def test_an_event_log_with_no_job_and_a_clean_end_says_the_error_is_in_the_driver_output(
     engine: Engine, tmp_path: Path
 ) -> None:
-    """A driver program that fails before its first job (a huge closure, an error of its own)
-    leaves an event log that starts and ends: the answer says the log records no failure
-    and where the error is printed, whatever the ranking leans to."""
+    """A driver program that fails before its first job (an error of its own, a Python-side
+    failure) leaves an event log that starts and ends: nothing in it failed, so the answer
+    is "no failure in this input" and where the error was printed."""
     lines = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
     log = tmp_path / "no-job"
     log.write_bytes(b"".join(lines[:6]) + lines[65])
-    diagnosis = engine.diagnose_event_log(log)
+    summary = read_event_log(log)
+    diagnosis = engine.diagnose_event_log(summary)
     assert ("num_jobs", "0") in {(f.name, f.value) for f in diagnosis.facts}
-    assert "records no failure (no job ever started, and the application ended)" in (
-        diagnosis.summary
-    )
-    assert "the driver's stderr" in diagnosis.summary
-    with_failure = engine.diagnose_event_log(EVENTLOGS / "max_result_size")
-    assert "records no failure" not in with_failure.summary
+    assert diagnosis.verdict == "not_driver_oom"
+    assert diagnosis.instead is not None
+    assert "without running a job" in diagnosis.instead.what
+    assert "paste its traceback" in diagnosis.instead.where
+    # Should the ranking still lean to a driver OOM, the summary says the log is silent.
+    leaning = _summary("driver_oom", diagnosis.causes[1:], summary)
+    assert "records no failure (no job ever started, and the application ended)" in leaning
+    assert "the driver's stderr" in leaning
+    failed = read_event_log(EVENTLOGS / "max_result_size")
+    assert "records no failure" not in _summary("driver_oom", diagnosis.causes[1:], failed)
 
 
 def test_diagnose_event_log_max_result_size_ranks_guard_from_stage_failure(engine: Engine) -> None:
