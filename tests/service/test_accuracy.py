@@ -33,16 +33,16 @@ from service.runtime import build_engine
 from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 
 # name -> (top-1, top-3, guided top-1) floors on the test split
-# Measured 2026-12-03, fourth stop (159 library cases, 175 runs, 151 event logs, of which 15
-# cases, 46 runs and 46 event logs are new this stop; four of those event logs are past the
-# service's 200 MB expanded limit and count as misses): library 0.604 / 0.811 / 1.000, runs
-# 0.817 / 0.926 / 1.000, run event logs 0.722 / 0.808 / 0.974; floors sit about 0.03 below.
-# (The sets of the third stop, same cases: library 0.604 / 0.799, runs 0.822 / 0.946, event
-# logs 0.743 / 0.838.)
+# Measured 2026-12-03, fifth stop (194 library cases, 199 runs, 171 event logs, of which 35
+# cases, 24 runs and 20 event logs are new this stop): library 0.619 / 0.814 / 1.000, runs
+# 0.804 / 0.935 / 1.000, run event logs 0.807 / 0.906 / 1.000; floors sit about 0.03 below.
+# (The sets of the fourth stop, same cases: library 0.604 / 0.805, runs 0.817 / 0.926, event
+# logs 0.801 / 0.894, up from 0.722 / 0.808 now that the four logs of a repeated plan past
+# 200x are read and a log that records no failure is "no failure in this input".)
 TEST_FLOORS = {
-    "library": (0.57, 0.78, 0.97),
-    "runs": (0.78, 0.89, 0.97),
-    "runs-event-logs": (0.69, 0.77, 0.94),
+    "library": (0.59, 0.78, 0.97),
+    "runs": (0.77, 0.90, 0.97),
+    "runs-event-logs": (0.77, 0.87, 0.97),
 }
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),
