@@ -346,8 +346,8 @@ def _silent_log_note(event_log: EventLogSummary | None) -> str:
     no_job = any(f.name == "num_jobs" and f.value == "0" for f in event_log.facts)
     if not ended:
         return ""
-    what = "no job ever started, and the application ended" if no_job else "the jobs that ran "
-    what += "" if no_job else "did not fail, and the application ended"
+    ran = "no job ever started" if no_job else "the jobs that ran did not fail"
+    what = f"{ran}, and the application ended"
     return (
         f" The log itself records no failure ({what}): whatever failed was raised in the "
         "driver program, outside any job, and only its output (the driver's stderr, "
