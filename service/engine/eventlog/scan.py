@@ -26,6 +26,8 @@ MAX_FRAMES = 12
 # "Command exited with code 143" (128 + SIGTERM): how a standalone or local-cluster worker
 # reports an executor it stopped.
 _SHUTDOWN_SIGNAL = re.compile(r"\b(?:code|status)\W{0,3}143\b")
+# An executor whose process exited with 0 ended normally ("Command exited with code 0").
+_CLEAN_EXIT = re.compile(r"\b(?:code|status)\W{0,3}0\b")
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,8 @@ class EventLogScan:
 
     def _executor_removed(self, line: int, body: dict[str, Any]) -> None:
         reason = str(body.get("Removed Reason", ""))
+        if _CLEAN_EXIT.search(reason):
+            return  # it ended normally: no failure, whatever was running
         if _SHUTDOWN_SIGNAL.search(reason) and not (self.jobs or self.queries):
             # SIGTERM with nothing running: the application stopping its executors (its own
             # end, or after the driver failed), not an executor that failed.

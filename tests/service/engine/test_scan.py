@@ -321,6 +321,16 @@ def test_executor_removed_with_exit_143_while_a_job_runs_is_a_failure() -> None:
     ]
 
 
+def test_executor_that_exited_with_code_0_is_no_failure_even_while_a_job_runs() -> None:
+    removed = {"Executor ID": "1", "Removed Reason": "Command exited with code 0"}
+    scan = scan_of(job_start(0, "count at x.py:3"), ("SparkListenerExecutorRemoved", removed))
+    assert scan.failures == []
+    # ... but exit code 1 (or 10, 50, 52 ...) is.
+    removed = {"Executor ID": "1", "Removed Reason": "Command exited with code 10"}
+    scan = scan_of(job_start(0, "count at x.py:3"), ("SparkListenerExecutorRemoved", removed))
+    assert [f.text for f in scan.failures] == ["Command exited with code 10"]
+
+
 def test_executor_removed_for_memory_is_a_failure() -> None:
     removed = {
         "Executor ID": "4",
