@@ -260,29 +260,31 @@ def run_log_cases(runs: Iterable[Run]) -> list[EvalCase]:
 
 
 def run_event_log_cases(runs: Iterable[Run]) -> list[EvalCase]:
-    """The runs whose event log holds what the case is about: a failure Spark recorded (a
-    failed job, stage, task or query, or a driver that died before the end event), or, for a
-    ``not_driver_oom`` run, whatever it shows. A PySpark driver's MemoryError, say, happens in
-    the Python process, which the event log does not record: no diagnosis can find it there."""
+    """The runs whose event log ``event_log_is_scored``."""
     return [
         EvalCase(id=r.id, label=r.label, event_log=r.event_log, split=r.split)
         for r in runs
-        if r.event_log is not None
-        and (r.label == "not_driver_oom" or event_log_holds_failure(r.event_log))
+        if r.event_log is not None and event_log_is_scored(r.label, _summary_of(r.event_log))
     ]
 
 
-def event_log_holds_failure(path: Path) -> bool:
+def _summary_of(path: Path) -> EventLogSummary | None:
+    """The log as the service reads it; None past what it reads."""
     try:
-        summary = read_event_log(path)
+        return read_event_log(path)
     except InputTooLargeError:
-        # Beyond what the service reads: it stays a case, scored as the miss users would see.
+        return None
+
+
+def event_log_is_scored(label: str, summary: EventLogSummary | None) -> bool:
+    """Whether a run's event log holds what its case is about, so that ``doctor eval`` scores
+    it and the fit trains on it: a failure Spark recorded (a failed job, stage, task or query,
+    or a driver that died before the end event), or, for a ``not_driver_oom`` run, whatever it
+    shows. A PySpark driver's MemoryError, say, happens in the Python process, which the event
+    log does not record: no diagnosis can find it there. ``None``, a log past what the service
+    reads, stays a case, scored as the miss users would see."""
+    if label == "not_driver_oom" or summary is None:
         return True
-    return summary_holds_failure(summary)
-
-
-def summary_holds_failure(summary: EventLogSummary) -> bool:
-    """A failed job, stage, task or query, or a driver that died before its end event."""
     died = any(f.name == "driver_died" and f.value == "yes" for f in summary.facts)
     return bool(summary.failures) or died
 

@@ -28,7 +28,7 @@ from service.engine.fitted import (
     save_fit,
 )
 from service.engine.observe import Observation
-from service.evaluation import RUNS_ROOT, Run, read_runs, summary_holds_failure
+from service.evaluation import RUNS_ROOT, Run, event_log_is_scored, read_runs
 from service.storage.cases import CaseStore
 
 
@@ -73,7 +73,7 @@ def training_samples(engine: Engine, cases: Sequence[Case], runs: Sequence[Run])
         if run.event_log is None:
             continue
         summary = read_event_log(run.event_log)
-        if run.label == "not_driver_oom" or summary_holds_failure(summary):
+        if event_log_is_scored(run.label, summary):
             seen = engine.observer.event_log(summary)
             samples.append(_sample(engine, seen, run.label, group, None))
     return samples

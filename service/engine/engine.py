@@ -35,6 +35,7 @@ from service.engine.ranker import (
 from service.engine.types import (
     Diagnosis,
     Evidence,
+    Fact,
     Instead,
     RankedCause,
     SimilarCase,
@@ -260,7 +261,7 @@ class Engine:
         cause = self.kb.cause("not_driver_oom")
         healthy = any(e.signature == HEALTHY_RULE for e in causes[0].evidence)
         if seen.event_log is not None and healthy and not seen.hits:
-            no_job = any(f.name == "num_jobs" and f.value == "0" for f in seen.facts)
+            no_job = _ran_no_job(seen.facts)
             return Instead(
                 what="The application started and ended without running a job, and nothing "
                 "failed that the event log records: the error, if there was one, was raised by "
@@ -343,10 +344,11 @@ def _silent_log_note(event_log: EventLogSummary | None) -> str:
     if event_log is None or event_log.failures:
         return ""
     ended = any(f.name == "driver_died" and f.value == "no" for f in event_log.facts)
-    no_job = any(f.name == "num_jobs" and f.value == "0" for f in event_log.facts)
     if not ended:
         return ""
-    ran = "no job ever started" if no_job else "the jobs that ran did not fail"
+    ran = (
+        "no job ever started" if _ran_no_job(event_log.facts) else "the jobs that ran did not fail"
+    )
     what = f"{ran}, and the application ended"
     return (
         f" The log itself records no failure ({what}): whatever failed was raised in the "
@@ -354,3 +356,7 @@ def _silent_log_note(event_log: EventLogSummary | None) -> str:
         "the notebook cell, the YARN or Kubernetes driver log) names the error: paste it for "
         "a surer answer."
     )
+
+
+def _ran_no_job(facts: list[Fact]) -> bool:
+    return any(f.name == "num_jobs" and f.value == "0" for f in facts)
