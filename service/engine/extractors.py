@@ -63,6 +63,18 @@ def _size(name: str, group: int | str = 1) -> Callable[[re.Match[str]], list[tup
     return extract
 
 
+_EXECUTOR_SUBJECT = re.compile(r"executor", re.IGNORECASE)
+
+
+def _host_memory(match: re.Match[str]) -> list[tuple[str, str]]:
+    """A machine's memory, unless the sentence is about the executors' ("executors have 2 GB of
+    memory" says nothing of the driver's host)."""
+    before = match.string[max(0, match.start() - 60) : match.start()]
+    if _EXECUTOR_SUBJECT.search(re.split(r"[.;\n]", before)[-1]):
+        return []
+    return _size("host_memory_bytes")(match)
+
+
 def _count(name: str, group: int | str = 1) -> Callable[[re.Match[str]], list[tuple[str, str]]]:
     def extract(match: re.Match[str]) -> list[tuple[str, str]]:
         value = parse_count(match.group(group))
@@ -333,7 +345,7 @@ _EXTRACTORS: list[Extractor] = [
         "host-ram",
         guard="",  # its alternatives share no word
         pattern=re.compile(rf"\b({_SIZE}) (?:of )?(?:RAM|memory)\b(?! ?(?:used|for|to))", _C),
-        extract=_size("host_memory_bytes"),
+        extract=_host_memory,
         prose_only=True,
     ),
     Extractor(

@@ -271,6 +271,12 @@ def test_host_ram_is_read_from_words_only() -> None:
     assert fact.value == str(16 * GIB)
 
 
+def test_executor_memory_in_words_is_not_the_driver_hosts() -> None:
+    assert facts_named("Executors have 2 GB of memory", "host_memory_bytes", "words") == []
+    text = "Executors have 2 GB of memory.\nThe edge node has 8 GB of RAM"
+    assert [f.value for f in facts_named(text, "host_memory_bytes", "words")] == [str(8 * GIB)]
+
+
 def test_memory_growth_is_read_from_words_only() -> None:
     text = "\tat scala.collection.mutable.ArrayBuffer.grow(ArrayBuffer.scala:50)"
     assert facts_named(text, "memory_growth", "log") == []
