@@ -42,6 +42,9 @@ class Extractor:
     extract: Convert
     # Only the user's own words say this (a log line of the same shape means something else).
     prose_only: bool = False
+    # A match that is about something else ("executors have 2 GB of memory" is no host's
+    # memory); the line's next match is read instead.
+    not_this: Callable[[re.Match[str]], bool] | None = None
 
     @property
     def negatable(self) -> bool:
@@ -66,13 +69,10 @@ def _size(name: str, group: int | str = 1) -> Callable[[re.Match[str]], list[tup
 _EXECUTOR_SUBJECT = re.compile(r"executor", re.IGNORECASE)
 
 
-def _host_memory(match: re.Match[str]) -> list[tuple[str, str]]:
-    """A machine's memory, unless the sentence is about the executors' ("executors have 2 GB of
-    memory" says nothing of the driver's host)."""
+def _executors_memory(match: re.Match[str]) -> bool:
+    """Whether the sentence before a memory size is about the executors (not a host's)."""
     before = match.string[max(0, match.start() - 60) : match.start()]
-    if _EXECUTOR_SUBJECT.search(re.split(r"[.;\n]", before)[-1]):
-        return []
-    return _size("host_memory_bytes")(match)
+    return _EXECUTOR_SUBJECT.search(re.split(r"[.;\n]", before)[-1]) is not None
 
 
 def _count(name: str, group: int | str = 1) -> Callable[[re.Match[str]], list[tuple[str, str]]]:
@@ -345,8 +345,9 @@ _EXTRACTORS: list[Extractor] = [
         "host-ram",
         guard="",  # its alternatives share no word
         pattern=re.compile(rf"\b({_SIZE}) (?:of )?(?:RAM|memory)\b(?! ?(?:used|for|to))", _C),
-        extract=_host_memory,
+        extract=_size("host_memory_bytes"),
         prose_only=True,
+        not_this=_executors_memory,
     ),
     Extractor(
         "exit-code",
@@ -605,6 +606,10 @@ def _facts_from(
             continue
         words = source == "words"
         match = extractor.pattern.search(text)
+        if match is not None and extractor.not_this is not None:
+            match = next(
+                (m for m in extractor.pattern.finditer(text) if not extractor.not_this(m)), None
+            )
         if match is not None and words and extractor.negatable:
             match = first_affirmed(extractor.pattern, text)
         if match is None:
