@@ -62,6 +62,10 @@ class Timing:
     name: str
     samples: list[float]
 
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.samples) * 1000
+
     def row(self) -> str:
         ms = sorted(s * 1000 for s in self.samples)
         q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
@@ -102,12 +106,25 @@ def driver_log(size: int) -> str:
     return "\n".join([*lines, tail])
 
 
+EMBEDDING_ROW = "embedding alone, distinct text"
+SYMPTOM_ROW = "symptom, distinct text (embedding computed)"
+
+
+def embedding_ratio(rows: Sequence[Timing]) -> str:
+    """The issue's symptom target: a distinct symptom's p50 against its embedding's p50."""
+    by_name = {r.name: r for r in rows}
+    if EMBEDDING_ROW not in by_name:
+        return "symptom p50 / embedding p50: no index loaded"
+    ratio = by_name[SYMPTOM_ROW].p50_ms / by_name[EMBEDDING_ROW].p50_ms
+    return f"symptom p50 / embedding p50: {ratio:.2f} (target <= 1.5)"
+
+
 def engine_rows(engine: Engine, quick: bool) -> list[Timing]:
     scale = 0.2 if quick else 1.0
     counter = iter(range(10**9))
     inputs: list[tuple[str, Callable[[], str], int]] = [
         (
-            "symptom, distinct text (embedding computed)",
+            SYMPTOM_ROW,
             lambda: f"{SYMPTOMS[next(counter) % len(SYMPTOMS)]} #{next(counter)}",
             200,
         ),
@@ -115,6 +132,17 @@ def engine_rows(engine: Engine, quick: bool) -> list[Timing]:
         ("50-line stack trace", lambda: stack_trace(), 100),
     ]
     rows = []
+    if engine.index is not None:
+        embedder = engine.index.embedder
+        rows.append(
+            Timing(
+                EMBEDDING_ROW,
+                _time(
+                    lambda: embedder.encode_queries([f"{SYMPTOMS[1]} #{next(counter)}"]),
+                    max(5, int(200 * scale)),
+                ),
+            )
+        )
     for name, make, runs in inputs:
         rows.append(
             Timing(name, _time(partial(_diagnose_made, engine, make), max(5, int(runs * scale))))
@@ -426,11 +454,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine.diagnose("warm up")
 
     header = ["| what | runs | p50 ms | p95 ms | p99 ms |", "| --- | --- | --- | --- | --- |"]
+    rows = engine_rows(engine, args.quick)
     out += [
         "",
         "### Engine in-process",
         *header,
-        *(r.row() for r in engine_rows(engine, args.quick)),
+        *(r.row() for r in rows),
+        "",
+        embedding_ratio(rows),
     ]
     if not args.skip_http:
         starts = cold_starts(args.workers, 2 if args.quick else 5)

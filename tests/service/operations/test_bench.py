@@ -1,0 +1,25 @@
+"""`doctor bench` measures what the issue's latency targets name."""
+
+from __future__ import annotations
+
+from service.engine import Engine
+from service.operations.bench import (
+    EMBEDDING_ROW,
+    SYMPTOM_ROW,
+    Timing,
+    embedding_ratio,
+    engine_rows,
+)
+
+
+def test_the_symptom_time_is_set_against_the_embedding_time() -> None:
+    rows = [Timing(EMBEDDING_ROW, [0.004, 0.005, 0.006]), Timing(SYMPTOM_ROW, [0.006, 0.0075])]
+    assert embedding_ratio(rows) == "symptom p50 / embedding p50: 1.35 (target <= 1.5)"
+
+
+def test_engine_rows_time_the_embedding_alone(engine: Engine) -> None:
+    rows = engine_rows(engine, quick=True)
+    names = [r.name for r in rows]
+    assert names[:2] == [EMBEDDING_ROW, SYMPTOM_ROW]
+    assert all(r.samples and min(r.samples) > 0 for r in rows)
+    assert embedding_ratio(rows).startswith("symptom p50 / embedding p50: ")
