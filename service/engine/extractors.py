@@ -332,7 +332,8 @@ _EXTRACTORS: list[Extractor] = [
     Extractor(
         "broadcast-of-size",
         guard="broadcast",
-        pattern=re.compile(rf"\bbroadcast(?:ing|ed|s)?\b[^\n]{{0,80}}?\b({_SIZE})", _C),
+        # Within one sentence: a period ends it unless a word goes on after it ("df.count", "1.5").
+        pattern=re.compile(rf"\bbroadcast(?:ing|ed|s)?\b(?:[^\n.]|\.\w){{0,80}}?\b({_SIZE})", _C),
         extract=_size("broadcast_size_bytes"),
     ),
     Extractor(

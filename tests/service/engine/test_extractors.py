@@ -486,6 +486,13 @@ def test_log_lines_and_sizes_are_read_as_printed_whatever_comes_before() -> None
     assert ("broadcast_size_bytes", str(8 * 1024**3)) in pairs(message, "words")
 
 
+def test_a_broadcast_size_is_read_within_its_sentence() -> None:
+    text = "we broadcast the model. It runs with 16g of driver memory"
+    assert facts_named(text, "broadcast_size_bytes", "words") == []
+    (fact,) = facts_named("a broadcast of df.value, 1.5 GB", "broadcast_size_bytes", "words")
+    assert fact.value == str(int(1.5 * 1024**3))
+
+
 _DRIVER_LINE = (
     "26/12/02 23:17:13 INFO BlockManagerInfo: Removed broadcast_0_piece0 on 10.0.0.2:39931"
 )
