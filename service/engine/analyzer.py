@@ -18,6 +18,7 @@ from service.engine.extractors import (
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
+    stages_before_oom,
     tasks_before_oom,
     tasks_in_the_driver_jvm,
 )
@@ -194,6 +195,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     facts.extend(numeric_maxima(lines))
     facts.extend(collects_from_one_site(lines))
     facts.extend(tasks_before_oom(lines))
+    facts.extend(stages_before_oom(lines))
     facts.extend(oom_under_a_failed_job(lines))
     if not any(f.name == "deploy_mode" for f in facts):
         facts.extend(tasks_in_the_driver_jvm(lines))

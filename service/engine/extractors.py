@@ -701,6 +701,36 @@ def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
     return [Fact(name="tasks_before_oom", value=str(tid + 1), line=line, text=text)]
 
 
+_STAGE = re.compile(r"\b(?:[Ss]tage|ResultStage|ShuffleMapStage) (\d{1,9})\b")
+
+
+def stages_before_oom(lines: list[str]) -> Iterable[Fact]:
+    """How many stages the application had submitted when memory first ran out: the highest
+    stage id (stage ids count every stage of the application, from 0) on the lines up to and
+    on the first OutOfMemoryError ("Killing all running tasks in stage 926: ... Java heap
+    space"). Read backwards like the task ids, on a few hundred lines at most."""
+    first = next((i for i, raw in enumerate(lines) if "OutOfMemoryError" in raw), None)
+    if first is None:
+        return []
+    highest: tuple[int, int, str] | None = None
+    read = 0
+    for index in range(first, -1, -1):
+        raw = lines[index]
+        if "tage " not in raw:
+            continue
+        for match in _STAGE.finditer(raw[:MAX_LINE]):
+            stage = int(match.group(1))
+            if highest is None or stage > highest[0]:
+                highest = (stage, index + 1, raw.strip()[:300])
+        read += 1
+        if read >= _TASK_LINES_READ:
+            break
+    if highest is None:
+        return []
+    stage, line, text = highest
+    return [Fact(name="stages_before_oom", value=str(stage + 1), line=line, text=text)]
+
+
 # Lines only the driver's own JVM logs (the scheduler, the block manager master, the context).
 _DRIVER_ONLY = (
     " DAGScheduler: ",

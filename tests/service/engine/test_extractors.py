@@ -10,6 +10,7 @@ from service.engine.extractors import (
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
+    stages_before_oom,
     tasks_before_oom,
     tasks_in_the_driver_jvm,
 )
@@ -419,6 +420,20 @@ def test_tasks_before_oom_is_the_highest_task_id_up_to_the_first_oom() -> None:
         " java.lang.OutOfMemoryError: GC overhead limit exceeded"
     ]
     assert [f.value for f in tasks_before_oom(legacy)] == ["4"]
+
+
+def test_stages_before_oom_is_the_highest_stage_id_up_to_the_first_oom() -> None:
+    log = [
+        "INFO DAGScheduler: Submitting ResultStage 925 (PythonRDD[1852] at count at x.py:9)",
+        "ERROR TorrentBroadcast: Store broadcast broadcast_926 fail, remove all pieces",
+        "INFO TaskSchedulerImpl: Killing all running tasks in stage 926: Stage cancelled: Job"
+        " aborted due to stage failure: Task serialization failed: java.lang.OutOfMemoryError:"
+        " Java heap space",
+        "INFO DAGScheduler: ResultStage 2000 (count at x.py:9) failed in 0.355 s",
+    ]
+    (fact,) = stages_before_oom(log)
+    assert (fact.name, fact.value, fact.line) == ("stages_before_oom", "927", 3)
+    assert list(stages_before_oom(["INFO DAGScheduler: Submitting ResultStage 3"])) == []
 
 
 def test_tasks_before_oom_needs_both_an_oom_and_a_task_before_it() -> None:

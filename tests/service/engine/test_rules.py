@@ -95,6 +95,21 @@ def test_local_mode_oom_after_many_tasks_points_to_what_grew(observer: Observer)
     assert _weight(cluster, rule, "driver_side_state") is None
 
 
+def test_a_driver_oom_after_hundreds_of_stages_points_to_what_was_kept(observer: Observer) -> None:
+    rule = "driver-oom-after-many-stages"
+    late = _fired(observer, oom_side="driver", stages_before_oom="927")
+    assert _weight(late, rule, "driver_side_state") == 0.4
+    assert (_weight(late, rule, "large_closure") or 0) < 0
+    assert (
+        _weight(
+            _fired(observer, oom_side="driver", stages_before_oom="12"), rule, "driver_side_state"
+        )
+        is None
+    )
+    executor = _fired(observer, oom_side="executor", stages_before_oom="927")
+    assert _weight(executor, rule, "driver_side_state") is None
+
+
 def test_a_count_cannot_fill_the_driver_with_its_results(observer: Observer) -> None:
     fired = _fired(observer, action="count")
     assert _weight(fired, "count-action-failed", "too_many_tasks") == 0.2
