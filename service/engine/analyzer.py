@@ -15,6 +15,7 @@ from service.engine.budget import Budget
 from service.engine.extractors import (
     MAX_LINE,
     collects_from_one_site,
+    jobs_from_one_site,
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
@@ -194,6 +195,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
         facts.extend(line_facts(group.line, group.text, source))
     facts.extend(numeric_maxima(lines))
     facts.extend(collects_from_one_site(lines))
+    facts.extend(jobs_from_one_site(lines))
     facts.extend(tasks_before_oom(lines))
     facts.extend(stages_before_oom(lines))
     facts.extend(oom_under_a_failed_job(lines))

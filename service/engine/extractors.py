@@ -649,23 +649,45 @@ def numeric_maxima(lines: list[str]) -> Iterable[Fact]:
 _JOB_STARTED = re.compile(r"Starting job: (\w+) at (\S+:\d+)")
 
 
-def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
-    """How many collect-like jobs the busiest line of the program started (DAGScheduler's
-    "Starting job: collect at app.py:39"), citing the line of the last of them. A log cut in
-    the middle may show only some of a loop's jobs, so two from one line already count."""
+def _busiest_site(lines: list[str], whole_result_only: bool) -> tuple[int, int, str] | None:
+    """The line of the program that started the most jobs (DAGScheduler's "Starting job: collect
+    at app.py:39"): how many, and the log line of the last of them."""
     seen: dict[str, list[tuple[int, str]]] = {}
     for number, raw in enumerate(lines, start=1):
         if "Starting job: " not in raw:
             continue
         match = _JOB_STARTED.search(raw[:MAX_LINE])
-        if match is None or CALL_SITE_ACTIONS.get(match.group(1)) not in WHOLE_RESULT_ACTIONS:
+        if match is None:
+            continue
+        if whole_result_only and CALL_SITE_ACTIONS.get(match.group(1)) not in WHOLE_RESULT_ACTIONS:
             continue
         seen.setdefault(match.group(2), []).append((number, raw.strip()[:300]))
     if not seen:
-        return []
+        return None
     jobs = max(seen.values(), key=len)
     line, text = jobs[-1]
-    return [Fact(name="collects_from_one_site", value=str(len(jobs)), line=line, text=text)]
+    return len(jobs), line, text
+
+
+def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
+    """How many collect-like jobs the busiest line of the program started, citing the last of
+    them. A log cut in the middle may show only some of a loop's jobs, so two from one line
+    already count."""
+    busiest = _busiest_site(lines, whole_result_only=True)
+    if busiest is None:
+        return []
+    count, line, text = busiest
+    return [Fact(name="collects_from_one_site", value=str(count), line=line, text=text)]
+
+
+def jobs_from_one_site(lines: list[str]) -> Iterable[Fact]:
+    """How many jobs of any action (count, save, foreachBatch, collect) the busiest line of the
+    program started: the program runs that line in a loop, or a stream runs it every batch."""
+    busiest = _busiest_site(lines, whole_result_only=False)
+    if busiest is None:
+        return []
+    count, line, text = busiest
+    return [Fact(name="jobs_from_one_site", value=str(count), line=line, text=text)]
 
 
 _TID = re.compile(r"\(TID (\d{1,12})[,)]")

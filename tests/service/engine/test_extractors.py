@@ -7,6 +7,7 @@ import pytest
 from service.engine.extractors import (
     EXTRACTORS_BY_NAME,
     collects_from_one_site,
+    jobs_from_one_site,
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
@@ -365,6 +366,18 @@ def test_collect_jobs_from_one_line_of_the_program_are_counted() -> None:
         Fact(name="collects_from_one_site", value="1", line=1, text=log[4])
     ]
     assert list(collects_from_one_site(["INFO SparkContext: Starting job: take at a.py:1"])) == []
+
+
+def test_jobs_of_any_action_from_one_line_of_the_program_are_counted() -> None:
+    log = [
+        "26/12/03 10:00:01 INFO SparkContext: Starting job: count at /jobs/loop.py:42",
+        "26/12/03 10:00:02 INFO SparkContext: Starting job: collect at /jobs/loop.py:39",
+        "26/12/03 10:00:03 INFO SparkContext: Starting job: count at /jobs/loop.py:42",
+        "26/12/03 10:00:04 INFO SparkContext: Starting job: count at /jobs/loop.py:42",
+    ]
+    (fact,) = jobs_from_one_site(log)
+    assert (fact.name, fact.value, fact.line, fact.text) == ("jobs_from_one_site", "3", 4, log[3])
+    assert list(jobs_from_one_site(["INFO DAGScheduler: Job 3 finished"])) == []
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,14 @@ def test_a_driver_oom_after_hundreds_of_stages_points_to_what_was_kept(observer:
     assert _weight(executor, rule, "driver_side_state") is None
 
 
+def test_jobs_repeated_from_one_line_point_to_what_was_kept(observer: Observer) -> None:
+    rule = "jobs-repeated-from-one-line"
+    looped = _fired(observer, jobs_from_one_site="12")
+    assert _weight(looped, rule, "driver_side_state") == 0.3
+    assert (_weight(looped, rule, "large_closure") or 0) < 0
+    assert _weight(_fired(observer, jobs_from_one_site="2"), rule, "driver_side_state") is None
+
+
 def test_a_count_cannot_fill_the_driver_with_its_results(observer: Observer) -> None:
     fired = _fired(observer, action="count")
     assert _weight(fired, "count-action-failed", "too_many_tasks") == 0.2
