@@ -118,6 +118,13 @@ def test_jobs_repeated_from_one_line_point_to_what_was_kept(observer: Observer) 
     assert _weight(_fired(observer, jobs_from_one_site="2"), rule, "driver_side_state") is None
 
 
+def test_a_broadcast_stored_while_serialising_tasks_is_not_the_programs(observer: Observer) -> None:
+    rule = "broadcast-of-the-task-binary"
+    binary = _fired(observer, task_serialization="failed", broadcast_written="yes")
+    assert _weight(binary, rule, "broadcast_too_large") == -0.5
+    assert _weight(_fired(observer, broadcast_written="yes"), rule, "broadcast_too_large") is None
+
+
 def test_a_count_cannot_fill_the_driver_with_its_results(observer: Observer) -> None:
     fired = _fired(observer, action="count")
     assert _weight(fired, "count-action-failed", "too_many_tasks") == 0.2
