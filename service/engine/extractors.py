@@ -694,13 +694,13 @@ _TID = re.compile(r"\(TID (\d{1,12})[,)]")
 _TASK_LINES_READ = 500
 
 
-def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
-    """How many tasks the application had launched when memory first ran out: the highest task
-    id (TIDs count every task launched, from 0) on the lines up to the first OutOfMemoryError.
-    Nothing when no task id comes before it (a log that shows no tasks says nothing).
-
-    Task ids grow as tasks launch, so the highest is among the last task lines before the OOM:
-    only those are read, backwards, which keeps a 10 MB log of task lines cheap."""
+def _highest_id_before_oom(
+    lines: list[str], name: str, marker: str, pattern: re.Pattern[str]
+) -> list[Fact]:
+    """The highest id ``pattern`` finds on the lines up to and on the first OutOfMemoryError, as
+    the count ``name`` (ids count from 0). Ids grow as the application goes, so the highest is
+    among the last lines with ``marker`` before the OOM: only those are read, backwards, a few
+    hundred at most, which keeps a 10 MB log cheap. Nothing without an OOM or an id before it."""
     first = next((i for i, raw in enumerate(lines) if "OutOfMemoryError" in raw), None)
     if first is None:
         return []
@@ -708,19 +708,25 @@ def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
     read = 0
     for index in range(first, -1, -1):
         raw = lines[index]
-        if "TID " not in raw:
+        if marker not in raw:
             continue
-        for match in _TID.finditer(raw[:MAX_LINE]):
-            tid = int(match.group(1))
-            if highest is None or tid > highest[0]:
-                highest = (tid, index + 1, raw.strip()[:300])
+        for match in pattern.finditer(raw[:MAX_LINE]):
+            found = int(match.group(1))
+            if highest is None or found > highest[0]:
+                highest = (found, index + 1, raw.strip()[:300])
         read += 1
         if read >= _TASK_LINES_READ:
             break
     if highest is None:
         return []
-    tid, line, text = highest
-    return [Fact(name="tasks_before_oom", value=str(tid + 1), line=line, text=text)]
+    found, line, text = highest
+    return [Fact(name=name, value=str(found + 1), line=line, text=text)]
+
+
+def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
+    """How many tasks the application had launched when memory first ran out: the highest task
+    id (TIDs count every task launched) up to the first OutOfMemoryError."""
+    return _highest_id_before_oom(lines, "tasks_before_oom", "TID ", _TID)
 
 
 _STAGE = re.compile(r"\b(?:[Ss]tage|ResultStage|ShuffleMapStage) (\d{1,9})\b")
@@ -728,29 +734,9 @@ _STAGE = re.compile(r"\b(?:[Ss]tage|ResultStage|ShuffleMapStage) (\d{1,9})\b")
 
 def stages_before_oom(lines: list[str]) -> Iterable[Fact]:
     """How many stages the application had submitted when memory first ran out: the highest
-    stage id (stage ids count every stage of the application, from 0) on the lines up to and
-    on the first OutOfMemoryError ("Killing all running tasks in stage 926: ... Java heap
-    space"). Read backwards like the task ids, on a few hundred lines at most."""
-    first = next((i for i, raw in enumerate(lines) if "OutOfMemoryError" in raw), None)
-    if first is None:
-        return []
-    highest: tuple[int, int, str] | None = None
-    read = 0
-    for index in range(first, -1, -1):
-        raw = lines[index]
-        if "tage " not in raw:
-            continue
-        for match in _STAGE.finditer(raw[:MAX_LINE]):
-            stage = int(match.group(1))
-            if highest is None or stage > highest[0]:
-                highest = (stage, index + 1, raw.strip()[:300])
-        read += 1
-        if read >= _TASK_LINES_READ:
-            break
-    if highest is None:
-        return []
-    stage, line, text = highest
-    return [Fact(name="stages_before_oom", value=str(stage + 1), line=line, text=text)]
+    stage id (stage ids count every stage of the application) up to and on the first
+    OutOfMemoryError ("Killing all running tasks in stage 926: ... Java heap space")."""
+    return _highest_id_before_oom(lines, "stages_before_oom", "tage ", _STAGE)
 
 
 # Lines only the driver's own JVM logs (the scheduler, the block manager master, the context).
