@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from service.engine.budget import Budget
 from service.engine.extractors import (
     MAX_LINE,
-    collects_from_one_site,
-    jobs_from_one_site,
+    job_site_facts,
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
-    stages_before_oom,
-    tasks_before_oom,
     tasks_in_the_driver_jvm,
+    work_before_oom,
 )
 from service.engine.gclog import gc_facts
 from service.engine.types import Fact, FactSource, InputKind
@@ -194,10 +192,8 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
         source: FactSource = "words" if id(group) in wordy else "log"
         facts.extend(line_facts(group.line, group.text, source))
     facts.extend(numeric_maxima(lines))
-    facts.extend(collects_from_one_site(lines))
-    facts.extend(jobs_from_one_site(lines))
-    facts.extend(tasks_before_oom(lines))
-    facts.extend(stages_before_oom(lines))
+    facts.extend(job_site_facts(lines))
+    facts.extend(work_before_oom(lines))
     facts.extend(oom_under_a_failed_job(lines))
     if not any(f.name == "deploy_mode" for f in facts):
         facts.extend(tasks_in_the_driver_jvm(lines))

@@ -606,11 +606,11 @@ def _facts_from(
         if extractor.guard and extractor.guard not in lowered:
             continue
         words = source == "words"
-        match = extractor.pattern.search(text)
-        if match is not None and extractor.not_this is not None:
-            match = next(
-                (m for m in extractor.pattern.finditer(text) if not extractor.not_this(m)), None
-            )
+        not_this = extractor.not_this
+        if not_this is None:
+            match = extractor.pattern.search(text)
+        else:
+            match = next((m for m in extractor.pattern.finditer(text) if not not_this(m)), None)
         if match is not None and words and extractor.negatable:
             match = first_affirmed(extractor.pattern, text)
         if match is None:
@@ -649,61 +649,55 @@ def numeric_maxima(lines: list[str]) -> Iterable[Fact]:
 _JOB_STARTED = re.compile(r"Starting job: (\w+) at (\S+:\d+)")
 
 
-def _busiest_site(lines: list[str], whole_result_only: bool) -> tuple[int, int, str] | None:
-    """The line of the program that started the most jobs (DAGScheduler's "Starting job: collect
-    at app.py:39"): how many, and the log line of the last of them."""
-    seen: dict[str, list[tuple[int, str]]] = {}
+def job_site_facts(lines: list[str]) -> list[Fact]:
+    """In one pass over DAGScheduler's "Starting job: collect at app.py:39" lines, how many jobs
+    the busiest line of the program started: ``jobs_from_one_site`` for jobs of any action (a
+    loop, or a stream's batches), ``collects_from_one_site`` for collect-like ones (a loop that
+    brings rows to the driver again and again; a log cut in the middle may show only some of
+    its jobs, so two already count). Each cites the last of its jobs."""
+    any_action: dict[str, list[tuple[int, str]]] = {}
+    collects: dict[str, list[tuple[int, str]]] = {}
     for number, raw in enumerate(lines, start=1):
         if "Starting job: " not in raw:
             continue
         match = _JOB_STARTED.search(raw[:MAX_LINE])
         if match is None:
             continue
-        if whole_result_only and CALL_SITE_ACTIONS.get(match.group(1)) not in WHOLE_RESULT_ACTIONS:
-            continue
-        seen.setdefault(match.group(2), []).append((number, raw.strip()[:300]))
-    if not seen:
-        return None
-    jobs = max(seen.values(), key=len)
-    line, text = jobs[-1]
-    return len(jobs), line, text
+        job = (number, raw.strip()[:300])
+        any_action.setdefault(match.group(2), []).append(job)
+        if CALL_SITE_ACTIONS.get(match.group(1)) in WHOLE_RESULT_ACTIONS:
+            collects.setdefault(match.group(2), []).append(job)
+    facts = []
+    for name, sites in (("collects_from_one_site", collects), ("jobs_from_one_site", any_action)):
+        if sites:
+            jobs = max(sites.values(), key=len)
+            line, text = jobs[-1]
+            facts.append(Fact(name=name, value=str(len(jobs)), line=line, text=text))
+    return facts
 
 
 def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
-    """How many collect-like jobs the busiest line of the program started, citing the last of
-    them. A log cut in the middle may show only some of a loop's jobs, so two from one line
-    already count."""
-    busiest = _busiest_site(lines, whole_result_only=True)
-    if busiest is None:
-        return []
-    count, line, text = busiest
-    return [Fact(name="collects_from_one_site", value=str(count), line=line, text=text)]
+    return [f for f in job_site_facts(lines) if f.name == "collects_from_one_site"]
 
 
 def jobs_from_one_site(lines: list[str]) -> Iterable[Fact]:
-    """How many jobs of any action (count, save, foreachBatch, collect) the busiest line of the
-    program started: the program runs that line in a loop, or a stream runs it every batch."""
-    busiest = _busiest_site(lines, whole_result_only=False)
-    if busiest is None:
-        return []
-    count, line, text = busiest
-    return [Fact(name="jobs_from_one_site", value=str(count), line=line, text=text)]
+    return [f for f in job_site_facts(lines) if f.name == "jobs_from_one_site"]
 
 
 _TID = re.compile(r"\(TID (\d{1,12})[,)]")
 _TASK_LINES_READ = 500
 
 
-def _highest_id_before_oom(
-    lines: list[str], name: str, marker: str, pattern: re.Pattern[str]
+_STAGE = re.compile(r"\b(?:[Ss]tage|ResultStage|ShuffleMapStage) (\d{1,9})\b")
+
+
+def _highest_id_before(
+    lines: list[str], first: int, name: str, marker: str, pattern: re.Pattern[str]
 ) -> list[Fact]:
-    """The highest id ``pattern`` finds on the lines up to and on the first OutOfMemoryError, as
-    the count ``name`` (ids count from 0). Ids grow as the application goes, so the highest is
-    among the last lines with ``marker`` before the OOM: only those are read, backwards, a few
-    hundred at most, which keeps a 10 MB log cheap. Nothing without an OOM or an id before it."""
-    first = next((i for i, raw in enumerate(lines) if "OutOfMemoryError" in raw), None)
-    if first is None:
-        return []
+    """The highest id ``pattern`` finds on the lines up to and on line index ``first``, as the
+    count ``name`` (ids count from 0). Ids grow as the application goes, so the highest is
+    among the last lines with ``marker`` before it: only those are read, backwards, a few
+    hundred at most, which keeps a 10 MB log cheap. Nothing without an id before it."""
     highest: tuple[int, int, str] | None = None
     read = 0
     for index in range(first, -1, -1):
@@ -723,20 +717,26 @@ def _highest_id_before_oom(
     return [Fact(name=name, value=str(found + 1), line=line, text=text)]
 
 
+def work_before_oom(lines: list[str]) -> list[Fact]:
+    """How much the application had run when memory first ran out: ``tasks_before_oom``, the
+    highest task id (TIDs count every task launched), and ``stages_before_oom``, the highest
+    stage id (every stage submitted), up to and on the first OutOfMemoryError ("Killing all
+    running tasks in stage 926: ... Java heap space")."""
+    first = next((i for i, raw in enumerate(lines) if "OutOfMemoryError" in raw), None)
+    if first is None:
+        return []
+    return [
+        *_highest_id_before(lines, first, "tasks_before_oom", "TID ", _TID),
+        *_highest_id_before(lines, first, "stages_before_oom", "tage ", _STAGE),
+    ]
+
+
 def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
-    """How many tasks the application had launched when memory first ran out: the highest task
-    id (TIDs count every task launched) up to the first OutOfMemoryError."""
-    return _highest_id_before_oom(lines, "tasks_before_oom", "TID ", _TID)
-
-
-_STAGE = re.compile(r"\b(?:[Ss]tage|ResultStage|ShuffleMapStage) (\d{1,9})\b")
+    return [f for f in work_before_oom(lines) if f.name == "tasks_before_oom"]
 
 
 def stages_before_oom(lines: list[str]) -> Iterable[Fact]:
-    """How many stages the application had submitted when memory first ran out: the highest
-    stage id (stage ids count every stage of the application) up to and on the first
-    OutOfMemoryError ("Killing all running tasks in stage 926: ... Java heap space")."""
-    return _highest_id_before_oom(lines, "stages_before_oom", "tage ", _STAGE)
+    return [f for f in work_before_oom(lines) if f.name == "stages_before_oom"]
 
 
 # Lines only the driver's own JVM logs (the scheduler, the block manager master, the context).
