@@ -188,13 +188,15 @@ class Engine:
         self, seen: Observation, hand: list[RankedCause], similar: list[CaseHit]
     ) -> list[RankedCause]:
         assert self.fitted is not None
-        probabilities = self.fitted.probabilities(self.features(seen, hand, similar))
+        features = self.features(seen, hand, similar)
+        probabilities = self.fitted.probabilities(features)
+        temperature = self.fitted.temperature_for(features.shared)
         by_id = {c.id: c for c in hand}
         ranked = [
             by_id[c].model_copy(
                 update={
                     "confidence": round(float(p), 4),
-                    "evidence": [self._contribution(c, e) for e in by_id[c].evidence],
+                    "evidence": [self._contribution(c, e, temperature) for e in by_id[c].evidence],
                 }
             )
             for c, p in zip(self.fitted.causes, probabilities, strict=True)
@@ -203,7 +205,7 @@ class Engine:
         ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
         return ranked
 
-    def _contribution(self, cause: str, evidence: Evidence) -> Evidence:
+    def _contribution(self, cause: str, evidence: Evidence, temperature: float) -> Evidence:
         """The evidence with what it is worth under the fitted ranking: the fitted weight of
         its signature or rule for this cause, plus its hand weight scaled by the fitted
         weight of the evidence score."""
@@ -211,8 +213,8 @@ class Engine:
         if evidence.signature is None or evidence.kind == "similarity":
             return evidence
         prefix = "sig" if evidence.kind == "signature" else "rule"
-        own = self.fitted.contribution(cause, f"{prefix}:{evidence.signature}")
-        through = self.fitted.evidence_weight() * evidence.weight
+        own = self.fitted.contribution(cause, f"{prefix}:{evidence.signature}", 1.0, temperature)
+        through = self.fitted.evidence_weight(temperature) * evidence.weight
         return evidence.model_copy(update={"contribution": round(own + through, 3)})
 
     def query_text(self, analysis: Analysis) -> str:

@@ -18,6 +18,7 @@ from service.engine.fitted import (
     FIT_FILE,
     FORMAT,
     PER_CAUSE,
+    UNSEEN_WORDS_SCALE,
     Features,
     Penalty,
     Sample,
@@ -86,6 +87,21 @@ def test_fit_ranking_reports_cross_validation_and_calibrates() -> None:
     assert fitted.probabilities(feats).sum() == pytest.approx(1.0)
     assert CAUSE_IDS[int(fitted.probabilities(feats).argmax())] == "broadcast_too_large"
     assert fitted.contribution("broadcast_too_large", "sig:b") > 0
+
+
+def test_a_report_in_words_is_calibrated_less_sharply_than_a_log() -> None:
+    """The KB was written from tune reports, so the same evidence in words is trusted less
+    than in a log; the order of the causes is the same."""
+    fitted = fit_ranking(_samples(), kb_hash="k", library_hash="l", model="m", knn_k=8)
+    assert fitted.words_temperature == pytest.approx(fitted.temperature * UNSEEN_WORDS_SCALE)
+    g = _samples()[1].features.per_cause
+    as_log = fitted.probabilities(Features(g, {"sig:b": 1.0, "kind:log": 1.0}))
+    for kind in ("kind:words", "kind:mixed"):
+        in_words = fitted.probabilities(Features(g, {"sig:b": 1.0, kind: 1.0}))
+        assert in_words.argmax() == as_log.argmax()
+        assert in_words.max() < as_log.max()
+    as_words = fitted.contribution("broadcast_too_large", "sig:b", 1.0, fitted.words_temperature)
+    assert 0 < as_words < fitted.contribution("broadcast_too_large", "sig:b")
 
 
 def test_expected_calibration_error() -> None:
