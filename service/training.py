@@ -16,18 +16,21 @@ from index.cases import CaseEntry, CaseIndex, build_case_index, library_hash, sa
 from index.errors import IndexNotBuiltError, StaleIndexError
 from kb import CAUSE_IDS
 from kb.library import Case, load_cases, source_key
-from service.engine import Engine
+from service.engine import Engine, textmodel
 from service.engine.eventlog import read_event_log
 from service.engine.fitted import (
     FIT_FILE,
     FORMAT,
+    WORDS_KINDS,
     FittedRanking,
     Sample,
     fit_ranking,
+    folds,
     load_fit,
     save_fit,
 )
 from service.engine.observe import Observation
+from service.engine.textmodel import TEXT_FILE, TextModel, model_text
 from service.evaluation import RUNS_ROOT, Run, event_log_is_scored, read_runs
 from service.storage.cases import CaseStore
 
@@ -45,22 +48,44 @@ def runs_root() -> Path | None:
 
 
 def _sample(
-    engine: Engine, seen: Observation, label: str, group: str, exclude: str | None
+    engine: Engine,
+    seen: Observation,
+    label: str,
+    group: str,
+    exclude: str | None,
+    text: Sequence[float] | None = None,
 ) -> Sample:
     hand = engine.hand_rank(seen)
     similar = engine.similar_cases(seen, exclude_source=exclude)
-    return Sample(engine.features(seen, hand, similar), label, group)
+    return Sample(engine.features(seen, hand, similar, text), label, group)
+
+
+def _tune_reports(engine: Engine, cases: Sequence[Case]) -> list[tuple[Case, Observation, str]]:
+    """Each ``tune`` case with what the engine observes of it and its source key."""
+    return [
+        (case, engine.observer.text(case.text), source_key(case.source.url))
+        for case in cases
+        if case.split == "tune"
+    ]
+
+
+def _in_words(reports: Sequence[tuple[Case, Observation, str]]) -> list[int]:
+    return [i for i, (_, seen, _) in enumerate(reports) if seen.kind in WORDS_KINDS]
 
 
 def training_samples(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> list[Sample]:
     """One sample per ``tune`` case, and per ``tune`` run's driver log and event log (the
-    event logs ``doctor eval`` scores: see run_event_log_cases)."""
+    event logs ``doctor eval`` scores: see run_event_log_cases). A report in words gets the
+    text model's scores out of fold: from a model that never read its source."""
+    reports = _tune_reports(engine, cases)
+    words = _in_words(reports)
+    texts = [model_text(reports[i][1].analysis) for i in words]
+    labels = [reports[i][0].label for i in words]
+    scored = textmodel.out_of_fold_scores(texts, labels, folds([reports[i][2] for i in words]))
+    text_of = {i: scored[n] for n, i in enumerate(words)}
     samples = []
-    for case in cases:
-        if case.split != "tune":
-            continue
-        key = source_key(case.source.url)
-        samples.append(_sample(engine, engine.observer.text(case.text), case.label, key, key))
+    for i, (case, seen, key) in enumerate(reports):
+        samples.append(_sample(engine, seen, case.label, key, key, text_of.get(i)))
     for run in runs:
         if run.split != "tune":
             continue
@@ -79,18 +104,30 @@ def training_samples(engine: Engine, cases: Sequence[Case], runs: Sequence[Run])
     return samples
 
 
+def fit_text_model(engine: Engine, cases: Sequence[Case]) -> TextModel | None:
+    """The text model over every ``tune`` report in words (None: too few to make one)."""
+    reports = _tune_reports(engine, cases)
+    words = _in_words(reports)
+    return textmodel.train(
+        [model_text(reports[i][1].analysis) for i in words], [reports[i][0].label for i in words]
+    )
+
+
 def fit(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> FittedRanking:
-    """Fit on ``engine``'s evidence (hand weights, its case index) and return the ranking."""
+    """Fit on ``engine``'s evidence (hand weights, its case index) and return the ranking,
+    its text model attached."""
     hand_engine = replace(engine, fitted=None)
     samples = training_samples(hand_engine, cases, runs)
     assert engine.index is not None
-    return fit_ranking(
+    ranking = fit_ranking(
         samples,
         kb_hash=engine.kb.content_hash,
         library_hash=library_hash(cases),
         model=engine.index.manifest.model,
         knn_k=8,
     )
+    text = fit_text_model(hand_engine, cases)
+    return ranking.attach_text(text) if text is not None else ranking
 
 
 def confirmed_entries(store: CaseStore) -> list[tuple[CaseEntry, str]]:
@@ -126,6 +163,9 @@ def fit_and_save(engine: Engine, directory: Path) -> FittedRanking:
     root = runs_root()
     runs = read_runs(root) if root is not None else []
     fitted = fit(engine, load_cases(), runs)
+    if fitted.text is not None:
+        sha = textmodel.save(fitted.text, directory / TEXT_FILE)
+        fitted = fitted.model_copy(update={"text_model_sha256": sha}).attach_text(fitted.text)
     save_fit(fitted, directory / FIT_FILE)
     return fitted
 
@@ -153,6 +193,15 @@ def load_fitted(engine: Engine, directory: Path, *, refit_stale: bool = False) -
         for what, built, current in checks:
             if built != current:
                 raise StaleIndexError(f"the fitted ranking's {what}", built, current)
+        if fitted.text_model_sha256 is not None:
+            if not (directory / TEXT_FILE).exists():
+                raise IndexNotBuiltError(str(directory))
+            model, sha = textmodel.load(directory / TEXT_FILE)
+            if sha != fitted.text_model_sha256:
+                raise StaleIndexError(
+                    "the fitted ranking's text model", fitted.text_model_sha256, sha
+                )
+            fitted.attach_text(model)
     except (IndexNotBuiltError, StaleIndexError):
         if not refit_stale:
             raise

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +16,7 @@ from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.findings import find_problems
 from service.engine.fitted import (
     COSINE_FLOOR,
+    WORDS_KINDS,
     Features,
     FittedRanking,
     knn_votes,
@@ -32,6 +33,7 @@ from service.engine.ranker import (
     evidence_scores,
     rank,
 )
+from service.engine.textmodel import model_text
 from service.engine.types import (
     Diagnosis,
     Evidence,
@@ -151,10 +153,17 @@ class Engine:
         return self.cases.search(self.query_text(seen.analysis), k, exclude_source)
 
     def features(
-        self, seen: Observation, hand: list[RankedCause], similar: list[CaseHit]
+        self,
+        seen: Observation,
+        hand: list[RankedCause],
+        similar: list[CaseHit],
+        text: Sequence[float] | None = None,
     ) -> Features:
-        """What the fitted ranking reads: per cause, the hand model's scores and the solved
-        cases' vote; shared, which signatures, rules and facts were seen."""
+        """What the fitted ranking reads: per cause, the hand model's scores, the solved
+        cases' vote and the text model's (``text`` given, or the fit's text model on a report
+        in words); shared, which signatures, rules and facts were seen."""
+        if text is None:
+            text = self.text_scores(seen)
         evidence = evidence_scores(seen.hits, seen.derived)
         dense = dense_distribution(seen.similarity, self.weights, seen.vague)
         best = max(seen.similarity.values(), default=0.0)
@@ -169,8 +178,9 @@ class Engine:
                 / -COSINE_FLOOR,
                 0.0 if seen.is_log else votes.get(c, 0.0),
                 votes.get(c, 0.0) if seen.is_log else 0.0,
+                float(text[i]),
             )
-            for c in CAUSE_IDS
+            for i, c in enumerate(CAUSE_IDS)
         }
         shared: dict[str, float] = {f"kind:{seen.kind}": 1.0}
         for hit in seen.hits:
@@ -183,6 +193,13 @@ class Engine:
             if self.kb.facts.get(fact.name) is not None and self.kb.facts[fact.name].type == "enum":
                 shared[f"fact:{fact.name}={fact.value}"] = 1.0
         return observation_features(rows, shared)
+
+    def text_scores(self, seen: Observation) -> Sequence[float]:
+        """The fit's text model on a report in words (or words and lines); zeros otherwise."""
+        model = self.fitted.text if self.fitted is not None else None
+        if model is None or seen.kind not in WORDS_KINDS:
+            return [0.0] * len(CAUSE_IDS)
+        return [float(v) for v in model.scores([model_text(seen.analysis)])[0]]
 
     def fitted_rank(
         self, seen: Observation, hand: list[RankedCause], similar: list[CaseHit]
