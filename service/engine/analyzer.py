@@ -37,6 +37,10 @@ _WORD = re.compile(r"^\(?[A-Za-z][A-Za-z'\u2019-]{0,30}[,.;:!?)]?$")
 # Inside a pasted log, a line only counts as the user's own words when it reads like a sentence.
 PROSE_MIN_WORDS = 4
 PROSE_WORD_SHARE = 0.75
+# Input with at least this many distinct log lines and under this share of lines in words is
+# a log with some program output in it (see _mostly_log).
+MOSTLY_LOG_LINES = 30
+MOSTLY_LOG_SHARE = 0.1
 _QUALIFIED = re.compile(r"\b(?:java|javax|org|scala|com|py4j|pyspark)\.[a-z]\w{0,40}\.")
 _EXCEPTION = re.compile(
     r"(?:Exception in thread \"(?P<thread>[^\"]{1,200})\"\s+)?"
@@ -160,6 +164,16 @@ def _is_log_line(text: str) -> bool:
     return _QUALIFIED.search(text) is not None
 
 
+def _mostly_log(log_groups: int, word_groups: int) -> bool:
+    """A driver log with a few lines of the program's own output (a print, a plan) is a log,
+    not a report in words. On tune, every such run log has at least 33 distinct log lines and
+    at most 3% lines in words; every report that mixes words and lines at most 25 and at
+    least 3.8%."""
+    return log_groups >= MOSTLY_LOG_LINES and word_groups < MOSTLY_LOG_SHARE * (
+        log_groups + word_groups
+    )
+
+
 def _is_prose(text: str) -> bool:
     tokens = text.split()
     if len(tokens) < PROSE_MIN_WORDS:
@@ -181,6 +195,8 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     if log_groups:
         word_groups = [g for g in word_groups if _is_prose(g.text)]
     kind: InputKind = "log" if not word_groups else ("words" if not log_groups else "mixed")
+    if kind == "mixed" and _mostly_log(len(log_groups), len(word_groups)):
+        kind = "log"
     traces = _stack_traces(lines)
     facts: list[Fact] = []
     wordy = {id(g) for g in word_groups}  # by identity: a list test would be quadratic

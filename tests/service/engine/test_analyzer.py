@@ -174,3 +174,20 @@ def test_extractors_are_named_and_their_guards_never_hide_a_match() -> None:
                 if e.guard and e.guard not in lowered and e.pattern.search(line):
                     hidden.add(e.name)
     assert not hidden, sorted(hidden)
+
+
+def test_a_log_with_a_few_lines_of_program_output_is_a_log() -> None:
+    # Distinct shapes (lines that differ only in digits are one group).
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda".split()
+    log = [
+        f"26/12/03 10:00:01 INFO Stage{a.title()}{b.title()}: step done"
+        for a in words
+        for b in words[:4]
+    ]
+    printed = ["The count of rows in the table is now larger than before", "+- *(1) Range (0, 10)"]
+    assert analyze("\n".join(log[:20] + printed + log[20:])).kind == "log"
+    report = [
+        "Our job dies every night when it collects the daily table to the driver node.",
+        "We raised the driver memory twice and it still fails at the same stage.",
+    ]
+    assert analyze("\n".join(report + log[:5])).kind == "mixed"
