@@ -45,7 +45,7 @@ def test_a_pyspark_app_that_ended_after_a_large_result_failed_in_python(observer
     ended = {"driver_died": "no", "failed_jobs": "0", "language": "pyspark"}
     rule = "pyspark-ended-after-a-large-result"
     large = _fired(observer, result_size_bytes=str(190 * MIB), **ended)
-    assert _weight(large, rule, "python_driver_oom") == 0.6
+    assert _weight(large, rule, "python_driver_oom") == 0.25
     small = _fired(observer, result_size_bytes=str(MIB // 50), **ended)
     assert _weight(small, rule, "python_driver_oom") is None
     scala = _fired(observer, result_size_bytes=str(190 * MIB), **{**ended, "language": "scala"})
@@ -173,7 +173,7 @@ def test_a_driver_thread_out_after_micro_batches_is_streaming_growth(observer: O
 def test_a_clean_pyspark_event_log_leaves_only_the_python_side(observer: Observer) -> None:
     clean = {"driver_died": "no", "failed_jobs": "0"}
     fired = _fired(observer, language="pyspark", **clean)
-    assert _weight(fired, "pyspark-ended-cleanly", "python_driver_oom") == 0.15
+    assert _weight(fired, "pyspark-ended-cleanly", "python_driver_oom") == 0.05
     scala = _fired(observer, language="scala", **clean)
     assert _weight(scala, "pyspark-ended-cleanly", "python_driver_oom") is None
     failed = _fired(observer, language="pyspark", driver_died="no", failed_jobs="1")
