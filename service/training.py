@@ -30,7 +30,7 @@ from service.engine.fitted import (
     save_fit,
 )
 from service.engine.observe import Observation
-from service.engine.textmodel import TEXT_FILE, TextModel, model_text
+from service.engine.textmodel import TEXT_FILE, model_text
 from service.evaluation import RUNS_ROOT, Run, event_log_is_scored, read_runs
 from service.storage.cases import CaseStore
 
@@ -69,18 +69,28 @@ def _tune_reports(engine: Engine, cases: Sequence[Case]) -> list[tuple[Case, Obs
     ]
 
 
-def _in_words(reports: Sequence[tuple[Case, Observation, str]]) -> list[int]:
-    return [i for i, (_, seen, _) in enumerate(reports) if seen.kind in WORDS_KINDS]
+def _in_words(
+    reports: Sequence[tuple[Case, Observation, str]],
+) -> tuple[list[int], list[str], list[str]]:
+    """The reports in words: their positions, the text the text model reads, their labels."""
+    words = [i for i, (_, seen, _) in enumerate(reports) if seen.kind in WORDS_KINDS]
+    texts = [model_text(reports[i][1].analysis) for i in words]
+    return words, texts, [reports[i][0].label for i in words]
 
 
-def training_samples(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> list[Sample]:
+def training_samples(
+    engine: Engine,
+    cases: Sequence[Case],
+    runs: Sequence[Run],
+    reports: Sequence[tuple[Case, Observation, str]] | None = None,
+) -> list[Sample]:
     """One sample per ``tune`` case, and per ``tune`` run's driver log and event log (the
     event logs ``doctor eval`` scores: see run_event_log_cases). A report in words gets the
-    text model's scores out of fold: from a model that never read its source."""
-    reports = _tune_reports(engine, cases)
-    words = _in_words(reports)
-    texts = [model_text(reports[i][1].analysis) for i in words]
-    labels = [reports[i][0].label for i in words]
+    text model's scores out of fold: from a model that never read its source. ``reports``:
+    the cases as _tune_reports observed them already."""
+    if reports is None:
+        reports = _tune_reports(engine, cases)
+    words, texts, labels = _in_words(reports)
     scored = textmodel.out_of_fold_scores(texts, labels, folds([reports[i][2] for i in words]))
     text_of = {i: scored[n] for n, i in enumerate(words)}
     samples = []
@@ -104,20 +114,13 @@ def training_samples(engine: Engine, cases: Sequence[Case], runs: Sequence[Run])
     return samples
 
 
-def fit_text_model(engine: Engine, cases: Sequence[Case]) -> TextModel | None:
-    """The text model over every ``tune`` report in words (None: too few to make one)."""
-    reports = _tune_reports(engine, cases)
-    words = _in_words(reports)
-    return textmodel.train(
-        [model_text(reports[i][1].analysis) for i in words], [reports[i][0].label for i in words]
-    )
-
-
 def fit(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> FittedRanking:
     """Fit on ``engine``'s evidence (hand weights, its case index) and return the ranking,
     its text model attached."""
     hand_engine = replace(engine, fitted=None)
-    samples = training_samples(hand_engine, cases, runs)
+    # Each case is observed once, for the samples and for the text model of every report.
+    reports = _tune_reports(hand_engine, cases)
+    samples = training_samples(hand_engine, cases, runs, reports)
     assert engine.index is not None
     ranking = fit_ranking(
         samples,
@@ -126,7 +129,8 @@ def fit(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> FittedRan
         model=engine.index.manifest.model,
         knn_k=8,
     )
-    text = fit_text_model(hand_engine, cases)
+    _, texts, labels = _in_words(reports)
+    text = textmodel.train(texts, labels)
     return ranking.attach_text(text) if text is not None else ranking
 
 

@@ -676,14 +676,6 @@ def job_site_facts(lines: list[str]) -> list[Fact]:
     return facts
 
 
-def collects_from_one_site(lines: list[str]) -> Iterable[Fact]:
-    return [f for f in job_site_facts(lines) if f.name == "collects_from_one_site"]
-
-
-def jobs_from_one_site(lines: list[str]) -> Iterable[Fact]:
-    return [f for f in job_site_facts(lines) if f.name == "jobs_from_one_site"]
-
-
 _TID = re.compile(r"\(TID (\d{1,12})[,)]")
 _TASK_LINES_READ = 500
 
@@ -729,14 +721,6 @@ def work_before_oom(lines: list[str]) -> list[Fact]:
         *_highest_id_before(lines, first, "tasks_before_oom", "TID ", _TID),
         *_highest_id_before(lines, first, "stages_before_oom", "tage ", _STAGE),
     ]
-
-
-def tasks_before_oom(lines: list[str]) -> Iterable[Fact]:
-    return [f for f in work_before_oom(lines) if f.name == "tasks_before_oom"]
-
-
-def stages_before_oom(lines: list[str]) -> Iterable[Fact]:
-    return [f for f in work_before_oom(lines) if f.name == "stages_before_oom"]
 
 
 # Lines only the driver's own JVM logs (the scheduler, the block manager master, the context).

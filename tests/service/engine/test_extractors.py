@@ -6,16 +6,31 @@ import pytest
 
 from service.engine.extractors import (
     EXTRACTORS_BY_NAME,
-    collects_from_one_site,
-    jobs_from_one_site,
+    job_site_facts,
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
-    stages_before_oom,
-    tasks_before_oom,
     tasks_in_the_driver_jvm,
+    work_before_oom,
 )
 from service.engine.types import Fact, FactSource
+
+
+def collects_from_one_site(lines: list[str]) -> list[Fact]:
+    return [f for f in job_site_facts(lines) if f.name == "collects_from_one_site"]
+
+
+def jobs_from_one_site(lines: list[str]) -> list[Fact]:
+    return [f for f in job_site_facts(lines) if f.name == "jobs_from_one_site"]
+
+
+def tasks_before_oom(lines: list[str]) -> list[Fact]:
+    return [f for f in work_before_oom(lines) if f.name == "tasks_before_oom"]
+
+
+def stages_before_oom(lines: list[str]) -> list[Fact]:
+    return [f for f in work_before_oom(lines) if f.name == "stages_before_oom"]
+
 
 GIB = 1 << 30
 MIB = 1 << 20
