@@ -90,6 +90,11 @@ class FittedRanking(BaseModel):
     # read with another text model.
     text_model_sha256: str | None = None
     _text: TextModel | None = PrivateAttr(default=None)
+    # The weights as arrays and the names' positions, made once (a diagnosis reads them).
+    _fast: _Arrays = PrivateAttr()
+
+    def model_post_init(self, context: Any, /) -> None:  # noqa: ARG002 (pydantic's signature)
+        self._fast = _Arrays.of(self)
 
     @property
     def text(self) -> TextModel | None:
@@ -107,11 +112,12 @@ class FittedRanking(BaseModel):
         return self.temperature
 
     def scores(self, features: Features) -> np.ndarray:
-        theta = np.asarray(self.theta)
-        raw = np.asarray(self.bias) + features.per_cause @ theta
-        h = self._shared_vector(features.shared)
-        if h.size:
-            raw = raw + np.asarray(self.weights) @ h
+        raw = self._fast.bias + features.per_cause @ self._fast.theta
+        # W @ h over the few shared features the input has (h is zero elsewhere).
+        for name, value in features.shared.items():
+            at = self._fast.shared_at.get(name)
+            if at is not None and value:
+                raw = raw + self._fast.weights[:, at] * value
         out: np.ndarray = raw / self.temperature_for(features.shared)
         return out
 
@@ -123,22 +129,46 @@ class FittedRanking(BaseModel):
     ) -> float:
         """How much one shared feature moved ``cause``'s calibrated score (after
         ``temperature``, the input's: see temperature_for)."""
-        try:
-            c, f = self.causes.index(cause), self.shared.index(feature)
-        except ValueError:
+        c, f = self._fast.cause_at.get(cause), self._fast.shared_at.get(feature)
+        if c is None or f is None:
             return 0.0
-        return self.weights[c][f] * value / (temperature or self.temperature)
+        return float(self._fast.weights[c, f]) * value / (temperature or self.temperature)
 
     def evidence_weight(self, temperature: float | None = None) -> float:
         """How much one unit of the hand model's evidence score moves a cause's score (the
         fitted theta of ``evidence`` and of the hand log-odds, after the temperature)."""
-        theta = dict(zip(self.per_cause, self.theta, strict=True))
-        return (theta.get("evidence", 0.0) + theta.get("hand", 0.0)) / (
-            temperature or self.temperature
+        return self._fast.evidence_theta / (temperature or self.temperature)
+
+
+@dataclass(frozen=True, eq=False)
+class _Arrays:
+    """A fit's weights as arrays, and where each cause and shared feature is: derived from
+    the fit's fields alone, so two of them are equal whenever their fits' fields are."""
+
+    theta: np.ndarray
+    bias: np.ndarray
+    weights: np.ndarray  # (causes, shared)
+    shared_at: dict[str, int]
+    cause_at: dict[str, int]
+    evidence_theta: float
+
+    @classmethod
+    def of(cls, fit: FittedRanking) -> _Arrays:
+        theta = dict(zip(fit.per_cause, fit.theta, strict=False))
+        return cls(
+            theta=np.asarray(fit.theta, dtype=float),
+            bias=np.asarray(fit.bias, dtype=float),
+            weights=np.asarray(fit.weights, dtype=float).reshape(len(fit.causes), len(fit.shared)),
+            shared_at={name: i for i, name in enumerate(fit.shared)},
+            cause_at={cause: i for i, cause in enumerate(fit.causes)},
+            evidence_theta=theta.get("evidence", 0.0) + theta.get("hand", 0.0),
         )
 
-    def _shared_vector(self, shared: Mapping[str, float]) -> np.ndarray:
-        return np.asarray([shared.get(name, 0.0) for name in self.shared], dtype=float)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Arrays)
+
+    def __hash__(self) -> int:
+        return 0
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

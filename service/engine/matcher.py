@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import re._constants as sre
+import re._parser as sre_parse
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from kb import KnowledgeBase, Signature
 from service.engine.budget import Budget
@@ -44,11 +48,20 @@ def in_driver_jvm(hits: list[SignatureHit]) -> list[SignatureHit]:
 
 
 class SignatureMatcher:
-    """Every signature of the KB, compiled; ``match`` returns the first hit per signature."""
+    """Every signature of the KB, compiled; ``match`` returns the first hit per signature.
+
+    Each signature also keeps the literals one of which any match must contain (see
+    :func:`required_literals`): a line that holds none of them (lowercased) is not searched.
+    Most signature-line pairs end there, at a substring test instead of a regex search.
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.compiled: list[tuple[Signature, re.Pattern[str]]] = [
-            (sig, re.compile(sig.pattern, re.IGNORECASE if sig.ignore_case else 0))
+        self.compiled: list[tuple[Signature, re.Pattern[str], tuple[str, ...] | None]] = [
+            (
+                sig,
+                re.compile(sig.pattern, re.IGNORECASE if sig.ignore_case else 0),
+                required_literals(sig.pattern),
+            )
             for sig in sorted(kb.signatures.values(), key=lambda s: s.id)
         ]
 
@@ -78,14 +91,24 @@ class SignatureMatcher:
         quiet = quiet or set()
         hits: list[SignatureHit] = []
         cut: str | None = None
-        for done, (signature, pattern) in enumerate(self.compiled):
+        # Each line with its lowercased text, or None where case folding is not ASCII's (a
+        # pattern may match there without holding the literal in lowercase): always searched.
+        folded = [(n, t, t.lower() if t.isascii() else None) for n, t in lines]
+        folded_prose = [(n, t, t.lower() if t.isascii() else None) for n, t in prose]
+        for done, (signature, pattern, literals) in enumerate(self.compiled):
             if budget is not None and budget.spent():
                 cut = f"{done} of {len(self.compiled)} signatures were looked for"
                 break
             best: SignatureHit | None = None
             # The first matching line wins; a quiet one only until a line that is not quiet.
             words = signature.kind == "words"
-            for number, text in prose if words else lines:
+            for number, text, lower in folded_prose if words else folded:
+                if literals is not None and lower is not None:
+                    for literal in literals:
+                        if literal in lower:
+                            break
+                    else:
+                        continue
                 if affirmed(pattern, text) if words else pattern.search(text):
                     factor = QUIET_FACTOR if number in quiet else 1.0
                     if best is None or factor == 1.0:
@@ -95,3 +118,66 @@ class SignatureMatcher:
             if best is not None:
                 hits.append(best)
         return hits, cut
+
+
+# --- literals a match must contain -------------------------------------------------------------
+
+_Requirement = tuple[str, ...] | None
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Lowercase ASCII literals of which every match of ``pattern`` holds at least one, or None
+    when the pattern has no such literal (or cannot be read): then every line is searched.
+
+    Read from the parsed pattern: a run of literal characters in sequence is required; a group
+    or a repeat of at least once requires what its body does; an alternation requires one of
+    its branches' literals (none, if one branch requires nothing). Of a sequence's
+    requirements the one whose shortest literal is longest is kept.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    return _of_sequence(parsed)
+
+
+def _of_sequence(items: Iterable[tuple[Any, Any]]) -> _Requirement:
+    best: _Requirement = None
+    run: list[str] = []
+    for op, arg in items:
+        if op is sre.LITERAL and arg < 128:
+            run.append(chr(arg).lower())
+            continue
+        if run:
+            best = _longer(best, ("".join(run),))
+            run = []
+        best = _longer(best, _of_item(op, arg))
+    if run:
+        best = _longer(best, ("".join(run),))
+    return best
+
+
+def _longer(a: _Requirement, b: _Requirement) -> _Requirement:
+    """The requirement whose shortest literal is longer (either, when one is None)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return b if min(map(len, b)) > min(map(len, a)) else a
+
+
+def _of_item(op: Any, arg: Any) -> _Requirement:
+    if op is sre.SUBPATTERN:
+        return _of_sequence(arg[3])
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _, body = arg
+        return _of_sequence(body) if low >= 1 else None
+    if op is sre.ATOMIC_GROUP:
+        return _of_sequence(arg)
+    if op is sre.BRANCH:
+        alternatives: list[str] = []
+        for branch in arg[1]:
+            found = _of_sequence(branch)
+            if found is None:
+                return None
+            alternatives.extend(found)
+        return tuple(dict.fromkeys(alternatives))
+    return None

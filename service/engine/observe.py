@@ -9,10 +9,11 @@ to the event it came from, so evidence cites the event log, never the synthetic 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from kb import KnowledgeBase
+from kb.models import FactCondition
 from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
 from service.engine.budget import Budget
 from service.engine.conditions import first_satisfying
@@ -155,14 +156,9 @@ class Observer:
             by_name.setdefault(fact.name, []).append(fact)
         evidence: dict[str, list[Evidence]] = {}
         for rule in sorted(self.kb.rules.values(), key=lambda r: r.id):
-            witnesses = [
-                first_satisfying(cond, ((f.value, f) for f in by_name.get(cond.fact, [])))
-                for cond in rule.when
-            ]
-            if any(w is None for w in witnesses):
+            first = _witness(rule.when, by_name)
+            if first is None:
                 continue
-            first = witnesses[0]
-            assert first is not None
             for target in rule.points_to:
                 evidence.setdefault(target.cause, []).append(
                     Evidence(
@@ -175,6 +171,19 @@ class Observer:
                     )
                 )
         return evidence
+
+
+def _witness(conditions: Sequence[FactCondition], by_name: dict[str, list[Fact]]) -> Fact | None:
+    """The fact that satisfies the first condition, when every condition holds (the rest are
+    not looked at once one fails)."""
+    first: Fact | None = None
+    for cond in conditions:
+        found = by_name.get(cond.fact)
+        witness = first_satisfying(cond, ((f.value, f) for f in found)) if found else None
+        if witness is None:
+            return None
+        first = first or witness
+    return first
 
 
 def quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -79,23 +81,31 @@ class TextModel:
         """What TfidfVectorizer.transform and the regression compute, for one text, without
         building sparse matrices: 0.13 ms for a one-line symptom against 1.7 ms through them
         (the service scores one text at a time)."""
-        columns, values = [], []
+        columns: list[int] = []
+        values: list[float] = []
         offset = 0
-        for vectorizer in (self.words, self.chars):
+        for vectorizer, analyzer in zip((self.words, self.chars), self._analyzers, strict=True):
             vocabulary = vectorizer.vocabulary_
-            found = [
-                c for c in map(vocabulary.get, vectorizer.build_analyzer()(text)) if c is not None
-            ]
-            if found:
-                index, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
-                weight = (np.log(counts) + 1.0) * vectorizer.idf_[index]
-                columns.append(index + offset)
-                values.append(weight / np.linalg.norm(weight))
+            counts: dict[int, int] = {}
+            for term in analyzer(text):
+                column = vocabulary.get(term)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if counts:
+                idf = vectorizer.idf_
+                weight = [(math.log(n) + 1.0) * float(idf[c]) for c, n in counts.items()]
+                norm = math.sqrt(sum(w * w for w in weight))
+                columns.extend(c + offset for c in counts)
+                values.extend(w / norm for w in weight)
             offset += len(vocabulary)
         logits = self.intercept.astype(np.float64)
         if columns:
-            logits = logits + self.coef[:, np.concatenate(columns)] @ np.concatenate(values)
+            logits = logits + self.coef[:, columns] @ np.asarray(values)
         return logits
+
+    @cached_property
+    def _analyzers(self) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
+        return self.words.build_analyzer(), self.chars.build_analyzer()
 
 
 def train(texts: Sequence[str], labels: Sequence[str]) -> TextModel | None:

@@ -10,7 +10,13 @@ import pytest
 from kb import KnowledgeBase, Signature
 from kb.models import CauseWeight, SignatureKind
 from service.engine.budget import Budget
-from service.engine.matcher import QUIET_FACTOR, SignatureHit, SignatureMatcher, in_driver_jvm
+from service.engine.matcher import (
+    QUIET_FACTOR,
+    SignatureHit,
+    SignatureMatcher,
+    in_driver_jvm,
+    required_literals,
+)
 from service.errors import AbandonedError
 from tests.service.builders import signature_of
 
@@ -144,7 +150,7 @@ def test_match_within_cancelled_budget_raises_abandoned(kb: KnowledgeBase) -> No
 
 def test_matcher_compiles_every_kb_signature(kb: KnowledgeBase) -> None:
     matcher = SignatureMatcher(kb)
-    assert [s.id for s, _ in matcher.compiled] == sorted(kb.signatures)
+    assert [s.id for s, _, _ in matcher.compiled] == sorted(kb.signatures)
 
 
 def test_matcher_matches_a_kb_signature_example(kb: KnowledgeBase) -> None:
@@ -204,3 +210,70 @@ def test_negation_before_a_log_line_pattern_is_ignored(kb: KnowledgeBase) -> Non
     message = signature("bcast", r"Cannot broadcast the table")
     hits = matcher_of(kb, message).match([(1, "Cannot broadcast the table over 8GB")], [])
     assert [h.signature.id for h in hits] == ["bcast"]
+
+
+# --- the literal prefilter ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"java\.lang\.OutOfMemoryError", ("java.lang.outofmemoryerror",)),
+        (r"\bDRIVER_(?:NOT_RESPONDING|UNAVAILABLE)\b", ("not_responding", "unavailable")),
+        (
+            r"Exit code is 137\b|Killed by external signal",
+            ("exit code is 137", "killed by external signal"),
+        ),
+        # The longest of a sequence's requirements is kept.
+        (r"at [\w.$]+\.collect\(Dataset\.scala", (".collect(dataset.scala",)),
+        (r"(?:foo)+ ba", ("foo",)),
+        (r"(?:foo)+ bars", (" bars",)),
+        # Optional parts require nothing; one branch that requires nothing spoils the rest.
+        (r"(?:foo)?\d+", None),
+        (r"foo|\d+", None),
+        (r"\d+ MB", (" mb",)),
+        (r"(unclosed", None),
+    ],
+)
+def test_required_literals_reads_the_parsed_pattern(
+    pattern: str, literals: tuple[str, ...] | None
+) -> None:
+    assert required_literals(pattern) == literals
+
+
+def test_a_non_ascii_line_is_searched_whatever_its_literals(kb: KnowledgeBase) -> None:
+    """Case folding outside ASCII: the Kelvin sign matches 'k' case-blind, and its lowercase
+    is not 'k'; such a line is searched by the pattern itself."""
+    sig = signature("kelvin", "spark", kind="message", ignore_case=True)
+    hits = matcher_of(kb, sig).match([(1, "SPAR\u212a job")], [])
+    assert [h.signature.id for h in hits] == ["kelvin"]
+
+
+def test_every_kb_signature_that_matches_a_real_line_passes_its_prefilter(
+    kb: KnowledgeBase,
+) -> None:
+    """The prefilter only skips work: over the KB's own examples and every line of the
+    Spark 4.3 driver logs, no line a pattern matches lacks all of its literals."""
+    import gzip
+    import re
+    from pathlib import Path
+
+    lines = set()
+    for sig in kb.signatures.values():
+        lines.update(sig.examples.match)
+        lines.update(sig.examples.no_match)
+    for log in sorted(Path("tests/data/spark/logs").glob("*")):
+        opener = gzip.open if log.suffix == ".gz" else open
+        with opener(log, "rt", encoding="utf-8", errors="replace") as f:
+            lines.update(line.rstrip("\n") for line in f)
+    assert len(lines) > 1000
+    matched = 0
+    for sig in kb.signatures.values():
+        pattern = re.compile(sig.pattern, re.IGNORECASE if sig.ignore_case else 0)
+        literals = required_literals(sig.pattern)
+        assert literals is not None, sig.id
+        for line in lines:
+            if line.isascii() and pattern.search(line):
+                matched += 1
+                assert any(literal in line.lower() for literal in literals), (sig.id, line)
+    assert matched > 500
