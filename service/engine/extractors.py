@@ -482,7 +482,10 @@ _EXTRACTORS: list[Extractor] = [
         "action-collect",
         guard="collect",
         pattern=re.compile(
-            r"\.collect\(\)|\bcollect\(\)|\bcollect at |executeCollect|collectFromPlan|\bcollect(?:ing|s|ed)?\b",
+            # A command's executeCollect (V2CommandExec, ExecutedCommandExec, CommandResultExec)
+            # returns the command's own result rows (a write's, a DDL's), not data collected.
+            r"\.collect\(\)|\bcollect\(\)|\bcollect at |(?<!CommandExec\.)(?<!CommandResultExec\.)executeCollect"
+            r"|collectFromPlan|\bcollect(?:ing|s|ed)?\b",
             _C,
         ),
         extract=_const(("action", "collect")),

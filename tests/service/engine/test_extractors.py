@@ -604,3 +604,26 @@ def test_the_driver_s_own_oom_is_not_under_a_failed_job() -> None:
     assert list(oom_under_a_failed_job(log + _DRIVER_OOM.splitlines())) == []
     log = _TASK_OOM_UNDER_JOB.splitlines()[:5] + ["26/12/03 ERROR Utils: Exception: boom"]
     assert list(oom_under_a_failed_job(log + _DRIVER_OOM.splitlines())) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "collects"),
+    [
+        ("\tat org.apache.spark.sql.execution.SparkPlan.executeCollect(SparkPlan.scala:390)", True),
+        ("\tat org.apache.spark.sql.execution.CollectLimitExec.executeCollect(limit.scala:45)", True),
+        # A command's result rows (a write's, a DDL's) are not data collected to the driver.
+        (
+            "\tat org.apache.spark.sql.execution.datasources.v2.V2CommandExec.executeCollect"
+            "(V2CommandExec.scala:49)",
+            False,
+        ),
+        (
+            "\tat org.apache.spark.sql.execution.command.ExecutedCommandExec.executeCollect"
+            "(commands.scala:85)",
+            False,
+        ),
+        ("\tat org.apache.spark.sql.execution.CommandResultExec.executeCollect(X.scala:1)", False),
+    ],
+)
+def test_only_a_query_plan_executeCollect_is_a_collect(line: str, collects: bool) -> None:
+    assert (("action", "collect") in pairs(line)) is collects
