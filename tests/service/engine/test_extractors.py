@@ -610,7 +610,10 @@ def test_the_driver_s_own_oom_is_not_under_a_failed_job() -> None:
     ("line", "collects"),
     [
         ("\tat org.apache.spark.sql.execution.SparkPlan.executeCollect(SparkPlan.scala:390)", True),
-        ("\tat org.apache.spark.sql.execution.CollectLimitExec.executeCollect(limit.scala:45)", True),
+        (
+            "\tat org.apache.spark.sql.execution.CollectLimitExec.executeCollect(limit.scala:45)",
+            True,
+        ),
         # A command's result rows (a write's, a DDL's) are not data collected to the driver.
         (
             "\tat org.apache.spark.sql.execution.datasources.v2.V2CommandExec.executeCollect"
