@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+
+# CPython's own pattern parser and its opcodes (the sre_parse / sre_constants of before 3.11):
+# what required_literals reads a signature's pattern with.
 import re._constants as sre
 import re._parser as sre_parse
 from collections.abc import Iterable

@@ -182,7 +182,8 @@ def _witness(conditions: Sequence[FactCondition], by_name: dict[str, list[Fact]]
         witness = first_satisfying(cond, ((f.value, f) for f in found)) if found else None
         if witness is None:
             return None
-        first = first or witness
+        if first is None:
+            first = witness
     return first
 
 
