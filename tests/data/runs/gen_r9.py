@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """Run round 9 of the real Spark run matrix under tests/data/runs/ (manifest-r9.jsonl).
 
-    python tests/data/runs/gen_r8.py [--deadline HH:MM] [--list] [run-id ...]
-    python tests/data/runs/gen_r8.py --finish [run-id ...]   # folders + manifest from scratch
-    python tests/data/runs/gen_r8.py --drop run-id ...       # remove a run not kept
+    python tests/data/runs/gen_r9.py [--deadline HH:MM] [--list] [run-id ...]
+    python tests/data/runs/gen_r9.py --finish [run-id ...]   # folders + manifest from scratch
+    python tests/data/runs/gen_r9.py --drop run-id ...       # remove a run not kept
 
 More scenarios (new names) that reach the causes of the matrix by code paths none of
 gen_pyspark.py / gen_extra.py / gen_more.py / gen_r3.py ... gen_r8.py / gen_jvm.py uses
