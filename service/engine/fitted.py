@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, PrivateAttr
@@ -95,6 +95,13 @@ class FittedRanking(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:  # noqa: ARG002 (pydantic's signature)
         self._fast = _Arrays.of(self)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy whose arrays are made from its own fields (pydantic copies private
+        attributes as they were, which would score a copy with new weights by the old ones)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._fast = _Arrays.of(copy)
+        return copy
 
     @property
     def text(self) -> TextModel | None:

@@ -89,6 +89,19 @@ def test_fit_ranking_reports_cross_validation_and_calibrates() -> None:
     assert fitted.contribution("broadcast_too_large", "sig:b") > 0
 
 
+def test_a_copy_with_new_weights_is_scored_by_its_own_weights() -> None:
+    fitted = fit_ranking(_samples(), kb_hash="k", library_hash="l", model="m", knn_k=8)
+    feats = _samples()[1].features
+    flat = fitted.model_copy(
+        update={"weights": [[0.0] * len(fitted.shared) for _ in fitted.causes]}
+    )
+    assert fitted.contribution("broadcast_too_large", "sig:b") > 0
+    assert flat.contribution("broadcast_too_large", "sig:b") == 0
+    assert not np.allclose(flat.scores(feats), fitted.scores(feats))
+    same = fitted.model_copy(update={"text_model_sha256": "abc"})
+    assert np.array_equal(same.scores(feats), fitted.scores(feats))
+
+
 def test_a_report_in_words_is_calibrated_less_sharply_than_a_log() -> None:
     """The KB was written from tune reports, so the same evidence in words is trusted less
     than in a log; the order of the causes is the same."""
