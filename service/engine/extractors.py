@@ -483,8 +483,10 @@ _EXTRACTORS: list[Extractor] = [
         guard="collect",
         pattern=re.compile(
             # A command's executeCollect (V2CommandExec, ExecutedCommandExec, CommandResultExec)
-            # returns the command's own result rows (a write's, a DDL's), not data collected.
-            r"\.collect\(\)|\bcollect\(\)|\bcollect at |(?<!CommandExec\.)(?<!CommandResultExec\.)executeCollect"
+            # returns the command's own result rows (a write's, a DDL's), not data collected;
+            # executeCollectIterator is a broadcast exchange collecting its build side.
+            r"\.collect\(\)|\bcollect\(\)|\bcollect at "
+            r"|(?<!CommandExec\.)(?<!CommandResultExec\.)executeCollect(?!Iterator)"
             r"|collectFromPlan|\bcollect(?:ing|s|ed)?\b",
             _C,
         ),

@@ -20,6 +20,7 @@ from service.engine.units import format_size, parse_setting_size
 from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS, WHOLE_RESULT_ACTIONS
 
 MAX_FAILURES = 20
+PARTITION_SETTINGS = ("spark.sql.shuffle.partitions", "spark.default.parallelism")
 MAX_FAILURE_CHARS = 6000
 MAX_CACHED_RDDS = 100_000
 MAX_FRAMES = 12
@@ -88,6 +89,9 @@ class EventLogScan:
     largest_broadcast: dict[str, _Max] = field(default_factory=dict)
     # The most partitions a shuffle in a SQL plan writes (every one a task of the next stage).
     largest_partitioning: _Max = field(default_factory=_Max)
+    # The longest physical plan description a SQL query recorded (the driver keeps the plan
+    # and, for the UI, its description).
+    largest_plan: _Max = field(default_factory=_Max)
     failures: list[Failure] = field(default_factory=list)
     stage_results: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     jobs: dict[int, _Running] = field(default_factory=dict)
@@ -124,6 +128,12 @@ class EventLogScan:
 
     def _environment(self, line: int, body: dict[str, Any]) -> None:
         self.config.update({k: (v, line) for k, v in _section(body, "Spark Properties").items()})
+        # A partition-count setting is how many partitions every shuffle (or an RDD without a
+        # count of its own) gets, as the text path reads it from a spark-defaults line.
+        for key in PARTITION_SETTINGS:
+            value = self.config.get(key, ("", 0))[0].strip()
+            if value.isdigit():
+                self.largest_partitioning.offer(int(value), line, lambda k=key, v=value: _env(k, v))
         command = _section(body, "System Properties").get("sun.java.command")
         if command is not None:
             self.launch = (command, line)
@@ -283,6 +293,11 @@ class EventLogScan:
             for accumulator in plans.data_size_accumulators(plan):
                 self.broadcast_accumulators[accumulator] = query
         description = str(body.get("physicalPlanDescription", ""))
+        if description:
+            chars = len(description)
+            self.largest_plan.offer(
+                chars, line, lambda: f"SQL query {query}: a physical plan of {chars:,} characters"
+            )
         for size in plans.described_sizes(description):
             self._offer_broadcast(size.bytes, line, query, size.how)
         shuffle = plans.shuffle_partitions(description)
@@ -469,6 +484,9 @@ class EventLogScan:
         ):
             if best.value >= 0:
                 facts.append(_fact(name, str(int(best.value)), best.line, best.text))
+        if self.largest_plan.value > 0:
+            best = self.largest_plan
+            facts.append(_fact("plan_description_chars", str(int(best.value)), best.line, best.text))
         if self.counts["broadcast_exchanges"]:
             count = self.counts["broadcast_exchanges"]
             facts.append(

@@ -196,6 +196,28 @@ def test_diagnose_event_log_huge_stage_ranks_too_many_tasks(engine: Engine) -> N
     assert tasks.value == "2500000" and "2,500,000 tasks" in tasks.text and tasks.line == 7
 
 
+def test_a_partition_count_setting_is_the_partitions_of_a_driver_that_died_before_its_job(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """spark.default.parallelism (or spark.sql.shuffle.partitions) in the Spark Properties is
+    how many partitions a shuffle gets: a driver that dies before its first job was written
+    down, with millions set, points at scheduling that many tasks, as the same line in a
+    driver log does."""
+    lines = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
+    environment = json.loads(lines[4])
+    environment["Spark Properties"]["spark.default.parallelism"] = "3000000"
+    log = tmp_path / "died-before-its-job"
+    log.write_bytes(b"".join(lines[:4]) + json.dumps(environment).encode() + b"\n" + lines[5])
+    summary = read_event_log(log)
+    assert one(summary, "num_partitions") == "3000000"
+    diagnosis = engine.diagnose_event_log(summary)
+    assert diagnosis.causes[0].id == "too_many_tasks"
+    assert any("spark.default.parallelism=3000000" in e.text for e in diagnosis.causes[0].evidence)
+    environment["Spark Properties"]["spark.sql.shuffle.partitions"] = "auto"
+    log.write_bytes(json.dumps(environment).encode() + b"\n")
+    assert one(read_event_log(log), "num_partitions") == "3000000"
+
+
 def test_read_event_log_cached_rdds_counts_rdds_partitions_and_level() -> None:
     summary = read_event_log(EVENTLOGS / "cached_many")
     assert one(summary, "cached_rdds") == "12"

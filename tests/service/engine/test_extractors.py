@@ -626,6 +626,12 @@ def test_the_driver_s_own_oom_is_not_under_a_failed_job() -> None:
             False,
         ),
         ("\tat org.apache.spark.sql.execution.CommandResultExec.executeCollect(X.scala:1)", False),
+        # A broadcast exchange collecting its build side.
+        (
+            "\tat org.apache.spark.sql.execution.SparkPlan.executeCollectIterator"
+            "(SparkPlan.scala:487)",
+            False,
+        ),
     ],
 )
 def test_only_a_query_plan_executeCollect_is_a_collect(line: str, collects: bool) -> None:
