@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from service.engine.eventlog import plans
@@ -133,7 +134,7 @@ class EventLogScan:
         for key in PARTITION_SETTINGS:
             value = self.config.get(key, ("", 0))[0].strip()
             if value.isdigit():
-                self.largest_partitioning.offer(int(value), line, lambda k=key, v=value: _env(k, v))
+                self.largest_partitioning.offer(int(value), line, partial(_env, key, value))
         command = _section(body, "System Properties").get("sun.java.command")
         if command is not None:
             self.launch = (command, line)
@@ -485,8 +486,9 @@ class EventLogScan:
             if best.value >= 0:
                 facts.append(_fact(name, str(int(best.value)), best.line, best.text))
         if self.largest_plan.value > 0:
-            best = self.largest_plan
-            facts.append(_fact("plan_description_chars", str(int(best.value)), best.line, best.text))
+            plan = self.largest_plan
+            chars = str(int(plan.value))
+            facts.append(_fact("plan_description_chars", chars, plan.line, plan.text))
         if self.counts["broadcast_exchanges"]:
             count = self.counts["broadcast_exchanges"]
             facts.append(

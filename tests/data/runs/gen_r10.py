@@ -83,9 +83,7 @@ SCENARIOS = {
     ),
     # rdd.partitionBy(64, lambda c: routing.get(c, ...)) with an 8,000,000-entry routing
     # dict: pickled into the Python command, broadcast by the driver JVM.
-    "partition_func_routing_table_closure": dict(
-        label="large_closure", expect=OOM, timeout=300
-    ),
+    "partition_func_routing_table_closure": dict(label="large_closure", expect=OOM, timeout=300),
     # (local[*] only) session_window per user on a rate source, 2-hour watermark: every
     # user's open session in the state store.
     "stream_session_window_state": dict(

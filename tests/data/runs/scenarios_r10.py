@@ -67,9 +67,7 @@ def logreg_summarizer_max_result_size(spark):
         idx = sorted({(i * 7919 + k * 104729) % dim for k in range(20)})
         return (float(i % 2), Vectors.sparse(dim, idx, [1.0] * len(idx)))
 
-    schema = StructType(
-        [StructField("label", DoubleType()), StructField("features", VectorUDT())]
-    )
+    schema = StructType([StructField("label", DoubleType()), StructField("features", VectorUDT())])
     df = spark.createDataFrame(spark.sparkContext.parallelize(range(4000), 8).map(row), schema)
     _log("training rows %d, %d features" % (df.count(), dim))
     model = LogisticRegression(maxIter=3, regParam=0.01).fit(df)
@@ -213,9 +211,7 @@ def partition_func_routing_table_closure(spark):
 
     sc = spark.sparkContext
     n = int(os.environ.get("DD_CUSTOMERS", "8000000"))
-    routing = {
-        "cust-" + hashlib.sha256(str(i).encode()).hexdigest(): i % 64 for i in range(n)
-    }
+    routing = {"cust-" + hashlib.sha256(str(i).encode()).hexdigest(): i % 64 for i in range(n)}
     _log("routing table %d customers" % len(routing))
     events = sc.parallelize(range(20000), 8).map(
         lambda i: ("cust-" + hashlib.sha256(str(i % 5000).encode()).hexdigest(), i)
@@ -348,7 +344,8 @@ def flaky_lookup_udf_retries(spark):
         ctx = TaskContext.get()
         if ctx.attemptNumber() == 0 and i % 5000 == 17:
             raise ConnectionResetError(
-                104, "Connection reset by peer (lookup-service:8443, partition %d)" % ctx.partitionId()
+                104,
+                "Connection reset by peer (lookup-service:8443, partition %d)" % ctx.partitionId(),
             )
         return "segment-%d" % (i % 7)
 
