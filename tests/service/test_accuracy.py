@@ -33,15 +33,15 @@ from service.runtime import build_engine
 from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 
 # name -> (top-1, top-3, guided top-1) floors on the test split
-# Measured 2026-12-03, eighth stop (233 library cases, 245 runs, 202 event logs; 10 runs and 10
-# event logs of round 9 are new this stop): library 0.674 / 0.884 / 1.000, runs 0.792 / 0.914
-# / 1.000, run event logs 0.767 / 0.936 / 1.000. Floors sit about 0.02-0.05 below; the event
-# logs' top-3 floor goes from 0.88 to 0.90. (The seventh stop's sets: library 0.678 / 0.880,
-# runs 0.791 / 0.915, event logs 0.771 / 0.906.)
+# Measured 2026-12-04, ninth stop (239 library cases, 259 runs, 212 event logs; 6 library cases,
+# 14 runs and 10 event logs of round 10 are new this stop): library 0.674 / 0.879 / 1.000, runs
+# 0.799 / 0.919 / 1.000, run event logs 0.811 / 0.939 / 1.000. Floors sit about 0.02-0.06 below;
+# the event logs' top-1 floor goes from 0.75 to 0.78. (The eighth stop's sets: library 0.674 /
+# 0.884, runs 0.792 / 0.914, event logs 0.767 / 0.936.)
 TEST_FLOORS = {
     "library": (0.65, 0.85, 0.97),
     "runs": (0.77, 0.89, 0.97),
-    "runs-event-logs": (0.75, 0.90, 0.97),
+    "runs-event-logs": (0.78, 0.90, 0.97),
 }
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),
