@@ -18,6 +18,7 @@ from service.engine.units import SIZE_PATTERN, parse_count, parse_setting_size, 
 from service.engine.vocabulary import (
     CALL_SITE_ACTIONS,
     CONFIG_FACTS,
+    PARTITION_SETTINGS,
     SHUFFLE_PARTITIONING,
     WHOLE_RESULT_ACTIONS,
 )
@@ -223,10 +224,7 @@ _EXTRACTORS: list[Extractor] = [
             pattern=re.compile(rf"{re.escape(key)}{_SEP}(\d[\d_,]{{0,14}})\b"),
             extract=_count("num_partitions"),
         )
-        for name, key in (
-            ("conf-shuffle-partitions", "spark.sql.shuffle.partitions"),
-            ("conf-default-parallelism", "spark.default.parallelism"),
-        )
+        for key, name in PARTITION_SETTINGS.items()
     ),
     Extractor(
         # The driver's block manager registering its storage memory: (heap - 300 MiB) x 0.6.

@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import re
 
+# Spark settings whose value is how many partitions a shuffle (or an RDD without a count of its
+# own) gets: a num_partitions fact. The name is the text extractor's that reads it.
+PARTITION_SETTINGS = {
+    "spark.sql.shuffle.partitions": "conf-shuffle-partitions",
+    "spark.default.parallelism": "conf-default-parallelism",
+}
+
 # Spark settings whose value is a size fact (in bytes).
 CONFIG_FACTS = {
     "spark.driver.memory": "driver_memory_bytes",

@@ -18,10 +18,14 @@ from service.engine.eventlog import plans
 from service.engine.eventlog.reader import Event
 from service.engine.types import Fact
 from service.engine.units import format_size, parse_setting_size
-from service.engine.vocabulary import CALL_SITE_ACTIONS, CONFIG_FACTS, WHOLE_RESULT_ACTIONS
+from service.engine.vocabulary import (
+    CALL_SITE_ACTIONS,
+    CONFIG_FACTS,
+    PARTITION_SETTINGS,
+    WHOLE_RESULT_ACTIONS,
+)
 
 MAX_FAILURES = 20
-PARTITION_SETTINGS = ("spark.sql.shuffle.partitions", "spark.default.parallelism")
 MAX_FAILURE_CHARS = 6000
 MAX_CACHED_RDDS = 100_000
 MAX_FRAMES = 12
