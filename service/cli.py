@@ -284,7 +284,8 @@ def _fit(args: argparse.Namespace) -> int:
         f"{time.perf_counter() - started:.1f} s: cross-validated top-1 {r['cv_top1_fitted']:.3f} "
         f"(hand weights {r['cv_top1_hand']:.3f}), ECE {r['cv_ece']:.3f}, "
         f"temperature {fitted.temperature:.2f} (reports in words "
-        f"{fitted.words_temperature:.2f}), penalty {r['penalty']}"
+        f"{fitted.words_temperature:.2f}, logs {fitted.kind_temperatures['log']:.2f}, "
+        f"event logs {fitted.kind_temperatures['event_log']:.2f}), penalty {r['penalty']}"
     )
     return 0
 

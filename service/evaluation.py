@@ -124,6 +124,14 @@ class Report:
                 total += len(inside) / len(self.outcomes) * abs(accuracy - confidence)
         return total
 
+    @property
+    def mean_confidence(self) -> float:
+        """The first cause's confidence on average: above top-1 the service claims more than
+        it gets right (overconfident), below it claims less."""
+        if not self.outcomes:
+            return 0.0
+        return sum(o.confidence for o in self.outcomes) / len(self.outcomes)
+
     def questions(self, quantile: float) -> float:
         return _quantile([o.guided.questions for o in self.outcomes if o.guided], quantile)
 
@@ -367,6 +375,13 @@ def evaluate(
     return report
 
 
+def _leaning(gap: float) -> str:
+    """Which way the confidences lean, read from mean confidence minus top-1."""
+    if abs(gap) < 0.02:
+        return "calibrated on average"
+    return "overconfident" if gap > 0 else "underconfident"
+
+
 def format_report(name: str, report: Report, list_misses: bool = True) -> str:
     """The figures of one set; ``list_misses=False`` (a ``test`` split) names no case."""
     n = len(report.outcomes)
@@ -384,6 +399,10 @@ def format_report(name: str, report: Report, list_misses: bool = True) -> str:
         f"verdict unknown in {unknown}/{n}   calibration error (ECE) "
         f"{report.calibration_error():.3f}   latency p50 {report.latency_ms(0.50):.1f} ms   "
         f"p95 {report.latency_ms(0.95):.1f} ms"
+    )
+    lines.append(
+        f"mean confidence {report.mean_confidence:.3f} against top-1 {report.top1:.3f} "
+        f"({_leaning(report.mean_confidence - report.top1)})"
     )
     driver = [o for o in report.outcomes if o.case.label != "not_driver_oom"]
     dismissed = sum(1 for o in driver if o.ranked[:1] == ["not_driver_oom"])

@@ -209,18 +209,22 @@ class Engine:
         probabilities = self.fitted.probabilities(features)
         temperature = self.fitted.temperature_for(features.shared)
         by_id = {c.id: c for c in hand}
-        ranked = [
+        # Ordered by the exact probability: the shown one is rounded, and two unlikely causes
+        # rounded to the same figure must not fall back to the order of CAUSE_IDS.
+        exact = {
+            c: float(p)
+            for c, p in zip(self.fitted.causes, probabilities, strict=True)
+            if c in by_id
+        }
+        return [
             by_id[c].model_copy(
                 update={
-                    "confidence": round(float(p), 4),
+                    "confidence": round(exact[c], 4),
                     "evidence": [self._contribution(c, e, temperature) for e in by_id[c].evidence],
                 }
             )
-            for c, p in zip(self.fitted.causes, probabilities, strict=True)
-            if c in by_id
+            for c in sorted(exact, key=lambda c: (-exact[c], CAUSE_IDS.index(c)))
         ]
-        ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
-        return ranked
 
     def _contribution(self, cause: str, evidence: Evidence, temperature: float) -> Evidence:
         """The evidence with what it is worth under the fitted ranking: the fitted weight of

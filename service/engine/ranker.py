@@ -114,25 +114,26 @@ def rank(
     dense = dense_distribution(similarity, weights, vague)
     dense_share = weights.dense_share * (weights.log_dense_factor if is_log else 1.0)
     extra = extra or {}
-    ranked: list[RankedCause] = []
+    # Each cause with its exact confidence: ordered by that, not by the rounded one shown.
+    ranked: list[tuple[float, RankedCause]] = []
     for cause_id in CAUSE_IDS:
         if cause_id not in kb.causes:
             continue
         s = weights.signature_share * _with_facts(signature[cause_id], extra.get(cause_id, []))
         d = dense_share * dense[cause_id]
         confidence = 1.0 - (1.0 - s) * (1.0 - d)
-        ranked.append(
-            RankedCause(
-                id=cause_id,
-                title=kb.causes[cause_id].title,
-                confidence=round(min(max(confidence, 0.0), 1.0), 4),
-                evidence=ordered(
-                    extra.get(cause_id, []) + _evidence(cause_id, hits, nearest.get(cause_id))
-                ),
-            )
+        exact = min(max(confidence, 0.0), 1.0)
+        cause = RankedCause(
+            id=cause_id,
+            title=kb.causes[cause_id].title,
+            confidence=round(exact, 4),
+            evidence=ordered(
+                extra.get(cause_id, []) + _evidence(cause_id, hits, nearest.get(cause_id))
+            ),
         )
-    ranked.sort(key=lambda c: (-c.confidence, CAUSE_IDS.index(c.id)))
-    return ranked
+        ranked.append((exact, cause))
+    ranked.sort(key=lambda pair: (-pair[0], CAUSE_IDS.index(pair[1].id)))
+    return [cause for _, cause in ranked]
 
 
 def ordered(evidence: list[Evidence]) -> list[Evidence]:

@@ -27,6 +27,7 @@ from service.engine.fitted import (
     fit_params,
     fit_ranking,
     folds,
+    kind_temperatures,
     knn_votes,
     load_fit,
     predict,
@@ -115,6 +116,32 @@ def test_a_report_in_words_is_calibrated_less_sharply_than_a_log() -> None:
         assert in_words.max() < as_log.max()
     as_words = fitted.contribution("broadcast_too_large", "sig:b", 1.0, fitted.words_temperature)
     assert 0 < as_words < fitted.contribution("broadcast_too_large", "sig:b")
+
+
+def test_a_kind_of_input_gets_the_temperature_its_own_samples_want() -> None:
+    """Logs whose evidence is always right want sharper probabilities than noisy reports; one
+    temperature for both would leave the logs underconfident."""
+    samples = []
+    for n in range(60):
+        right = "collect_to_driver" if n % 4 else "max_result_size"  # reports: right 3 in 4
+        samples.append(_sample(right, {"collect_to_driver": 1.0}, {"kind:words": 1.0}, f"r{n}"))
+        samples.append(
+            _sample("collect_to_driver", {"collect_to_driver": 1.0}, {"kind:log": 1.0}, f"l{n}")
+        )
+    fitted = fit_ranking(samples, kb_hash="k", library_hash="l", model="m", knn_k=8)
+    assert fitted.kind_temperatures["log"] < fitted.temperature
+    # Too few event logs to fit one: they keep the single temperature.
+    assert fitted.kind_temperatures["event_log"] == fitted.temperature
+    g = samples[1].features.per_cause
+    as_log = fitted.probabilities(Features(g, {"kind:log": 1.0}))
+    as_other = fitted.probabilities(Features(g, {}))
+    assert as_log.argmax() == as_other.argmax() and as_log.max() > as_other.max()
+    y = np.asarray([CAUSE_IDS.index(s.label) for s in samples])
+    scores = np.stack([s.features.per_cause[:, 0] for s in samples])
+    assert kind_temperatures(samples[:10], scores[:10], y[:10], 0.7) == {
+        "log": 0.7,
+        "event_log": 0.7,
+    }
 
 
 def test_expected_calibration_error() -> None:

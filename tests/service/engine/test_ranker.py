@@ -235,3 +235,14 @@ def test_rank_breaks_ties_by_cause_order(kb: KnowledgeBase) -> None:
     hits = [hit("a", ("not_driver_oom", 0.5)), hit("b", ("collect_to_driver", 0.5), kind="frame")]
     ranked = rank(kb, hits, {}, {}, WEIGHTS)
     assert [c.id for c in ranked[:2]] == ["collect_to_driver", "not_driver_oom"]
+
+
+def test_rank_orders_by_the_exact_confidence_not_the_rounded_one(kb: KnowledgeBase) -> None:
+    """Two causes shown with the same rounded confidence keep the order of their exact ones,
+    not the order of CAUSE_IDS."""
+    hits = [hit("a", ("collect_to_driver", 0.300001)), hit("b", ("not_driver_oom", 0.300004))]
+    ranked = rank(kb, hits, {}, {}, WEIGHTS)
+    assert [(c.id, c.confidence) for c in ranked[:2]] == [
+        ("not_driver_oom", 0.3),
+        ("collect_to_driver", 0.3),
+    ]
