@@ -81,6 +81,12 @@ _MEMORY = re.compile(
 )
 
 
+def about_memory(text: str) -> bool:
+    """Whether an exception's name and message (or an error line) speak of memory, a kill, a
+    size limit or a broadcast."""
+    return _MEMORY.search(text) is not None
+
+
 def quiet_frame_lines(traces: list[StackTrace]) -> set[int]:
     """Line numbers of frames under exceptions that have nothing to do with memory.
 
@@ -109,6 +115,35 @@ def quiet_frame_lines(traces: list[StackTrace]) -> set[int]:
         block.append(trace)
     close()
     return quiet
+
+
+# A broadcast exchange building its relation: SparkPlan.executeCollectIterator has one caller,
+# BroadcastExchangeExec.relationFuture (doExecuteBroadcast waits for it on the query's thread).
+_BROADCAST_BUILD = re.compile(
+    r"SparkPlan\.executeCollectIterator\b|BroadcastExchangeExec\.(?:\$anonfun\$relationFuture|"
+    r"doExecuteBroadcast)"
+)
+# What continues a stack between frames: "... 12 more", or a cut a log shipper or a trimmer made.
+_FRAME_GAP = re.compile(r"^\s*\.\.\.\s+(?:\d+\s+more|\[\d+ lines? trimmed\])")
+
+
+def outer_frame_lines(groups: list[LineGroup]) -> set[int]:
+    """Line numbers of frames under a broadcast build in the same stack: the callers of the
+    query that needed the broadcast (a collect, a write, a stream's batch). They say where the
+    job came from, not what ran out: a Dataset.collect frame there is the program asking for a
+    query whose broadcast relation was too large, not a collect that filled the driver."""
+    outer: set[int] = set()
+    below = False
+    for group in sorted(groups, key=lambda g: g.line):
+        text = group.text[:MAX_LINE]
+        if _FRAME.match(text) is None and _FRAME_GAP.match(text) is None:
+            below = False
+            continue
+        if _BROADCAST_BUILD.search(text):
+            below = True
+        elif below:
+            outer.add(group.line)
+    return outer
 
 
 @dataclass

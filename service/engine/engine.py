@@ -25,7 +25,7 @@ from service.engine.fitted import (
 )
 from service.engine.keyword import KeywordIndex
 from service.engine.matcher import SignatureMatcher
-from service.engine.observe import Observation, Observer
+from service.engine.observe import UNRELATED_FAILURE, Observation, Observer
 from service.engine.ranker import (
     RankingWeights,
     Similar,
@@ -295,6 +295,13 @@ class Engine:
                 where="If a PySpark driver failed (e.g. MemoryError in toPandas), the failure is "
                 "in the Python process, which the event log does not record: paste its "
                 "traceback. Otherwise check that this is the event log of the run that failed.",
+            )
+        if seen.quiet is not None and seen.quiet.signature == UNRELATED_FAILURE:
+            return Instead(
+                what=f"{seen.quiet.detail} (line {seen.quiet.line}).",
+                where="That exception is what stopped the application: read its message and "
+                "the first stack trace above it. If memory is still suspected, the log of the "
+                "run that ran out (its first OutOfMemoryError or kill) is the one to paste.",
             )
         if seen.quiet is not None:
             return Instead(

@@ -220,7 +220,7 @@ _EXTRACTORS: list[Extractor] = [
     *(
         Extractor(
             name,
-            guard=key.removeprefix("spark.").removeprefix("sql."),
+            guard=key.removeprefix("spark.").removeprefix("sql.").lower(),
             pattern=re.compile(rf"{re.escape(key)}{_SEP}(\d[\d_,]{{0,14}})\b"),
             extract=_count("num_partitions"),
         )

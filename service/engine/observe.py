@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from kb import KnowledgeBase
 from kb.models import FactCondition
-from service.engine.analyzer import Analysis, analyze, quiet_frame_lines
+from service.engine.analyzer import (
+    Analysis,
+    about_memory,
+    analyze,
+    outer_frame_lines,
+    quiet_frame_lines,
+)
 from service.engine.budget import Budget
 from service.engine.conditions import first_satisfying
 from service.engine.eventlog import EventLogSummary
@@ -31,6 +37,16 @@ QUIET_LOG_WEIGHT = 0.6
 FAILURE_KINDS = frozenset({"exception", "container", "thread"})
 FAILURE_FACTS = ("oom_kind", "spark_error", "exit_code", "gc_thrash")
 FAILURE_MARKERS = (" ERROR ", "Traceback (most recent call last)", "Exception in thread", "FATAL")
+# A log whose failure is an exception about something else (a refused setting, a missing file,
+# a bad query): it answers "not a driver OOM" a little less firmly than a log with no failure.
+UNRELATED_FAILURE = "failure-not-about-memory"
+UNRELATED_FAILURE_WEIGHT = 0.5
+# Facts that say something ran out or was killed, whatever the exception says.
+_MEMORY_FACTS = ("oom_kind", "gc_thrash", "exit_code")
+# Signature kinds that report a failure; with a driver-OOM cause behind them at this weight or
+# more they speak of memory even when no exception does (a Py4J connection lost, a dying thread).
+_FAILURE_SIGNATURE_KINDS = frozenset({"exception", "message", "container", "thread"})
+_DRIVER_CAUSE_WEIGHT = 0.25
 
 # (similarity per cause, nearest phrasing per cause, best cosine to the vague phrasings)
 SimilarCauses = tuple[dict[str, float], dict[str, Similar], float]
@@ -85,7 +101,7 @@ class Observer:
         hits, unmatched = self.matcher.match_within(
             [(g.line, g.text) for g in analysis.groups],
             analysis.prose,
-            quiet_frame_lines(analysis.traces),
+            quiet_frame_lines(analysis.traces) | outer_frame_lines(analysis.groups),
             budget,
         )
         cut = "; ".join(c for c in (analysis.cut, unmatched) if c)
@@ -94,7 +110,7 @@ class Observer:
         if runs_locally(analysis.facts + signature_facts(hits)):
             hits = in_driver_jvm(hits)
         analysis.facts = with_derived(merge_facts(analysis.facts, signature_facts(hits)))
-        quiet = quiet_log(analysis, hits)
+        quiet = quiet_log(analysis, hits) or unrelated_failure(analysis, hits)
         derived = self.rule_evidence(analysis.facts)
         if quiet is not None:
             derived.setdefault("not_driver_oom", []).append(quiet)
@@ -202,6 +218,36 @@ def quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
         detail=f"{analysis.total_lines} lines of log and no out-of-memory error, killed process "
         "or Spark memory message among them",
         weight=QUIET_LOG_WEIGHT,
+    )
+
+
+def unrelated_failure(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
+    """A whole log that failed on an exception about something else: no exception, error line,
+    fact or failure signature in it speaks of memory, a kill or a size limit."""
+    if analysis.kind != "log" or analysis.total_lines < QUIET_LOG_LINES or not analysis.traces:
+        return None
+    if any(analysis.first(name) is not None for name in _MEMORY_FACTS):
+        return None
+    for hit in hits:
+        if hit.signature.kind in _FAILURE_SIGNATURE_KINDS and any(
+            t.cause != "not_driver_oom" and t.weight >= _DRIVER_CAUSE_WEIGHT
+            for t in hit.signature.points_to
+        ):
+            return None
+    if any(about_memory(f"{t.exception} {t.message}") for t in analysis.traces):
+        return None
+    if any(" ERROR " in g.text and about_memory(g.text) for g in analysis.groups):
+        return None
+    last = analysis.traces[-1]
+    said = f"{last.exception}: {last.message}" if last.message else last.exception
+    return Evidence(
+        kind="fact",
+        signature=UNRELATED_FAILURE,
+        detail=f"The failure in this log is {said[:240]}, and no error, exception or kill in "
+        "it speaks of memory",
+        weight=UNRELATED_FAILURE_WEIGHT,
+        line=last.line,
+        text=last.text[:300],
     )
 
 

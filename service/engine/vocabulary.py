@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 
 # Spark settings whose value is how many partitions a shuffle (or an RDD without a count of its
-# own) gets: a num_partitions fact. The name is the text extractor's that reads it.
+# own) gets: a num_partitions fact. The name is the text extractor's that reads it. With adaptive
+# execution on, a SQL shuffle is planned with initialPartitionNum partitions when it is set (map
+# statuses and map-output statistics are sized by it) and coalesced only after the map stage.
 PARTITION_SETTINGS = {
     "spark.sql.shuffle.partitions": "conf-shuffle-partitions",
     "spark.default.parallelism": "conf-default-parallelism",
+    "spark.sql.adaptive.coalescePartitions.initialPartitionNum": "conf-aqe-initial-partitions",
 }
 
 # Spark settings whose value is a size fact (in bytes).

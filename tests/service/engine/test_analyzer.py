@@ -6,7 +6,7 @@ import pytest
 
 from kb import KnowledgeBase
 from service.engine import analyze
-from service.engine.analyzer import MAX_LINE
+from service.engine.analyzer import MAX_LINE, outer_frame_lines
 
 TRACE = """24/11/26 10:00:01 INFO SparkContext: Running Spark version 3.5.1
 24/11/26 10:00:02 INFO DAGScheduler: Submitting 400000 missing tasks from ShuffleMapStage 3
@@ -191,3 +191,25 @@ def test_a_log_with_a_few_lines_of_program_output_is_a_log() -> None:
         "We raised the driver memory twice and it still fails at the same stage.",
     ]
     assert analyze("\n".join(report + log[:5])).kind == "mixed"
+
+
+def test_frames_under_a_broadcast_build_are_where_the_query_came_from() -> None:
+    """The callers below BroadcastExchangeExec's build in one stack (a Dataset.collect, a
+    stream's batch) are marked; the build's own frames above it and the exchange frame are not,
+    and a line that is not a frame ends the stack."""
+    text = "\n".join(
+        [
+            "org.apache.spark.SparkException: Job aborted due to stage failure: TaskResultLost",
+            "Driver stacktrace:",
+            "\tat org.apache.spark.rdd.RDD.collect(RDD.scala:1122)",
+            "\tat org.apache.spark.sql.execution.SparkPlan.executeCollectIterator(SparkPlan.scala:487)",
+            "\tat org.apache.spark.sql.execution.exchange.BroadcastExchangeExec.$anonfun$relationFuture$1"
+            "(BroadcastExchangeExec.scala:186)",
+            "\t... [43 lines trimmed] ...",
+            "\tat org.apache.spark.sql.classic.Dataset.collect(Dataset.scala:1563)",
+            "24/11/26 10:00:09 INFO SparkContext: Invoking stop()",
+            "\tat org.apache.spark.sql.Dataset.collectToPython(Dataset.scala:3538)",
+        ]
+    )
+    analysis = analyze(text)
+    assert outer_frame_lines(analysis.groups) == {6, 7}

@@ -121,3 +121,41 @@ def test_a_task_oom_on_executor_driver_is_read_as_local_mode_without_a_master_li
     assert "executor-exception-in-task" in for_not_driver(on_executor)
     assert "executor-exception-in-task" not in for_not_driver(in_driver)
     assert in_driver.causes[0].id != "not_driver_oom"
+
+
+def test_a_log_that_failed_on_an_error_about_something_else_is_not_a_driver_oom(
+    engine: Engine,
+) -> None:
+    """A failure with nothing about memory in it (here a setting refused at start-up) is not a
+    driver OOM: the answer names that failure and where to look."""
+    lines = [
+        f"24/11/26 10:00:{i:02d} INFO SparkContext: Submitted application: nightly-{i}"
+        for i in range(30)
+    ]
+    lines += [
+        "Traceback (most recent call last):",
+        '  File "job.py", line 12, in <module>',
+        "py4j.protocol.Py4JJavaError: An error occurred while calling "
+        "None.org.apache.spark.api.java.JavaSparkContext.",
+        ": org.apache.spark.SparkException: Asked to launch cluster with 1024 MiB/worker but "
+        "requested 2048 MiB/executor",
+        "\tat org.apache.spark.SparkContext.<init>(SparkContext.scala:616)",
+    ]
+    diagnosis = engine.diagnose("\n".join(lines))
+    assert diagnosis.verdict == "not_driver_oom"
+    assert diagnosis.instead is not None
+    assert "speaks of memory" in diagnosis.instead.what
+    assert "Asked to launch cluster" in diagnosis.instead.what
+
+
+def test_a_failed_log_with_an_out_of_memory_error_is_not_called_unrelated(engine: Engine) -> None:
+    lines = [f"24/11/26 10:00:{i:02d} INFO DAGScheduler: Job {i} finished" for i in range(30)]
+    lines += [
+        'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+        "\tat org.apache.spark.sql.Dataset.collectFromPlan(Dataset.scala:3696)",
+    ]
+    diagnosis = engine.diagnose("\n".join(lines))
+    assert diagnosis.verdict != "not_driver_oom"
+    assert not any(
+        e.signature == "failure-not-about-memory" for c in diagnosis.causes for e in c.evidence
+    )

@@ -60,6 +60,8 @@ SAMPLE_LINES = {
     "parallelize-slices": "rdd = sc.parallelize(range(10), 2000000)",
     "conf-shuffle-partitions": "--conf spark.sql.shuffle.partitions=200000",
     "conf-default-parallelism": "spark.default.parallelism: 300000",
+    "conf-aqe-initial-partitions": "--conf "
+    "spark.sql.adaptive.coalescePartitions.initialPartitionNum=8000000",
     "files-in-words": "reading 2 million tiny parquet files",
     "blocks-in-words": "there are 50000 cached blocks",
     "yarn-physical-memory-used": "11.2 GB of 11 GB physical memory used",
@@ -413,6 +415,7 @@ def test_jobs_of_any_action_from_one_line_of_the_program_are_counted() -> None:
         ("sc.parallelize(xs, numSlices=5000)", "5000"),
         ("spark.conf.set('spark.sql.shuffle.partitions', '200000')", "200000"),
         ("spark.default.parallelism: 300000", "300000"),
+        ("spark.sql.adaptive.coalescePartitions.initialPartitionNum=8000000", "8000000"),
     ],
 )
 def test_partition_counts_are_read_from_plans_code_and_settings(line: str, count: str) -> None:

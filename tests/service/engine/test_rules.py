@@ -214,3 +214,31 @@ def test_a_collect_stopped_by_max_result_size_never_reached_python(observer: Obs
     assert _weight(fired, "max-result-size-stopped-a-collect", "python_driver_oom") == -0.3
     count = _fired(observer, spark_error="max_result_size", action="count")
     assert _weight(count, "max-result-size-stopped-a-collect", "python_driver_oom") is None
+
+
+def test_a_max_result_size_abort_in_a_broadcast_build_points_to_the_broadcast(
+    observer: Observer,
+) -> None:
+    fired = _fired(observer, spark_error="max_result_size", action=["broadcast", "collect"])
+    rule = "max-result-size-in-a-broadcast-build"
+    assert _weight(fired, rule, "broadcast_too_large") == 0.6
+    assert _weight(fired, rule, "max_result_size") == -0.3
+    assert (
+        _weight(
+            _fired(observer, spark_error="max_result_size", action="collect"),
+            rule,
+            "broadcast_too_large",
+        )
+        is None
+    )
+
+
+def test_task_serialization_failing_with_millions_of_partitions_points_to_the_count(
+    observer: Observer,
+) -> None:
+    rule = "task-serialization-with-millions-of-partitions"
+    fired = _fired(observer, task_serialization="failed", num_partitions="8000000")
+    assert _weight(fired, rule, "too_many_tasks") == 0.5
+    assert _weight(fired, rule, "large_closure") == -0.3
+    few = _fired(observer, task_serialization="failed", num_partitions="2000")
+    assert _weight(few, rule, "too_many_tasks") is None
