@@ -134,7 +134,7 @@ def outer_frame_lines(groups: list[LineGroup]) -> set[int]:
     query whose broadcast relation was too large, not a collect that filled the driver."""
     outer: set[int] = set()
     below = False
-    for group in sorted(groups, key=lambda g: g.line):
+    for group in groups:  # in the order their first lines stand in the input
         text = group.text[:MAX_LINE]
         if _FRAME.match(text) is None and _FRAME_GAP.match(text) is None:
             below = False

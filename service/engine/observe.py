@@ -64,6 +64,8 @@ class Observation:
     vague: float
     # Evidence derived from facts, per cause (the KB's fact rules, a log with no failure).
     derived: dict[str, list[Evidence]]
+    # A whole log with no failure in it, or whose failure is not about memory (quiet_log,
+    # unrelated_failure): the evidence for not_driver_oom that the answer's "instead" names.
     quiet: Evidence | None
     stats: InputStats
     # An event log: its application's name; its failure texts are evidence in themselves.
