@@ -137,7 +137,7 @@ class Observer:
                 origins.append((failure.line, failure.where))
         analysis = analyze("\n".join(lines))
         groups = [(g.line, g.text) for g in analysis.groups]
-        quiet = quiet_frame_lines(analysis.traces)
+        quiet = quiet_frame_lines(analysis.traces) | outer_frame_lines(analysis.groups)
         hits = [_relocate(hit, origins) for hit in self.matcher.match(groups, [], quiet)]
         text_facts = [_relocate_fact(f, origins) for f in analysis.facts]
         if runs_locally(summary.facts + text_facts + signature_facts(hits)):
@@ -154,6 +154,12 @@ class Observer:
             cut=summary.stats.cut,
         )
         derived = self.rule_evidence(analysis.facts)
+        unrelated = unrelated_event_log_failure(analysis, hits) if lines else None
+        if unrelated is not None:
+            line, where = origins[(unrelated.line or 1) - 1]
+            derived.setdefault("not_driver_oom", []).append(
+                unrelated.model_copy(update={"line": line, "text": f"{where}: {unrelated.text}"})
+            )
         return Observation(
             analysis,
             hits,
@@ -226,7 +232,23 @@ def quiet_log(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
 def unrelated_failure(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
     """A whole log that failed on an exception about something else: no exception, error line,
     fact or failure signature in it speaks of memory, a kill or a size limit."""
-    if analysis.kind != "log" or analysis.total_lines < QUIET_LOG_LINES or not analysis.traces:
+    if analysis.kind != "log" or analysis.total_lines < QUIET_LOG_LINES:
+        return None
+    return _failure_not_about_memory(analysis, hits, "log")
+
+
+def unrelated_event_log_failure(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
+    """An event log whose recorded failures (``analysis``: their texts) are about something
+    else, from an application that wrote its end event: the driver did not die."""
+    if any(f.name == "driver_died" and f.value == "yes" for f in analysis.facts):
+        return None
+    return _failure_not_about_memory(analysis, hits, "event log")
+
+
+def _failure_not_about_memory(
+    analysis: Analysis, hits: list[SignatureHit], what: str
+) -> Evidence | None:
+    if not analysis.traces:
         return None
     if any(analysis.first(name) is not None for name in _MEMORY_FACTS):
         return None
@@ -245,8 +267,8 @@ def unrelated_failure(analysis: Analysis, hits: list[SignatureHit]) -> Evidence 
     return Evidence(
         kind="fact",
         signature=UNRELATED_FAILURE,
-        detail=f"The failure in this log is {said[:240]}, and no error, exception or kill in "
-        "it speaks of memory",
+        detail=f"The failure in this {what} is {said[:240]}, and no error, exception or kill "
+        "in it speaks of memory",
         weight=UNRELATED_FAILURE_WEIGHT,
         line=last.line,
         text=last.text[:300],

@@ -430,3 +430,22 @@ def test_a_line_longer_than_an_event_is_dropped_as_it_streams(tmp_path: Path) ->
     assert summary.stats.skipped_oversized == 1
     assert one(summary, "num_jobs") == "1"
     assert peak < MAX_EVENT_BYTES + (16 << 20), f"peak traced memory {peak / 2**20:.1f} MiB"
+
+
+def test_an_event_log_that_failed_on_something_else_says_so(engine: Engine) -> None:
+    """A job that failed on a Python UDF's error, with nothing about memory in it, in an
+    application that ended: evidence for not_driver_oom that cites where it was recorded."""
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "not_driver_oom_udf")
+    assert diagnosis.verdict == "not_driver_oom"
+    (unrelated,) = [
+        e for c in diagnosis.causes for e in c.evidence if e.signature == "failure-not-about-memory"
+    ]
+    assert "event log" in unrelated.detail and unrelated.line is not None
+    assert unrelated.text.startswith(("task ", "stage ", "job ", "SQL query "))
+
+
+def test_an_event_log_whose_failure_is_an_oom_gets_no_unrelated_failure(engine: Engine) -> None:
+    diagnosis = engine.diagnose_event_log(EVENTLOGS / "collect_oom")
+    assert not any(
+        e.signature == "failure-not-about-memory" for c in diagnosis.causes for e in c.evidence
+    )
