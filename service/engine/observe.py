@@ -43,6 +43,9 @@ UNRELATED_FAILURE = "failure-not-about-memory"
 UNRELATED_FAILURE_WEIGHT = 0.5
 # Facts that say something ran out or was killed, whatever the exception says.
 _MEMORY_FACTS = ("oom_kind", "gc_thrash", "exit_code")
+# Exit codes that say a process was stopped, not killed: 143 (128 + SIGTERM) is how a standalone
+# or local-cluster worker reports the executors it stops when the application ends.
+_STOPPED_EXIT_CODES = frozenset({"143"})
 # Signature kinds that report a failure; with a driver-OOM cause behind them at this weight or
 # more they speak of memory even when no exception does (a Py4J connection lost, a dying thread).
 _FAILURE_SIGNATURE_KINDS = frozenset({"exception", "message", "container", "thread"})
@@ -250,8 +253,11 @@ def _failure_not_about_memory(
 ) -> Evidence | None:
     if not analysis.traces:
         return None
-    if any(analysis.first(name) is not None for name in _MEMORY_FACTS):
-        return None
+    for fact in analysis.facts:
+        if fact.name in _MEMORY_FACTS and not (
+            fact.name == "exit_code" and fact.value in _STOPPED_EXIT_CODES
+        ):
+            return None
     for hit in hits:
         if hit.signature.kind in _FAILURE_SIGNATURE_KINDS and any(
             t.cause != "not_driver_oom" and t.weight >= _DRIVER_CAUSE_WEIGHT

@@ -66,6 +66,8 @@ class _Running:
     label: str
     action: str | None
     broadcast: bool = False
+    # A job that is a broadcast exchange collecting its build side (read from its properties).
+    build: bool = False
 
 
 @dataclass
@@ -162,9 +164,13 @@ class EventLogScan:
     def _job_start(self, line: int, body: dict[str, Any]) -> None:
         self.counts["jobs"] += 1
         job = int(body.get("Job ID", -1))
-        site = str((body.get("Properties") or {}).get("callSite.short", "") or "")
+        properties = body.get("Properties") or {}
+        site = str(properties.get("callSite.short", "") or "")
         action = _action(site)
         self.jobs[job] = _Running(line, f"job {job}" + (f" ({site})" if site else ""), action)
+        if _builds_a_broadcast(properties):
+            self.jobs[job].broadcast = self.jobs[job].build = True
+            self.jobs[job].label = f"job {job} (a broadcast exchange building its relation)"
         self.last_result_job = self.jobs[job] if action in WHOLE_RESULT_ACTIONS else None
         if action in WHOLE_RESULT_ACTIONS:
             # One DataFrame action runs a job per shuffle stage (all with its call site and SQL
@@ -577,6 +583,8 @@ class EventLogScan:
                 facts.append(
                     _fact("action", "broadcast", culprit.line, f"{label} (BroadcastExchange)")
                 )
+            if culprit.build:
+                facts.append(_fact("failed_job", "broadcast_build", culprit.line, label))
         return facts
 
 
@@ -624,6 +632,18 @@ def _language_of(command: str) -> str | None:
         if pattern.search(command):
             return language
     return None
+
+
+# BroadcastExchangeExec runs its build-side job under a job group, description (up to 3.4) or
+# job tag (3.5 on) of "broadcast exchange (runId <uuid>)".
+_BROADCAST_JOB = "broadcast exchange (runId "
+
+
+def _builds_a_broadcast(properties: dict[str, Any]) -> bool:
+    return any(
+        _BROADCAST_JOB in str(properties.get(key, "") or "")
+        for key in ("spark.job.tags", "spark.job.description", "spark.jobGroup.id")
+    )
 
 
 def _action(site: str) -> str | None:

@@ -159,3 +159,19 @@ def test_a_failed_log_with_an_out_of_memory_error_is_not_called_unrelated(engine
     assert not any(
         e.signature == "failure-not-about-memory" for c in diagnosis.causes for e in c.evidence
     )
+
+
+def test_executors_stopped_at_shutdown_do_not_hide_an_unrelated_failure(engine: Engine) -> None:
+    """Exit code 143 (SIGTERM) is how a standalone worker reports the executors it stops when
+    the application ends, not a kill for memory."""
+    lines = [f"24/11/26 10:00:{i:02d} INFO DAGScheduler: Job {i} finished" for i in range(30)]
+    lines += [
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o56.jdbc.",
+        ": java.sql.SQLException: No suitable driver",
+        "\tat java.sql/java.sql.DriverManager.getDriver(DriverManager.java:298)",
+        "24/11/26 10:01:00 INFO StandaloneSchedulerBackend: Executor app-1/0 removed: Command "
+        "exited with code 143",
+    ]
+    diagnosis = engine.diagnose("\n".join(lines))
+    assert diagnosis.verdict == "not_driver_oom"
+    assert diagnosis.instead is not None and "No suitable driver" in diagnosis.instead.what

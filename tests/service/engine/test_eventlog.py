@@ -449,3 +449,28 @@ def test_an_event_log_whose_failure_is_an_oom_gets_no_unrelated_failure(engine: 
     assert not any(
         e.signature == "failure-not-about-memory" for c in diagnosis.causes for e in c.evidence
     )
+
+
+def test_a_failed_job_that_builds_a_broadcast_is_read_from_its_properties(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A job run under "broadcast exchange (runId ...)" (its description up to Spark 3.4, a job
+    tag from 3.5) is a broadcast exchange collecting its build side: when it is the job that
+    failed, the broadcast is what the driver was collecting, whatever the call site says."""
+    lines = (EVENTLOGS / "max_result_size").read_text().splitlines()
+    start = json.loads(lines[7])
+    assert start["Event"] == "SparkListenerJobStart"
+    start["Properties"] = {
+        "callSite.short": "$anonfun$withThreadLocalCaptured$1 at FutureTask.java:264",
+        "spark.job.tags": "broadcast exchange (runId 0b7f4c1e-4a55-4d2c-9d6e-2f1a3c5b7d9e)",
+    }
+    log = tmp_path / "broadcast-build"
+    log.write_text("\n".join([*lines[:7], json.dumps(start), *lines[8:]]) + "\n")
+    summary = read_event_log(log)
+    assert one(summary, "failed_job") == "broadcast_build"
+    diagnosis = engine.diagnose_event_log(summary)
+    assert diagnosis.causes[0].id == "broadcast_too_large"
+    fired = {e.signature for e in diagnosis.causes[0].evidence}
+    assert {"a-broadcast-build-job-failed", "max-result-size-in-a-broadcast-build"} <= fired
+    # The same log with the collect's own job: no broadcast build.
+    assert "failed_job" not in {f.name for f in read_event_log(EVENTLOGS / "max_result_size").facts}

@@ -221,8 +221,8 @@ def test_a_max_result_size_abort_in_a_broadcast_build_points_to_the_broadcast(
 ) -> None:
     fired = _fired(observer, spark_error="max_result_size", action=["broadcast", "collect"])
     rule = "max-result-size-in-a-broadcast-build"
-    assert _weight(fired, rule, "broadcast_too_large") == 0.6
-    assert _weight(fired, rule, "max_result_size") == -0.3
+    assert _weight(fired, rule, "broadcast_too_large") == 0.8
+    assert _weight(fired, rule, "max_result_size") == -0.6
     assert (
         _weight(
             _fired(observer, spark_error="max_result_size", action="collect"),
