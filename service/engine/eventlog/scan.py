@@ -634,15 +634,15 @@ def _language_of(command: str) -> str | None:
     return None
 
 
-# BroadcastExchangeExec runs its build-side job under a job group, description (up to 3.4) or
-# job tag (3.5 on) of "broadcast exchange (runId <uuid>)".
+# BroadcastExchangeExec runs its build-side job with the description (up to 3.4, under a job
+# group named by the runId) or the job tag (3.5 on) "broadcast exchange (runId <uuid>)".
 _BROADCAST_JOB = "broadcast exchange (runId "
 
 
 def _builds_a_broadcast(properties: dict[str, Any]) -> bool:
     return any(
         _BROADCAST_JOB in str(properties.get(key, "") or "")
-        for key in ("spark.job.tags", "spark.job.description", "spark.jobGroup.id")
+        for key in ("spark.job.tags", "spark.job.description")
     )
 
 
