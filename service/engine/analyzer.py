@@ -98,7 +98,7 @@ def quiet_frame_lines(traces: list[StackTrace]) -> set[int]:
     block: list[StackTrace] = []
 
     def close() -> None:
-        if block and not any(_MEMORY.search(f"{t.exception} {t.message}") for t in block):
+        if block and not any(about_memory(f"{t.exception} {t.message}") for t in block):
             for trace in block:
                 quiet.update(range(trace.line + 1, trace.line + 1 + len(trace.frames)))
         block.clear()

@@ -129,10 +129,7 @@ class FittedRanking(BaseModel):
         """The calibrating temperature of an input of this kind (``kind:...`` in ``shared``)."""
         if any(shared.get(f"kind:{kind}") for kind in WORDS_KINDS):
             return self.words_temperature
-        for kind, temperature in self.kind_temperatures.items():
-            if shared.get(f"kind:{kind}"):
-                return temperature
-        return self.temperature
+        return _kind_temperature(shared, self.kind_temperatures, self.temperature)
 
     def scores(self, features: Features) -> np.ndarray:
         raw = self._fast.bias + features.per_cause @ self._fast.theta
@@ -447,15 +444,18 @@ def kind_temperatures(
     return out
 
 
+def _kind_temperature(
+    shared: Mapping[str, float], kinds: Mapping[str, float], default: float
+) -> float:
+    """The temperature of the input's kind in ``kinds`` (``kind:...`` in ``shared``), else
+    ``default``."""
+    return next((t for kind, t in kinds.items() if shared.get(f"kind:{kind}")), default)
+
+
 def _sample_temperatures(
     samples: Sequence[Sample], kinds: Mapping[str, float], default: float
 ) -> np.ndarray:
-    temperatures = np.full(len(samples), default)
-    for i, s in enumerate(samples):
-        for kind, temperature in kinds.items():
-            if s.features.shared.get(f"kind:{kind}"):
-                temperatures[i] = temperature
-    return temperatures
+    return np.asarray([_kind_temperature(s.features.shared, kinds, default) for s in samples])
 
 
 # --- features of one observation -------------------------------------------------------------

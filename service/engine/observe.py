@@ -28,6 +28,7 @@ from service.engine.findings import driver_memory_never_applied
 from service.engine.matcher import SignatureHit, SignatureMatcher, in_driver_jvm
 from service.engine.ranker import Similar
 from service.engine.types import Evidence, Fact, InputKind, InputStats
+from service.engine.vocabulary import STOPPED_EXIT_CODE
 
 MAX_LINES_PER_FAILURE = 60
 DEFAULT_SECONDS = 5.0
@@ -43,12 +44,10 @@ UNRELATED_FAILURE = "failure-not-about-memory"
 UNRELATED_FAILURE_WEIGHT = 0.5
 # Facts that say something ran out or was killed, whatever the exception says.
 _MEMORY_FACTS = ("oom_kind", "gc_thrash", "exit_code")
-# Exit codes that say a process was stopped, not killed: 143 (128 + SIGTERM) is how a standalone
-# or local-cluster worker reports the executors it stops when the application ends.
-_STOPPED_EXIT_CODES = frozenset({"143"})
-# Signature kinds that report a failure; with a driver-OOM cause behind them at this weight or
-# more they speak of memory even when no exception does (a Py4J connection lost, a dying thread).
-_FAILURE_SIGNATURE_KINDS = frozenset({"exception", "message", "container", "thread"})
+# Signature kinds that report a failure (and messages); with a driver-OOM cause behind them at
+# this weight or more they speak of memory even when no exception does (a Py4J connection lost,
+# a dying thread).
+_FAILURE_SIGNATURE_KINDS = FAILURE_KINDS | {"message"}
 _DRIVER_CAUSE_WEIGHT = 0.25
 
 # (similarity per cause, nearest phrasing per cause, best cosine to the vague phrasings)
@@ -255,7 +254,7 @@ def _failure_not_about_memory(
         return None
     for fact in analysis.facts:
         if fact.name in _MEMORY_FACTS and not (
-            fact.name == "exit_code" and fact.value in _STOPPED_EXIT_CODES
+            fact.name == "exit_code" and fact.value == STOPPED_EXIT_CODE
         ):
             return None
     for hit in hits:

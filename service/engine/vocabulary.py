@@ -17,6 +17,10 @@ PARTITION_SETTINGS = {
     "spark.sql.adaptive.coalescePartitions.initialPartitionNum": "conf-aqe-initial-partitions",
 }
 
+# "Command exited with code 143" (128 + SIGTERM): how a standalone or local-cluster worker
+# reports an executor it stopped (when the application ends, say), not a kill for memory.
+STOPPED_EXIT_CODE = "143"
+
 # Spark settings whose value is a size fact (in bytes).
 CONFIG_FACTS = {
     "spark.driver.memory": "driver_memory_bytes",

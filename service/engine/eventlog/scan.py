@@ -22,6 +22,7 @@ from service.engine.vocabulary import (
     CALL_SITE_ACTIONS,
     CONFIG_FACTS,
     PARTITION_SETTINGS,
+    STOPPED_EXIT_CODE,
     WHOLE_RESULT_ACTIONS,
 )
 
@@ -29,9 +30,8 @@ MAX_FAILURES = 20
 MAX_FAILURE_CHARS = 6000
 MAX_CACHED_RDDS = 100_000
 MAX_FRAMES = 12
-# "Command exited with code 143" (128 + SIGTERM): how a standalone or local-cluster worker
-# reports an executor it stopped.
-_SHUTDOWN_SIGNAL = re.compile(r"\b(?:code|status)\W{0,3}143\b")
+# "Command exited with code 143": an executor its worker stopped (vocabulary.STOPPED_EXIT_CODE).
+_SHUTDOWN_SIGNAL = re.compile(rf"\b(?:code|status)\W{{0,3}}{STOPPED_EXIT_CODE}\b")
 # An executor whose process exited with 0 ended normally ("Command exited with code 0").
 _CLEAN_EXIT = re.compile(r"\b(?:code|status)\W{0,3}0\b")
 
@@ -167,10 +167,12 @@ class EventLogScan:
         properties = body.get("Properties") or {}
         site = str(properties.get("callSite.short", "") or "")
         action = _action(site)
-        self.jobs[job] = _Running(line, f"job {job}" + (f" ({site})" if site else ""), action)
-        if _builds_a_broadcast(properties):
-            self.jobs[job].broadcast = self.jobs[job].build = True
-            self.jobs[job].label = f"job {job} (a broadcast exchange building its relation)"
+        build = _builds_a_broadcast(properties)
+        if build:
+            label = f"job {job} (a broadcast exchange building its relation)"
+        else:
+            label = f"job {job}" + (f" ({site})" if site else "")
+        self.jobs[job] = _Running(line, label, action, broadcast=build, build=build)
         self.last_result_job = self.jobs[job] if action in WHOLE_RESULT_ACTIONS else None
         if action in WHOLE_RESULT_ACTIONS:
             # One DataFrame action runs a job per shuffle stage (all with its call site and SQL

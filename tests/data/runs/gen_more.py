@@ -226,7 +226,24 @@ OUTCOME_NOTES = {}
 
 @dataclass(frozen=True)
 class Round:
-    """One generator's tables: what gen_r3.py and later rounds hand to the driver below."""
+    """One generator's tables: what gen_r3.py and later rounds hand to the driver below.
+
+    The driver (run, finish, drop and the command line) runs each of ``runs`` as one
+    ``spark-submit <script> <scenario>`` from the venv of its Spark version, one at a time:
+    the venvs and masters, trim() of tests/data/spark/generate.py, the hard timeout plus the
+    kill 60 s after the driver's first OutOfMemoryError (gen_pyspark._wait), the zstd
+    event-log check and the `outcome` line, the full Spark version, and gen_extra.finish()
+    (run folder + manifest line). Raw output goes to ``scratch`` (a round's $DD_SCRATCH)
+    /<run-id>/raw.log; the run folder gets driver.log.gz and the event log (compressed by
+    Spark with zstd, not rolled, dropped above 3 MB); the run's line in ``manifest`` is
+    replaced. ``DD_STOP_AT=HH:MM`` (UTC) works like --deadline.
+
+    A run gets its scenario's label only if the scenario's `expect` pattern is in the raw
+    driver log and (for driver-OOM labels) no executor stderr has an OutOfMemoryError
+    (`verified: true`); otherwise it is labelled not_driver_oom, `verified: false`.
+    ``labels`` (LABEL_OVERRIDES) and ``notes`` (OUTCOME_NOTES) hold what was decided by
+    reading a log.
+    """
 
     scenarios: dict
     runs: list

@@ -7,21 +7,9 @@
 
 More scenarios (new names) that reach the causes of the matrix by code paths none of
 gen_pyspark.py / gen_extra.py / gen_more.py / gen_r3.py ... gen_r9.py / gen_jvm.py uses
-(see the README section). Each run is one ``spark-submit scenarios_r10.py <scenario>`` from
-the venv of the Spark version, one at a time. The driver is gen_more.py's (run, finish,
-drop and the command line), handed this round's tables as a ``gen_more.Round``; through it
-come the venvs and masters, trim() of tests/data/spark/generate.py, the hard timeout plus
-the kill 60 s after the driver's first OutOfMemoryError (gen_pyspark._wait), the zstd
-event-log check and the `outcome` line, the full Spark version, and gen_extra.finish()
-(run folder + manifest line). Raw output goes to $DD_SCRATCH (default
-/tmp/driver-doctor-runs-r10)/<run-id>/raw.log; the run folder gets driver.log.gz and the
-event log (compressed by Spark with zstd, not rolled, dropped above 3 MB); the run's line
-in manifest-r10.jsonl is replaced. ``DD_STOP_AT=HH:MM`` (UTC) works like --deadline.
-
-A run gets its scenario's label only if the scenario's `expect` pattern is in the raw
-driver log and (for driver-OOM labels) no executor stderr has an OutOfMemoryError
-(`verified: true`); otherwise it is labelled not_driver_oom, `verified: false`.
-LABEL_OVERRIDES / OUTCOME_NOTES hold what was decided by reading a log.
+(see the README section), each run one ``spark-submit scenarios_r10.py <scenario>``.
+The driver, its scratch and manifest handling and its labelling rule are gen_more.Round's
+(raw output under $DD_SCRATCH, default /tmp/driver-doctor-runs-r10).
 """
 
 import os
