@@ -310,10 +310,22 @@ def _read_trace(lines: list[str], index: int, text: str) -> StackTrace | None:
     )
 
 
+# The kind of task an OutOfMemoryError's frames run in: a shuffle map task (the stage's own
+# work, before any result goes back) or a result task (whose results an action brings back).
+_TASK_FRAMES = (
+    ("scheduler.ShuffleMapTask.runTask", "shuffle_map"),
+    ("scheduler.ResultTask.runTask", "result"),
+)
+
+
 def _trace_facts(traces: list[StackTrace]) -> Iterable[Fact]:
     for trace in traces:
         if trace.thread:
             yield Fact(name="failing_thread", value=trace.thread, line=trace.line, text=trace.text)
+        if "OutOfMemoryError" in trace.exception:
+            task = next((k for f in trace.frames for frame, k in _TASK_FRAMES if frame in f), None)
+            if task is not None:
+                yield Fact(name="oom_task", value=task, line=trace.line, text=trace.text)
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from kb import KnowledgeBase
-from kb.models import FactCondition
+from kb.models import FactCondition, Signature
 from service.engine.analyzer import (
     Analysis,
     about_memory,
@@ -23,12 +23,12 @@ from service.engine.analyzer import (
 )
 from service.engine.budget import Budget
 from service.engine.conditions import first_satisfying
-from service.engine.eventlog import EventLogSummary
+from service.engine.eventlog import STATEMENT_KINDS, EventLogSummary
 from service.engine.findings import driver_memory_never_applied
 from service.engine.matcher import SignatureHit, SignatureMatcher, in_driver_jvm
 from service.engine.ranker import Similar
 from service.engine.types import Evidence, Fact, InputKind, InputStats
-from service.engine.vocabulary import STOPPED_EXIT_CODE
+from service.engine.vocabulary import APPLICATION_KILLED, STOPPED_EXIT_CODE
 
 MAX_LINES_PER_FAILURE = 60
 DEFAULT_SECONDS = 5.0
@@ -133,10 +133,14 @@ class Observer:
     def event_log(self, summary: EventLogSummary) -> Observation:
         lines: list[str] = []
         origins: list[tuple[int, str]] = []
+        # The first line of each stage's, job's or query's failure: what it says failed.
+        statements: list[tuple[int, str]] = []
         for failure in summary.failures:
-            for text in failure.text.splitlines()[:MAX_LINES_PER_FAILURE]:
+            for number, text in enumerate(failure.text.splitlines()[:MAX_LINES_PER_FAILURE]):
                 lines.append(text)
                 origins.append((failure.line, failure.where))
+                if number == 0 and failure.kind in STATEMENT_KINDS and text.strip():
+                    statements.append((len(lines), text.strip()))
         analysis = analyze("\n".join(lines))
         groups = [(g.line, g.text) for g in analysis.groups]
         quiet = quiet_frame_lines(analysis.traces) | outer_frame_lines(analysis.groups)
@@ -156,7 +160,7 @@ class Observer:
             cut=summary.stats.cut,
         )
         derived = self.rule_evidence(analysis.facts)
-        unrelated = unrelated_event_log_failure(analysis, hits) if lines else None
+        unrelated = unrelated_event_log_failure(analysis, hits, statements) if lines else None
         if unrelated is not None:
             line, where = origins[(unrelated.line or 1) - 1]
             derived.setdefault("not_driver_oom", []).append(
@@ -239,18 +243,30 @@ def unrelated_failure(analysis: Analysis, hits: list[SignatureHit]) -> Evidence 
     return _failure_not_about_memory(analysis, hits, "log")
 
 
-def unrelated_event_log_failure(analysis: Analysis, hits: list[SignatureHit]) -> Evidence | None:
+def unrelated_event_log_failure(
+    analysis: Analysis, hits: list[SignatureHit], statements: Sequence[tuple[int, str]] = ()
+) -> Evidence | None:
     """An event log whose recorded failures (``analysis``: their texts) are about something
-    else, from an application that wrote its end event: the driver did not die."""
+    else, from an application that wrote its end event: the driver did not die. ``statements``
+    (line in ``analysis``, text): what its failed stages, jobs and queries say, which may be a
+    bare message with no exception class (a failed SQL query's end event holds only that)."""
     if any(f.name == "driver_died" and f.value == "yes" for f in analysis.facts):
         return None
-    return _failure_not_about_memory(analysis, hits, "event log")
+    return _failure_not_about_memory(analysis, hits, "event log", statements)
 
 
 def _failure_not_about_memory(
-    analysis: Analysis, hits: list[SignatureHit], what: str
+    analysis: Analysis,
+    hits: list[SignatureHit],
+    what: str,
+    statements: Sequence[tuple[int, str]] = (),
 ) -> Evidence | None:
-    if not analysis.traces:
+    """``statements`` stand in for the traces when there are none."""
+    failures = [
+        (t.line, f"{t.exception}: {t.message}" if t.message else t.exception, t.text)
+        for t in analysis.traces
+    ] or [(line, text, text) for line, text in statements]
+    if not failures:
         return None
     for fact in analysis.facts:
         if fact.name in _MEMORY_FACTS and not (
@@ -258,26 +274,41 @@ def _failure_not_about_memory(
         ):
             return None
     for hit in hits:
-        if hit.signature.kind in _FAILURE_SIGNATURE_KINDS and any(
-            t.cause != "not_driver_oom" and t.weight >= _DRIVER_CAUSE_WEIGHT
-            for t in hit.signature.points_to
-        ):
+        if hit.signature.kind in _FAILURE_SIGNATURE_KINDS and _driver_trouble(hit.signature):
             return None
     if any(about_memory(f"{t.exception} {t.message}") for t in analysis.traces):
         return None
-    if any(" ERROR " in g.text and about_memory(g.text) for g in analysis.groups):
+    if any(about_memory(said) for _, said, _ in failures):
         return None
-    last = analysis.traces[-1]
-    said = f"{last.exception}: {last.message}" if last.message else last.exception
+    if any(" ERROR " in g.text and about_memory(_error_said(g.text)) for g in analysis.groups):
+        return None
+    line, said, text = failures[-1]
     return Evidence(
         kind="fact",
         signature=UNRELATED_FAILURE,
         detail=f"The failure in this {what} is {said[:240]}, and no error, exception or kill "
         "in it speaks of memory",
         weight=UNRELATED_FAILURE_WEIGHT,
-        line=last.line,
-        text=last.text[:300],
+        line=line,
+        text=text[:300],
     )
+
+
+def _error_said(line: str) -> str:
+    """What an error line says of the failure: a standalone master's removal of the application
+    says only its reason."""
+    killed = APPLICATION_KILLED.search(line)
+    return killed.group("reason") if killed else line
+
+
+def _driver_trouble(signature: Signature) -> bool:
+    """A failure the KB puts down to the driver: a driver-OOM cause behind it at
+    _DRIVER_CAUSE_WEIGHT or more, or only driver causes behind it, however weakly (the driver
+    died or stopped: a stopped SparkContext, a lost Py4J connection, a dying thread)."""
+    targets = signature.points_to
+    if any(t.cause != "not_driver_oom" and t.weight >= _DRIVER_CAUSE_WEIGHT for t in targets):
+        return True
+    return all(t.cause != "not_driver_oom" for t in targets) and any(t.weight > 0 for t in targets)
 
 
 def runs_locally(facts: list[Fact]) -> bool:

@@ -21,6 +21,11 @@ PARTITION_SETTINGS = {
 # reports an executor it stopped (when the application ends, say), not a kill for memory.
 STOPPED_EXIT_CODE = "143"
 
+# "Application has been killed. Reason: ...": how a standalone scheduler backend reports the
+# master removing the application (its executors failed to launch, or someone killed it). The
+# kill is the master's, not the kernel's: only the reason can speak of memory.
+APPLICATION_KILLED = re.compile(r"Application has been killed\. Reason: (?P<reason>.*)")
+
 # Spark settings whose value is a size fact (in bytes).
 CONFIG_FACTS = {
     "spark.driver.memory": "driver_memory_bytes",

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from service.engine.eventlog import plans
 from service.engine.eventlog.reader import Event
@@ -36,6 +36,12 @@ _SHUTDOWN_SIGNAL = re.compile(rf"\b(?:code|status)\W{{0,3}}{STOPPED_EXIT_CODE}\b
 _CLEAN_EXIT = re.compile(r"\b(?:code|status)\W{0,3}0\b")
 
 
+# What failed: a task's or an executor's end is a step on the way; a stage's, a job's or a
+# query's failure states why the action failed.
+FailureKind = Literal["task", "executor", "stage", "job", "query"]
+STATEMENT_KINDS: frozenset[FailureKind] = frozenset({"stage", "job", "query"})
+
+
 @dataclass(frozen=True)
 class Failure:
     """A failed task, stage, job or SQL query: where, the event line, and Spark's own text."""
@@ -43,6 +49,7 @@ class Failure:
     line: int
     where: str
     text: str
+    kind: FailureKind = "task"
 
 
 @dataclass
@@ -193,7 +200,7 @@ class EventLogScan:
         self.counts["failed_jobs"] += 1
         exception = result.get("Exception") or {}
         label = running.label if running else f"job {job}"
-        self._failure(line, label, str(exception.get("Message", "job failed")))
+        self._failure(line, label, str(exception.get("Message", "job failed")), "job")
         if running is not None:
             self.failed_actions.append((running, "failed"))
 
@@ -219,7 +226,7 @@ class EventLogScan:
         reason = info.get("Failure Reason")
         if reason:
             self.counts["failed_stages"] += 1
-            self._failure(line, f"stage {stage} (attempt {attempt})", str(reason))
+            self._failure(line, f"stage {stage} (attempt {attempt})", str(reason), "stage")
 
     def _task_end(self, line: int, body: dict[str, Any]) -> None:
         self.counts["tasks"] += 1
@@ -242,7 +249,7 @@ class EventLogScan:
         reason = body.get("Task End Reason") or {}
         if reason.get("Reason", "Success") != "Success":
             self.counts["failed_tasks"] += 1
-            self._failure(line, f"task {task} of stage {stage}", _task_failure(reason))
+            self._failure(line, f"task {task} of stage {stage}", _task_failure(reason), "task")
 
     def _fold_stage_results(self, key: tuple[int, int], line: int) -> None:
         totals = self.stage_results.pop(key, None)
@@ -283,7 +290,7 @@ class EventLogScan:
             # end, or after the driver failed), not an executor that failed.
             return
         if any(word in reason.lower() for word in ("memory", "exit code", "exited", "killed")):
-            self._failure(line, f"executor {body.get('Executor ID')} removed", reason)
+            self._failure(line, f"executor {body.get('Executor ID')} removed", reason, "executor")
 
     # --- SQL -----------------------------------------------------------------------------------
 
@@ -348,7 +355,7 @@ class EventLogScan:
         error = str(body.get("errorMessage", "") or "")
         if error:
             self.counts["failed_queries"] += 1
-            self._failure(line, running.label if running else f"SQL query {query}", error)
+            self._failure(line, running.label if running else f"SQL query {query}", error, "query")
             if running is not None:
                 self.failed_actions.append((running, "failed"))
 
@@ -366,15 +373,15 @@ class EventLogScan:
         exception = str(body.get("exception") or "")
         if exception:
             self.counts["failed_queries"] += 1
-            self._failure(line, f"streaming query {body.get('id', '')}", exception)
+            self._failure(line, f"streaming query {body.get('id', '')}", exception, "query")
 
-    def _failure(self, line: int, where: str, text: str) -> None:
+    def _failure(self, line: int, where: str, text: str, kind: FailureKind) -> None:
         key = text[:200]
         self.counts["failures"] += 1
         if self.oom_after_tasks is None and "OutOfMemoryError" in text:
             self.oom_after_tasks = (self.counts["tasks"], line)
         if len(self.failures) < MAX_FAILURES and all(f.text[:200] != key for f in self.failures):
-            self.failures.append(Failure(line, where, text[:MAX_FAILURE_CHARS]))
+            self.failures.append(Failure(line, where, text[:MAX_FAILURE_CHARS], kind))
 
     # --- facts ---------------------------------------------------------------------------------
 

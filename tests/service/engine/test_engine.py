@@ -161,6 +161,65 @@ def test_a_failed_log_with_an_out_of_memory_error_is_not_called_unrelated(engine
     )
 
 
+def test_a_master_removing_the_application_does_not_hide_an_unrelated_failure(
+    engine: Engine,
+) -> None:
+    """ "Application has been killed. Reason: Master removed our application" is the standalone
+    master's kill, after the driver's own failure: only its reason could speak of memory."""
+    lines = [f"24/11/26 10:00:{i:02d} INFO DAGScheduler: Job {i} finished" for i in range(30)]
+    lines += [
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o87.checkpoint.",
+        ": org.apache.spark.SparkException: Checkpoint directory has not been set in the "
+        "SparkContext",
+        "\tat org.apache.spark.rdd.RDD.checkpoint(RDD.scala:1634)",
+        "24/11/26 10:01:00 ERROR StandaloneSchedulerBackend: Application has been killed. "
+        "Reason: Master removed our application: FAILED",
+    ]
+    diagnosis = engine.diagnose("\n".join(lines))
+    assert diagnosis.verdict == "not_driver_oom"
+    assert diagnosis.instead is not None and "Checkpoint directory" in diagnosis.instead.what
+    # A reason that speaks of memory still counts.
+    lines[-1] = lines[-1].replace("FAILED", "executors ran out of memory")
+    again = engine.diagnose("\n".join(lines))
+    assert not any(
+        e.signature == "failure-not-about-memory" for c in again.causes for e in c.evidence
+    )
+
+
+def test_a_map_task_oom_under_a_collect_in_local_mode_is_not_the_collect(engine: Engine) -> None:
+    """In local mode a shuffle map task that runs out of the driver's heap does its stage's own
+    work: the collect that started the job has fetched nothing yet."""
+    head = [
+        "24/11/26 10:00:00 INFO Executor: Starting executor ID driver on host localhost",
+        "24/11/26 10:00:01 ERROR Executor: Exception in task 0.0 in stage 0.0 (TID 0)",
+        "java.lang.OutOfMemoryError: Java heap space",
+        "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)",
+        "\tat org.apache.hadoop.io.Text.setCapacity(Text.java:267)",
+    ]
+    tail = [
+        "\tat org.apache.spark.executor.Executor$TaskRunner.run(Executor.scala:620)",
+        "24/11/26 10:00:01 WARN TaskSetManager: Lost task 0.0 in stage 0.0 (TID 0) (192.0.2.2 "
+        "executor driver): java.lang.OutOfMemoryError: Java heap space",
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o51.collectToPython.",
+    ]
+    for task, collect_rule in (
+        ("ShuffleMapTask", "local-mode-map-task-oom-during-a-collect"),
+        ("ResultTask", None),
+    ):
+        frame = f"\tat org.apache.spark.scheduler.{task}.runTask({task}.scala:104)"
+        diagnosis = engine.diagnose("\n".join([*head, frame, *tail]))
+        assert {(f.name, f.value) for f in diagnosis.facts} >= {
+            ("oom_task", "shuffle_map" if task == "ShuffleMapTask" else "result")
+        }
+        fired = {e.signature for c in diagnosis.causes for e in c.evidence}
+        assert "local-mode-task-oom-during-a-collect" in fired
+        assert (
+            (collect_rule in fired)
+            if collect_rule
+            else ("local-mode-map-task-oom-during-a-collect" not in fired)
+        )
+
+
 def test_executors_stopped_at_shutdown_do_not_hide_an_unrelated_failure(engine: Engine) -> None:
     """Exit code 143 (SIGTERM) is how a standalone worker reports the executors it stops when
     the application ends, not a kill for memory."""

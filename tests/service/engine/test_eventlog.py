@@ -444,6 +444,53 @@ def test_an_event_log_that_failed_on_something_else_says_so(engine: Engine) -> N
     assert unrelated.text.startswith(("task ", "stage ", "job ", "SQL query "))
 
 
+def _healthy_with_query_error(tmp_path: Path, message: str) -> Path:
+    """The healthy event log with its last SQL query ended on ``message`` (a failed query's end
+    event holds only its error's message, no exception class)."""
+    lines = (EVENTLOGS / "healthy").read_text().splitlines()
+    end = json.loads(lines[64])
+    assert end["Event"].endswith("SparkListenerSQLExecutionEnd")
+    end["errorMessage"] = message
+    log = tmp_path / "query-error"
+    log.write_text("\n".join([*lines[:64], json.dumps(end), *lines[65:]]) + "\n")
+    return log
+
+
+def test_a_query_that_failed_on_a_bare_message_about_something_else_is_unrelated(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A failed SQL query records only its error's message: with nothing about memory in it, in
+    an application that ended, it is a failure not about memory."""
+    log = _healthy_with_query_error(
+        tmp_path, "Checkpoint directory has not been set in the SparkContext"
+    )
+    assert [f.kind for f in read_event_log(log).failures] == ["query"]
+    diagnosis = engine.diagnose_event_log(log)
+    assert diagnosis.verdict == "not_driver_oom"
+    (unrelated,) = [
+        e for c in diagnosis.causes for e in c.evidence if e.signature == "failure-not-about-memory"
+    ]
+    assert "Checkpoint directory has not been set" in unrelated.detail
+    assert unrelated.text.startswith("SQL query ")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Job 3 cancelled because SparkContext was shut down",  # the driver stopped: a consequence
+        "Total size of serialized results of 4 tasks (1100.0 MiB) is bigger than "
+        "spark.driver.maxResultSize (1024.0 MiB)",
+    ],
+)
+def test_a_query_that_failed_on_the_drivers_trouble_is_not_unrelated(
+    engine: Engine, tmp_path: Path, message: str
+) -> None:
+    diagnosis = engine.diagnose_event_log(_healthy_with_query_error(tmp_path, message))
+    assert not any(
+        e.signature == "failure-not-about-memory" for c in diagnosis.causes for e in c.evidence
+    )
+
+
 def test_an_event_log_whose_failure_is_an_oom_gets_no_unrelated_failure(engine: Engine) -> None:
     diagnosis = engine.diagnose_event_log(EVENTLOGS / "collect_oom")
     assert not any(

@@ -18,6 +18,7 @@ from service.engine.fitted import (
     FIT_FILE,
     FORMAT,
     PER_CAUSE,
+    UNSEEN_KIND_SCALES,
     UNSEEN_WORDS_SCALE,
     Features,
     Penalty,
@@ -129,9 +130,15 @@ def test_a_kind_of_input_gets_the_temperature_its_own_samples_want() -> None:
             _sample("collect_to_driver", {"collect_to_driver": 1.0}, {"kind:log": 1.0}, f"l{n}")
         )
     fitted = fit_ranking(samples, kb_hash="k", library_hash="l", model="m", knn_k=8)
-    assert fitted.kind_temperatures["log"] < fitted.temperature
+    cv = fitted.report["cv_kind_temperatures"]
+    assert cv["log"] < fitted.temperature
     # Too few event logs to fit one: they keep the single temperature.
+    assert cv["event_log"] == fitted.temperature
+    # Served less sharply than CV says, as for an input the KB was not written from; the kind
+    # without its own temperature keeps the single one.
+    assert fitted.kind_temperatures["log"] == pytest.approx(cv["log"] * UNSEEN_KIND_SCALES["log"])
     assert fitted.kind_temperatures["event_log"] == fitted.temperature
+    assert fitted.kind_temperatures["log"] < fitted.temperature
     g = samples[1].features.per_cause
     as_log = fitted.probabilities(Features(g, {"kind:log": 1.0}))
     as_other = fitted.probabilities(Features(g, {}))
