@@ -33,18 +33,19 @@ from service.runtime import build_engine
 from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 
 # name -> (top-1, top-3, guided top-1) floors on the test split, and the calibration error's
-# ceiling. Measured 2026-12-04, tenth stop (239 library cases, 283 runs, 228 event logs; 24 runs
-# and 16 event logs of rounds 11 and 12 are new this stop): library 0.678 / 0.874 / 1.000, ECE
-# 0.122; runs 0.795 / 0.933 / 1.000, ECE 0.081; run event logs 0.803 / 0.934 / 1.000, ECE 0.110
-# (logs and event logs have their own temperatures since this stop: 0.081 and 0.108 before, and
-# event logs are now overconfident). Floors sit about 0.02-0.06 below, ceilings about 0.03 above.
-# (The ninth stop's sets: library 0.674 / 0.879, runs 0.799 / 0.919, event logs 0.811 / 0.939.)
+# ceiling. Measured 2026-12-04, eleventh stop (242 library cases, 299 runs, 244 event logs; 3
+# library cases and 16 runs / 16 event logs of rounds 13 and 14 are new this stop): library
+# 0.661 / 0.864 / 1.000, ECE 0.115; runs 0.806 / 0.940 / 1.000, ECE 0.072; run event logs 0.824 /
+# 0.930 / 1.000, ECE 0.109 (logs and event logs are served at 1.5x and 1.8x their CV temperature
+# since this stop, and are now underconfident on test). Floors sit about 0.02-0.03 below,
+# ceilings about 0.03 above. (The tenth stop's sets: library 0.678 / 0.874, runs 0.795 / 0.933,
+# event logs 0.803 / 0.934.)
 TEST_FLOORS = {
-    "library": (0.65, 0.85, 0.97),
-    "runs": (0.77, 0.89, 0.97),
-    "runs-event-logs": (0.78, 0.90, 0.97),
+    "library": (0.64, 0.84, 0.97),
+    "runs": (0.78, 0.91, 0.97),
+    "runs-event-logs": (0.80, 0.90, 0.97),
 }
-ECE_CEILINGS = {"library": 0.15, "runs": 0.11, "runs-event-logs": 0.14}
+ECE_CEILINGS = {"library": 0.14, "runs": 0.10, "runs-event-logs": 0.13}
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),
     "held-out": (REPO / "tests" / "data" / "heldout" / "cases.jsonl", 0.90, 0.97),
