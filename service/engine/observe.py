@@ -45,8 +45,8 @@ UNRELATED_FAILURE_WEIGHT = 0.5
 # Facts that say something ran out or was killed, whatever the exception says.
 _MEMORY_FACTS = ("oom_kind", "gc_thrash", "exit_code")
 # Signature kinds that report a failure (and messages); with a driver-OOM cause behind them at
-# this weight or more they speak of memory even when no exception does (a Py4J connection lost,
-# a dying thread).
+# this weight or more, or only driver causes (see _driver_trouble), they speak of the driver's
+# trouble even when no exception speaks of memory (a Py4J connection lost, a dying thread).
 _FAILURE_SIGNATURE_KINDS = FAILURE_KINDS | {"message"}
 _DRIVER_CAUSE_WEIGHT = 0.25
 
@@ -276,8 +276,6 @@ def _failure_not_about_memory(
     for hit in hits:
         if hit.signature.kind in _FAILURE_SIGNATURE_KINDS and _driver_trouble(hit.signature):
             return None
-    if any(about_memory(f"{t.exception} {t.message}") for t in analysis.traces):
-        return None
     if any(about_memory(said) for _, said, _ in failures):
         return None
     if any(" ERROR " in g.text and about_memory(_error_said(g.text)) for g in analysis.groups):

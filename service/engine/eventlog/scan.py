@@ -49,7 +49,7 @@ class Failure:
     line: int
     where: str
     text: str
-    kind: FailureKind = "task"
+    kind: FailureKind
 
 
 @dataclass
