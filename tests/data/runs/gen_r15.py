@@ -18,7 +18,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OOM, PY_MEMORYERROR, OWN_OOM; Round and the driver)
 
 MANIFEST = HERE / "manifest-r15.jsonl"
