@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from service.engine import Engine
 from service.engine.types import Diagnosis
 
@@ -161,28 +163,57 @@ def test_a_failed_log_with_an_out_of_memory_error_is_not_called_unrelated(engine
     )
 
 
-def test_a_master_removing_the_application_does_not_hide_an_unrelated_failure(
-    engine: Engine,
-) -> None:
-    """ "Application has been killed. Reason: Master removed our application" is the standalone
-    master's kill, after the driver's own failure: only its reason could speak of memory."""
+def _failed_on(failure: list[str], noise: str) -> str:
+    """A whole log of healthy jobs that failed on ``failure``, then ``noise`` at shutdown."""
     lines = [f"24/11/26 10:00:{i:02d} INFO DAGScheduler: Job {i} finished" for i in range(30)]
-    lines += [
-        "py4j.protocol.Py4JJavaError: An error occurred while calling o87.checkpoint.",
-        ": org.apache.spark.SparkException: Checkpoint directory has not been set in the "
-        "SparkContext",
-        "\tat org.apache.spark.rdd.RDD.checkpoint(RDD.scala:1634)",
-        "24/11/26 10:01:00 ERROR StandaloneSchedulerBackend: Application has been killed. "
-        "Reason: Master removed our application: FAILED",
-    ]
-    diagnosis = engine.diagnose("\n".join(lines))
+    return "\n".join([*lines, *failure, noise])
+
+
+_CHECKPOINT_UNSET = [
+    "py4j.protocol.Py4JJavaError: An error occurred while calling o87.checkpoint.",
+    ": org.apache.spark.SparkException: Checkpoint directory has not been set in the SparkContext",
+    "\tat org.apache.spark.rdd.RDD.checkpoint(RDD.scala:1634)",
+]
+_NO_JDBC_DRIVER = [
+    "py4j.protocol.Py4JJavaError: An error occurred while calling o56.jdbc.",
+    ": java.sql.SQLException: No suitable driver",
+    "\tat java.sql/java.sql.DriverManager.getDriver(DriverManager.java:298)",
+]
+# "Application has been killed. Reason: ..." is the standalone master's kill after the driver's
+# own failure: only its reason could speak of memory.
+_MASTER_REMOVED = (
+    "24/11/26 10:01:00 ERROR StandaloneSchedulerBackend: Application has been killed. "
+    "Reason: Master removed our application: FAILED"
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "noise", "named"),
+    [
+        (_CHECKPOINT_UNSET, _MASTER_REMOVED, "Checkpoint directory"),
+        # Exit code 143 (SIGTERM) is how a standalone worker reports the executors it stops
+        # when the application ends, not a kill for memory.
+        (
+            _NO_JDBC_DRIVER,
+            "24/11/26 10:01:00 INFO StandaloneSchedulerBackend: Executor app-1/0 removed: "
+            "Command exited with code 143",
+            "No suitable driver",
+        ),
+    ],
+)
+def test_shutdown_noise_does_not_hide_an_unrelated_failure(
+    engine: Engine, failure: list[str], noise: str, named: str
+) -> None:
+    diagnosis = engine.diagnose(_failed_on(failure, noise))
     assert diagnosis.verdict == "not_driver_oom"
-    assert diagnosis.instead is not None and "Checkpoint directory" in diagnosis.instead.what
-    # A reason that speaks of memory still counts.
-    lines[-1] = lines[-1].replace("FAILED", "executors ran out of memory")
-    again = engine.diagnose("\n".join(lines))
+    assert diagnosis.instead is not None and named in diagnosis.instead.what
+
+
+def test_a_master_removal_whose_reason_speaks_of_memory_is_not_unrelated(engine: Engine) -> None:
+    noise = _MASTER_REMOVED.replace("FAILED", "executors ran out of memory")
+    diagnosis = engine.diagnose(_failed_on(_CHECKPOINT_UNSET, noise))
     assert not any(
-        e.signature == "failure-not-about-memory" for c in again.causes for e in c.evidence
+        e.signature == "failure-not-about-memory" for c in diagnosis.causes for e in c.evidence
     )
 
 
@@ -218,19 +249,3 @@ def test_a_map_task_oom_under_a_collect_in_local_mode_is_not_the_collect(engine:
             if collect_rule
             else ("local-mode-map-task-oom-during-a-collect" not in fired)
         )
-
-
-def test_executors_stopped_at_shutdown_do_not_hide_an_unrelated_failure(engine: Engine) -> None:
-    """Exit code 143 (SIGTERM) is how a standalone worker reports the executors it stops when
-    the application ends, not a kill for memory."""
-    lines = [f"24/11/26 10:00:{i:02d} INFO DAGScheduler: Job {i} finished" for i in range(30)]
-    lines += [
-        "py4j.protocol.Py4JJavaError: An error occurred while calling o56.jdbc.",
-        ": java.sql.SQLException: No suitable driver",
-        "\tat java.sql/java.sql.DriverManager.getDriver(DriverManager.java:298)",
-        "24/11/26 10:01:00 INFO StandaloneSchedulerBackend: Executor app-1/0 removed: Command "
-        "exited with code 143",
-    ]
-    diagnosis = engine.diagnose("\n".join(lines))
-    assert diagnosis.verdict == "not_driver_oom"
-    assert diagnosis.instead is not None and "No suitable driver" in diagnosis.instead.what
