@@ -11,10 +11,13 @@ import re
 # own) gets: a num_partitions fact. The name is the text extractor's that reads it. With adaptive
 # execution on, a SQL shuffle is planned with initialPartitionNum partitions when it is set (map
 # statuses and map-output statistics are sized by it) and coalesced only after the map stage.
+# spark.sql.leafNodeDefaultParallelism (3.2 on) is how many partitions a SQL leaf without a count
+# of its own gets (a range, a local relation, a file scan's minimum).
 PARTITION_SETTINGS = {
     "spark.sql.shuffle.partitions": "conf-shuffle-partitions",
     "spark.default.parallelism": "conf-default-parallelism",
     "spark.sql.adaptive.coalescePartitions.initialPartitionNum": "conf-aqe-initial-partitions",
+    "spark.sql.leafNodeDefaultParallelism": "conf-leaf-node-parallelism",
 }
 
 # "Command exited with code 143" (128 + SIGTERM): how a standalone or local-cluster worker

@@ -62,6 +62,7 @@ SAMPLE_LINES = {
     "conf-default-parallelism": "spark.default.parallelism: 300000",
     "conf-aqe-initial-partitions": "--conf "
     "spark.sql.adaptive.coalescePartitions.initialPartitionNum=8000000",
+    "conf-leaf-node-parallelism": "--conf spark.sql.leafNodeDefaultParallelism=4000000",
     "files-in-words": "reading 2 million tiny parquet files",
     "blocks-in-words": "there are 50000 cached blocks",
     "yarn-physical-memory-used": "11.2 GB of 11 GB physical memory used",
