@@ -272,6 +272,28 @@ def ordered_runs(scenarios, variants, not_run=(), not_kept=()):
     return [r for r in runs if rid_of(r) not in not_kept]
 
 
+# A round's default variants of a scenario: (Spark version, master), in this order (the first
+# two are the ones every scenario must have: Spark 3.5; the Spark 4.3 ones when time allows).
+ROUND_VARIANTS = [("35", "local"), ("35", "cluster"), ("4", "local"), ("4", "cluster")]
+
+
+def round_of(generator, scenarios, not_run=(), not_kept=(), notes=None, labels=None):
+    """The Round of ``generator`` (a gen_rN.py file): its scenarios run in priority order
+    (ordered_runs over ROUND_VARIANTS) by spark-submit of scenarios_rN.py beside it, lines in
+    manifest-rN.jsonl, raw output under $DD_SCRATCH (default /tmp/driver-doctor-runs-rN)."""
+    here = Path(generator).resolve().parent
+    name = Path(generator).stem.removeprefix("gen_")  # "r12"
+    return Round(
+        scenarios=scenarios,
+        runs=ordered_runs(scenarios, ROUND_VARIANTS, not_run, not_kept),
+        script=here / f"scenarios_{name}.py",
+        scratch=Path(os.environ.get("DD_SCRATCH", f"/tmp/driver-doctor-runs-{name}")),
+        manifest=here / f"manifest-{name}.jsonl",
+        notes=notes or {},
+        labels=labels or {},
+    )
+
+
 def run(r, rnd=None):
     rnd = rnd or ROUND
     scenario, lang, v, master = r

@@ -12,7 +12,6 @@ The driver, its scratch and manifest handling and its labelling rule are gen_mor
 (raw output under $DD_SCRATCH, default /tmp/driver-doctor-runs-r10).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -20,12 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_more as gm  # noqa: E402  (OWN_OOM; Round and the driver)
 
-MANIFEST = HERE / "manifest-r10.jsonl"
-SCRATCH = Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-r10"))
 OOM = gm.OOM
-# Default variants of a scenario: (Spark version, master), in this order (the first two are
-# the ones every scenario must have: Spark 3.5; the Spark 4.3 ones when time allows).
-VARIANTS = [("35", "local"), ("35", "cluster"), ("4", "local"), ("4", "cluster")]
 
 SCENARIOS = {
     # rdd.lookup("guest") on a pair RDD partitioned by customer (partitionBy(16)): runJob
@@ -120,9 +114,6 @@ NOT_KEPT = {
     "sql_broadcast_hint_dimension--pyspark--spark43--local",
 }
 
-# Run order = priority order: every scenario's first variant (3.5 local[*]) first, then the
-# second (3.5 local-cluster), then the Spark 4.3 ones.
-RUNS = gm.ordered_runs(SCENARIOS, VARIANTS, NOT_RUN, NOT_KEPT)
 
 # Decided by reading the log (see the README): the run is kept with the label of what
 # really happened, not its scenario's (verified stays false: the scenario's failure did not
@@ -140,21 +131,9 @@ OUTCOME_NOTES = {
 }
 
 
-ROUND = gm.Round(
-    scenarios=SCENARIOS,
-    runs=RUNS,
-    script=HERE / "scenarios_r10.py",
-    scratch=SCRATCH,
-    manifest=MANIFEST,
-    notes=OUTCOME_NOTES,
-    labels=LABEL_OVERRIDES,
-)
-
-
-def main():
-    """gen_more.py's driver (run, finish, drop, deadline) over this round's tables."""
-    gm.main(ROUND)
-
+# Run order = priority order: every scenario's first variant (3.5 local[*]) first, then the
+# second (3.5 local-cluster), then the Spark 4.3 ones.
+ROUND = gm.round_of(__file__, SCENARIOS, NOT_RUN, NOT_KEPT, OUTCOME_NOTES, LABEL_OVERRIDES)
 
 if __name__ == "__main__":
-    main()
+    gm.main(ROUND)
