@@ -29,8 +29,27 @@ def holds(cond: FactCondition, value: str) -> bool:
 
 
 def first_satisfying(cond: FactCondition, candidates: Iterable[tuple[str, T]]) -> T | None:
-    """The first ``item`` of ``(value, item)`` pairs whose value satisfies ``cond``."""
-    for value, item in candidates:
+    """The first ``item`` of ``(value, item)`` pairs whose value satisfies ``cond``.
+
+    A number held below a bound is held by every value: "fewer than 100 tasks" is not true of
+    a log whose stages had 8 and 5,000, so only the largest value is tested (and is the item).
+    """
+    pairs = list(candidates)
+    if cond.below is not None:
+        known = [
+            (number, value, item) for value, item in pairs if (number := _number(value)) is not None
+        ]
+        if known:
+            _, value, item = max(known, key=lambda n: n[0])
+            return item if holds(cond, value) else None
+    for value, item in pairs:
         if holds(cond, value):
             return item
     return None
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None

@@ -636,13 +636,33 @@ _MAXIMA = [
 ]
 
 
+# In local mode the executor inside the driver JVM logs each task's serialized result as it
+# sends it ("Finished task 3.0 in stage 2.0 (TID 9). 2445 bytes result sent to driver", or
+# "... bytes result sent via BlockManager)" above spark.task.maxDirectResultSize). Read only
+# here, for the largest: a rule that asks whether every result was small must not see the
+# first of many.
+_TASK_RESULT = Extractor(
+    "task-result-sent",
+    guard="result sent",
+    pattern=re.compile(
+        r"\(TID \d+\)\. (\d{1,15}) bytes result sent (?:to driver|via BlockManager)"
+    ),
+    extract=_count("max_task_result_bytes"),
+)
+
+
 def numeric_maxima(lines: list[str]) -> Iterable[Fact]:
-    """Task counts appear on many lines of one shape: keep the largest, not the first."""
+    """Task counts and task results appear on many lines of one shape: keep the largest, not
+    the first."""
     best: dict[str, Fact] = {}
     for number, raw in enumerate(lines, start=1):
-        if "tasks" not in raw and "output partitions" not in raw and "for batch" not in raw:
+        if "result sent" in raw:
+            extractors = [_TASK_RESULT]
+        elif "tasks" in raw or "output partitions" in raw or "for batch" in raw:
+            extractors = _MAXIMA
+        else:
             continue
-        for fact in _facts_from(_MAXIMA, number, raw[:MAX_LINE], "log"):
+        for fact in _facts_from(extractors, number, raw[:MAX_LINE], "log"):
             current = best.get(fact.name)
             if current is None or float(fact.value) > float(current.value):
                 best[fact.name] = fact

@@ -344,6 +344,27 @@ def test_numeric_maxima_keeps_largest_batch_count() -> None:
     assert [(f.name, f.value, f.line) for f in facts] == [("streaming_batches", "100", 2)]
 
 
+def test_numeric_maxima_keeps_the_largest_task_result_sent_to_the_driver() -> None:
+    lines = [
+        "INFO Executor: Finished task 0.0 in stage 3.0 (TID 14). 2445 bytes result sent to driver",
+        "INFO Executor: Finished task 25.0 in stage 0.0 (TID 25). 15177170 bytes result sent via"
+        " BlockManager)",
+        "INFO Executor: Finished task 1.0 in stage 4.0 (TID 403). 2038 bytes result sent to driver",
+        "INFO TaskSetManager: Finished task 2.0 in stage 4.0 (TID 404) in 12 ms on host (1/8)",
+    ]
+    facts = list(numeric_maxima(lines))
+    assert [(f.name, f.value, f.line) for f in facts] == [("max_task_result_bytes", "15177170", 2)]
+
+
+def test_a_task_result_is_read_only_for_the_largest() -> None:
+    """line_facts never reads one: a rule asking whether every result was small must not see
+    the first of many."""
+    line = (
+        "INFO Executor: Finished task 0.0 in stage 3.0 (TID 14). 2445 bytes result sent to driver"
+    )
+    assert [f for f in line_facts(1, line, "log") if f.name == "max_task_result_bytes"] == []
+
+
 def test_numeric_maxima_ignores_other_lines() -> None:
     assert list(numeric_maxima(["spark.driver.memory=8g", "the stage has 400k tasks"])) == []
 

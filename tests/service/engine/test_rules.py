@@ -125,6 +125,32 @@ def test_a_broadcast_stored_while_serialising_tasks_is_not_the_programs(observer
     assert _weight(_fired(observer, broadcast_written="yes"), rule, "broadcast_too_large") is None
 
 
+def test_small_task_results_in_local_mode_count_against_a_collect(observer: Observer) -> None:
+    rule = "small-task-results-in-local-mode"
+    small = {"deploy_mode": "local", "max_task_result_bytes": "2445"}
+    fired = _fired(observer, **small, num_tasks=["8", "15"])
+    assert (_weight(fired, rule, "collect_to_driver") or 0) < 0
+    assert (_weight(fired, rule, "broadcast_too_large") or 0) < 0
+    # Every stage must have had few tasks: 3,000 small results are not a small result.
+    many = _fired(observer, **small, num_tasks=["8", "3026"])
+    assert _weight(many, rule, "collect_to_driver") is None
+    big = _fired(observer, deploy_mode="local", max_task_result_bytes=str(15 * MIB), num_tasks="8")
+    assert _weight(big, rule, "collect_to_driver") is None
+    cluster = _fired(observer, deploy_mode="client", max_task_result_bytes="2445", num_tasks="8")
+    assert _weight(cluster, rule, "collect_to_driver") is None
+
+
+def test_small_results_to_a_driver_that_lived_count_against_a_collect(observer: Observer) -> None:
+    rule = "small-results-and-the-driver-lived"
+    lived = _fired(observer, driver_died="no", result_size_bytes=str(MIB))
+    assert (_weight(lived, rule, "collect_to_driver") or 0) < 0
+    # A driver that died may have died receiving the results its event log never recorded.
+    died = _fired(observer, driver_died="yes", result_size_bytes=str(MIB))
+    assert _weight(died, rule, "collect_to_driver") is None
+    large = _fired(observer, driver_died="no", result_size_bytes=str(64 * MIB))
+    assert _weight(large, rule, "collect_to_driver") is None
+
+
 def test_a_count_cannot_fill_the_driver_with_its_results(observer: Observer) -> None:
     fired = _fired(observer, action="count")
     assert _weight(fired, "count-action-failed", "too_many_tasks") == 0.2
