@@ -125,6 +125,10 @@ class EventLogScan:
     collect_sites: dict[str, dict[str, int]] = field(default_factory=dict)
     # Tasks that had ended when the first OutOfMemoryError was recorded, and that event's line.
     oom_after_tasks: tuple[int, int] | None = None
+    # The highest stage id submitted so far, and at the first OutOfMemoryError (with its line):
+    # stage ids count every stage the application submitted, as in a driver log.
+    highest_stage: int = -1
+    oom_after_stages: tuple[int, int] | None = None
     # The driver's block manager: its storage memory in bytes and the event's line.
     driver_storage: tuple[int, int] | None = None
 
@@ -213,6 +217,8 @@ class EventLogScan:
     def _offer_stage(self, line: int, info: dict[str, Any], event: str) -> None:
         tasks = int(info.get("Number of Tasks", 0) or 0)
         stage = info.get("Stage ID")
+        if isinstance(stage, int):
+            self.highest_stage = max(self.highest_stage, stage)
         name = str(info.get("Stage Name", ""))
         self.largest_stage.offer(
             tasks, line, lambda: f"{event} stage {stage}: {tasks:,} tasks ({name})"
@@ -380,6 +386,7 @@ class EventLogScan:
         self.counts["failures"] += 1
         if self.oom_after_tasks is None and "OutOfMemoryError" in text:
             self.oom_after_tasks = (self.counts["tasks"], line)
+            self.oom_after_stages = (self.highest_stage + 1, line)
         if len(self.failures) < MAX_FAILURES and all(f.text[:200] != key for f in self.failures):
             self.failures.append(Failure(line, where, text[:MAX_FAILURE_CHARS], kind))
 
@@ -485,6 +492,12 @@ class EventLogScan:
             tasks, line = self.oom_after_tasks
             text = f"{tasks:,} tasks had ended when the first OutOfMemoryError was recorded"
             facts.append(_fact("tasks_before_oom", str(tasks), line, text))
+        if self.oom_after_stages is not None and self.oom_after_stages[0] > 0:
+            stages, line = self.oom_after_stages
+            text = (
+                f"{stages:,} stages had been submitted when the first OutOfMemoryError was recorded"
+            )
+            facts.append(_fact("stages_before_oom", str(stages), line, text))
         if self.collect_sites:
             site, actions = max(self.collect_sites.items(), key=lambda item: len(item[1]))
             text = f"{len(actions):,} actions started jobs at {site}"

@@ -151,6 +151,17 @@ def test_small_results_to_a_driver_that_lived_count_against_a_collect(observer: 
     assert _weight(large, rule, "collect_to_driver") is None
 
 
+def test_task_serialization_out_of_heap_after_many_stages_is_what_was_kept(
+    observer: Observer,
+) -> None:
+    rule = "task-serialization-failed-after-many-stages"
+    late = _fired(observer, task_serialization="failed", stages_before_oom="77")
+    assert (_weight(late, rule, "driver_side_state") or 0) > 0
+    assert (_weight(late, rule, "large_closure") or 0) < 0
+    early = _fired(observer, task_serialization="failed", stages_before_oom="3")
+    assert _weight(early, rule, "large_closure") is None
+
+
 def test_a_count_cannot_fill_the_driver_with_its_results(observer: Observer) -> None:
     fired = _fired(observer, action="count")
     assert _weight(fired, "count-action-failed", "too_many_tasks") == 0.2

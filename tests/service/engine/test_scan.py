@@ -256,6 +256,29 @@ def test_failed_task_is_counted_with_its_exception() -> None:
     assert scan.failures[0].where == "task 7 of stage 0"
 
 
+def test_stages_before_oom_is_the_highest_stage_id_up_to_the_first_oom() -> None:
+    """As in a driver log: stage ids count every stage submitted, skipped ones included."""
+    oom = {
+        **stage(76, 4),
+        "Failure Reason": "Task serialization failed: java.lang.OutOfMemoryError",
+    }
+    scan = scan_of(
+        ("SparkListenerStageSubmitted", {"Stage Info": stage(3, 4)}),
+        ("SparkListenerStageSubmitted", {"Stage Info": stage(76, 4)}),
+        ("SparkListenerStageCompleted", {"Stage Info": oom}),
+        ("SparkListenerStageSubmitted", {"Stage Info": stage(90, 4)}),
+        END,
+    )
+    (fact,) = facts_of(scan)["stages_before_oom"]
+    assert (fact.value, fact.line) == ("77", 3)
+
+
+def test_no_oom_no_stages_before_oom() -> None:
+    failed = {**stage(5, 4), "Failure Reason": "Job aborted due to stage failure"}
+    scan = scan_of(("SparkListenerStageCompleted", {"Stage Info": failed}), END)
+    assert values(scan, "stages_before_oom") == []
+
+
 def test_failed_stage_is_counted() -> None:
     info = {**stage(3, 10), "Failure Reason": "Job aborted due to stage failure"}
     scan = scan_of(("SparkListenerStageCompleted", {"Stage Info": info}), END)
