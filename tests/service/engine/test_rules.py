@@ -162,6 +162,21 @@ def test_task_serialization_out_of_heap_after_many_stages_is_what_was_kept(
     assert _weight(early, rule, "large_closure") is None
 
 
+def test_a_driver_oom_after_dozens_of_stages_leans_to_what_was_kept(observer: Observer) -> None:
+    rule = "driver-oom-after-dozens-of-stages"
+    late = _fired(observer, oom_side="driver", stages_before_oom="45")
+    assert (_weight(late, rule, "driver_side_state") or 0) > 0
+    assert (_weight(late, rule, "collect_to_driver") or 0) < 0
+    assert (
+        _weight(
+            _fired(observer, oom_side="driver", stages_before_oom="12"), rule, "driver_side_state"
+        )
+        is None
+    )
+    executor = _fired(observer, oom_side="executor", stages_before_oom="45")
+    assert _weight(executor, rule, "driver_side_state") is None
+
+
 def test_a_count_cannot_fill_the_driver_with_its_results(observer: Observer) -> None:
     fired = _fired(observer, action="count")
     assert _weight(fired, "count-action-failed", "too_many_tasks") == 0.2
