@@ -68,7 +68,7 @@ def test_collects_repeated_from_one_line_point_to_state_kept_on_the_driver(
     observer: Observer,
 ) -> None:
     rule = "collects-repeated-in-a-loop"
-    assert _weight(_fired(observer, collects_from_one_site="5"), rule, "driver_side_state") == 0.75
+    assert _weight(_fired(observer, collects_from_one_site="5"), rule, "driver_side_state") == 0.5
     assert _weight(_fired(observer, collects_from_one_site="1"), rule, "driver_side_state") is None
 
 
