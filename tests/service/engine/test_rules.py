@@ -42,10 +42,19 @@ def test_an_event_log_with_no_job_points_before_the_first_job(observer: Observer
 
 
 def test_a_pyspark_app_that_ended_after_a_large_result_failed_in_python(observer: Observer) -> None:
-    ended = {"driver_died": "no", "failed_jobs": "0", "language": "pyspark"}
+    ended = {
+        "driver_died": "no",
+        "failed_jobs": "0",
+        "failed_stages": "0",
+        "failed_queries": "0",
+        "language": "pyspark",
+    }
     rule = "pyspark-ended-after-a-large-result"
     large = _fired(observer, result_size_bytes=str(190 * MIB), **ended)
     assert _weight(large, rule, "python_driver_oom") == 0.25
+    # A failed query or stage is a failure the event log did record: not the Python side's.
+    failed = _fired(observer, result_size_bytes=str(190 * MIB), **{**ended, "failed_queries": "1"})
+    assert _weight(failed, rule, "python_driver_oom") is None
     small = _fired(observer, result_size_bytes=str(MIB // 50), **ended)
     assert _weight(small, rule, "python_driver_oom") is None
     scala = _fired(observer, result_size_bytes=str(190 * MIB), **{**ended, "language": "scala"})
@@ -77,7 +86,7 @@ def test_in_local_mode_a_task_that_runs_out_during_a_collect_points_to_the_colle
 ) -> None:
     rule = "local-mode-task-oom-during-a-collect"
     local = {"deploy_mode": "local", "oom_side": "executor", "oom_kind": "java_heap_space"}
-    assert _weight(_fired(observer, action="collect", **local), rule, "collect_to_driver") == 0.45
+    assert _weight(_fired(observer, action="collect", **local), rule, "collect_to_driver") == 0.25
     assert _weight(_fired(observer, action="count", **local), rule, "collect_to_driver") is None
     cluster = {**local, "deploy_mode": "client"}
     assert _weight(_fired(observer, action="collect", **cluster), rule, "collect_to_driver") is None
