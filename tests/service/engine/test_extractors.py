@@ -318,42 +318,51 @@ def test_line_facts_text_is_cut_to_300_chars() -> None:
     assert len(fact.text) == 300
 
 
-def test_numeric_maxima_keeps_largest_task_count() -> None:
-    lines = [
-        "INFO DAGScheduler: Submitting 10 missing tasks from ResultStage 0",
-        "INFO DAGScheduler: Submitting 250000 missing tasks from ResultStage 1",
-        "INFO DAGScheduler: Submitting 7 missing tasks from ResultStage 2",
-    ]
+@pytest.mark.parametrize(
+    ("lines", "largest"),
+    [
+        pytest.param(
+            [
+                "INFO DAGScheduler: Submitting 10 missing tasks from ResultStage 0",
+                "INFO DAGScheduler: Submitting 250000 missing tasks from ResultStage 1",
+                "INFO DAGScheduler: Submitting 7 missing tasks from ResultStage 2",
+            ],
+            ("num_tasks", "250000", 2),
+            id="task count",
+        ),
+        pytest.param(
+            [
+                "INFO TaskSchedulerImpl: Adding task set 0.0 with 300 tasks",
+                "INFO DAGScheduler: Got job 1 (count at x.py:3) with 9000 output partitions",
+                "INFO DAGScheduler: Submitting 40 missing tasks from ResultStage 4",
+            ],
+            ("num_tasks", "9000", 2),
+            id="task count across line shapes",
+        ),
+        pytest.param(
+            [f"INFO MicroBatchExecution: Committed offsets for batch {n}." for n in (3, 99, 12)],
+            ("streaming_batches", "100", 2),
+            id="batch count",
+        ),
+        pytest.param(
+            [
+                "INFO Executor: Finished task 0.0 in stage 3.0 (TID 14). 2445 bytes result sent"
+                " to driver",
+                "INFO Executor: Finished task 25.0 in stage 0.0 (TID 25). 15177170 bytes result"
+                " sent via BlockManager)",
+                "INFO Executor: Finished task 1.0 in stage 4.0 (TID 403). 2038 bytes result sent"
+                " to driver",
+                "INFO TaskSetManager: Finished task 2.0 in stage 4.0 (TID 404) in 12 ms on host (1/8)",
+            ],
+            ("max_task_result_bytes", "15177170", 2),
+            id="task result sent to the driver",
+        ),
+    ],
+)
+def test_numeric_maxima_keeps_the_largest(lines: list[str], largest: tuple[str, str, int]) -> None:
+    """Counts and sizes Spark prints on many lines of one shape: the largest, not the first."""
     facts = list(numeric_maxima(lines))
-    assert [(f.name, f.value, f.line) for f in facts] == [("num_tasks", "250000", 2)]
-
-
-def test_numeric_maxima_compares_across_task_line_shapes() -> None:
-    lines = [
-        "INFO TaskSchedulerImpl: Adding task set 0.0 with 300 tasks",
-        "INFO DAGScheduler: Got job 1 (count at x.py:3) with 9000 output partitions",
-        "INFO DAGScheduler: Submitting 40 missing tasks from ResultStage 4",
-    ]
-    facts = list(numeric_maxima(lines))
-    assert [(f.name, f.value, f.line) for f in facts] == [("num_tasks", "9000", 2)]
-
-
-def test_numeric_maxima_keeps_largest_batch_count() -> None:
-    lines = [f"INFO MicroBatchExecution: Committed offsets for batch {n}." for n in (3, 99, 12)]
-    facts = list(numeric_maxima(lines))
-    assert [(f.name, f.value, f.line) for f in facts] == [("streaming_batches", "100", 2)]
-
-
-def test_numeric_maxima_keeps_the_largest_task_result_sent_to_the_driver() -> None:
-    lines = [
-        "INFO Executor: Finished task 0.0 in stage 3.0 (TID 14). 2445 bytes result sent to driver",
-        "INFO Executor: Finished task 25.0 in stage 0.0 (TID 25). 15177170 bytes result sent via"
-        " BlockManager)",
-        "INFO Executor: Finished task 1.0 in stage 4.0 (TID 403). 2038 bytes result sent to driver",
-        "INFO TaskSetManager: Finished task 2.0 in stage 4.0 (TID 404) in 12 ms on host (1/8)",
-    ]
-    facts = list(numeric_maxima(lines))
-    assert [(f.name, f.value, f.line) for f in facts] == [("max_task_result_bytes", "15177170", 2)]
+    assert [(f.name, f.value, f.line) for f in facts] == [largest]
 
 
 def test_a_task_result_is_read_only_for_the_largest() -> None:
