@@ -17,9 +17,8 @@ def holds(cond: FactCondition, value: str) -> bool:
     if cond.one_of is not None and value not in cond.one_of:
         return False
     if cond.at_least is not None or cond.below is not None:
-        try:
-            number = float(value)
-        except ValueError:
+        number = _number(value)
+        if number is None:
             return False
         if cond.at_least is not None and number < cond.at_least:
             return False

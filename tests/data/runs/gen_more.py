@@ -45,6 +45,9 @@ import gen_pyspark as gp  # noqa: E402  (venvs, masters, trim, _wait, outcome, e
 MANIFEST = HERE / "manifest-more.jsonl"
 SCRATCH = Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-more"))
 OOM = r"java\.lang\.OutOfMemoryError"
+# A job aborted for its results: "Total size of serialized results ... is bigger than
+# spark.driver.maxResultSize".
+MAX_RESULT = r"bigger than spark\.driver\.maxResultSize"
 # A Python driver's own MemoryError (or numpy's), for the PySpark-side scenarios of later rounds.
 PY_MEMORYERROR = r"^MemoryError|^numpy\S*\._ArrayMemoryError: Unable to allocate"
 # For not_driver_oom scenarios: an OutOfMemoryError line of the driver itself. Like

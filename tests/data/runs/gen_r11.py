@@ -22,7 +22,7 @@ import gen_more as gm  # noqa: E402  (OWN_OOM; Round and the driver)
 OOM = gm.OOM
 # Scenarios about real executors (local-cluster only).
 CLUSTER_ONLY = [("35", "cluster"), ("4", "cluster")]
-MAX_RESULT = r"bigger than spark\.driver\.maxResultSize"
+MAX_RESULT = gm.MAX_RESULT
 
 SCENARIOS = {
     # spark.read.format("binaryFile") of 600 x 1 MB files, collect() of the content,

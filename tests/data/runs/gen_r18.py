@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 import gen_more as gm  # noqa: E402  (OOM, PY_MEMORYERROR, OWN_OOM; Round and the driver)
 
 OOM = gm.OOM
-MAX_RESULT = r"bigger than spark\.driver\.maxResultSize"
+MAX_RESULT = gm.MAX_RESULT
 
 SCENARIOS = {
     # repartition(<distinct customers>, "customer_id"): ~2 million shuffle partitions.
