@@ -249,3 +249,37 @@ def test_a_map_task_oom_under_a_collect_in_local_mode_is_not_the_collect(engine:
             if collect_rule
             else ("local-mode-map-task-oom-during-a-collect" not in fired)
         )
+
+
+_PY_BROADCAST = [
+    "Traceback (most recent call last):",
+    '  File "/home/etl/job.py", line 58, in build_lookup',
+    "    bc = sc.broadcast(table)",
+    '  File "/opt/spark/python/lib/pyspark.zip/pyspark/context.py", line 1765, in broadcast',
+    '  File "/opt/spark/python/lib/pyspark.zip/pyspark/broadcast.py", line 138, in __init__',
+    '  File "/opt/spark/python/lib/py4j-0.10.9.7-src.zip/py4j/protocol.py", line 326, in '
+    "get_return_value",
+    "py4j.protocol.Py4JJavaError: An error occurred while calling o20.broadcast.",
+    ": java.lang.OutOfMemoryError: Java heap space",
+]
+_CLOSURE_FRAME = (
+    '  File "/opt/spark/python/lib/pyspark.zip/pyspark/rdd.py", line 5113, in '
+    "_prepare_for_python_RDD"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (_PY_BROADCAST, "broadcast_too_large"),
+        # PySpark broadcasts a closure over 1 MiB through the same calls; its frames say so.
+        ([*_PY_BROADCAST[:3], _CLOSURE_FRAME, *_PY_BROADCAST[3:]], "large_closure"),
+    ],
+)
+def test_a_python_broadcast_call_that_ran_out_is_the_broadcast_unless_a_closure_made_it(
+    engine: Engine, lines: list[str], expected: str
+) -> None:
+    diagnosis = engine.diagnose("\n".join(lines))
+    assert diagnosis.causes[0].id == expected
+    evidence = {e.signature for c in diagnosis.causes for e in c.evidence}
+    assert "frame-python-broadcast-call" in evidence
