@@ -10,10 +10,11 @@ to the event it came from, so evidence cites the event log, never the synthetic 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb import KnowledgeBase
 from kb.models import FactCondition, Signature
+from service.engine import structured
 from service.engine.analyzer import (
     Analysis,
     about_memory,
@@ -101,7 +102,8 @@ class Observer:
         """``cancelled``: asked between chunks of work; once True (the client went away)
         the analysis stops with AbandonedError."""
         budget = Budget.of(self.seconds, cancelled)
-        analysis = analyze(text, budget)
+        rendered = structured.render(text)
+        analysis = analyze(rendered.text if rendered else text, budget)
         hits, unmatched = self.matcher.match_within(
             [(g.line, g.text) for g in analysis.groups],
             analysis.prose,
@@ -119,9 +121,11 @@ class Observer:
         if quiet is not None:
             derived.setdefault("not_driver_oom", []).append(quiet)
         similarity, nearest, vague = self.similar_causes(analysis)
+        if rendered is not None:
+            hits, derived = _to_pasted_lines(rendered, analysis, hits, derived)
         stats = InputStats(
             bytes=len(text.encode("utf-8", "replace")),
-            lines=analysis.total_lines,
+            lines=text.count("\n") + 1 if rendered else analysis.total_lines,
             distinct_lines=len(analysis.groups),
             kind=analysis.kind,
             cut=f"the {self.seconds:g} s analysis budget ran out: {cut}" if cut else None,
@@ -349,6 +353,26 @@ def merge_facts(primary: list[Fact], extra: list[Fact]) -> list[Fact]:
             seen.add((fact.name, fact.value))
             merged.append(fact)
     return merged
+
+
+def _to_pasted_lines(
+    rendered: structured.Rendered,
+    analysis: Analysis,
+    hits: list[SignatureHit],
+    derived: dict[str, list[Evidence]],
+) -> tuple[list[SignatureHit], dict[str, list[Evidence]]]:
+    """Evidence read from a structured log's plain rendering cites the line that was pasted
+    (its text stays the readable rendering)."""
+    analysis.facts = [
+        f.model_copy(update={"line": rendered.origin(f.line)}) for f in analysis.facts
+    ]
+    analysis.informative = [(rendered.origin(n) or n, t) for n, t in analysis.informative]
+    moved = [replace(h, line=rendered.origin(h.line) or h.line) for h in hits]
+    evidence = {
+        cause: [e.model_copy(update={"line": rendered.origin(e.line)}) for e in items]
+        for cause, items in derived.items()
+    }
+    return moved, evidence
 
 
 def _relocate(hit: SignatureHit, origins: list[tuple[int, str]]) -> SignatureHit:

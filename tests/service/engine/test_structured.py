@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+
+from service.engine.structured import render
+
+
+def _event(level: str, msg: str, exception: dict[str, object] | None = None) -> str:
+    event: dict[str, object] = {"ts": "2026-12-04T13:40:05.123Z", "level": level, "msg": msg}
+    if exception is not None:
+        event["exception"] = exception
+    event["logger"] = "Executor"
+    return json.dumps(event)
+
+
+def test_plain_text_is_left_alone() -> None:
+    assert render("26/12/04 13:40:05 INFO SparkContext: Running Spark version 4.3.0") is None
+    assert render('{"a": 1}\nnot a structured log') is None
+
+
+def test_an_event_is_rendered_as_the_pattern_layout_prints_it() -> None:
+    frames = [
+        {"class": "java.util.Arrays", "method": "copyOf", "file": "Arrays.java", "line": 3537},
+        {"class": "jdk.internal.misc.Unsafe", "method": "park", "file": None, "line": -2},
+        {"class": "scala.Function0", "method": "apply", "file": None, "line": -1},
+    ]
+    exception = {"class": "java.lang.OutOfMemoryError", "msg": "Java heap space"}
+    rendered = render(_event("ERROR", "Exception in task 0.0", exception | {"stacktrace": frames}))
+    assert rendered is not None
+    assert rendered.text.split("\n") == [
+        "26/12/04 13:40:05 ERROR Executor: Exception in task 0.0",
+        "java.lang.OutOfMemoryError: Java heap space",
+        "\tat java.util.Arrays.copyOf(Arrays.java:3537)",
+        "\tat jdk.internal.misc.Unsafe.park(Native Method)",
+        "\tat scala.Function0.apply(Unknown Source)",
+    ]
+
+
+def test_each_rendered_line_remembers_the_pasted_line() -> None:
+    pasted = "\n".join(
+        [
+            _event("INFO", "Starting job: collect at job.py:12"),
+            "Traceback (most recent call last):",
+            _event("WARN", "a plan\nover two lines"),
+            '{"ts": "broken',
+        ]
+    )
+    rendered = render(pasted)
+    assert rendered is not None
+    assert rendered.events == 2
+    assert rendered.origins == [1, 2, 3, 3, 4]
+    assert rendered.text.split("\n")[1] == "Traceback (most recent call last):"
+    assert rendered.text.split("\n")[4] == '{"ts": "broken'
+    assert rendered.origin(4) == 3
+    assert rendered.origin(None) is None
