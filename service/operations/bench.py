@@ -106,6 +106,26 @@ def driver_log(size: int) -> str:
     return "\n".join([*lines, tail])
 
 
+def structured_log(size: int) -> str:
+    """The same log with its INFO noise as Spark 4's structured (JSON lines) layout prints it."""
+    tail = (SPARK_LOGS / "collect_oom.log").read_text() if SPARK_LOGS.exists() else stack_trace()
+    lines, total, i = [], len(tail), 0
+    while total < size:
+        i += 1
+        event = {
+            "ts": f"2026-11-26T12:{i % 60:02d}:{i % 60:02d}.{i % 1000:03d}Z",
+            "level": "INFO",
+            "msg": f"Finished task {i}.0 in stage {i // 1000}.0 (TID {i}) in {i % 997} ms on "
+            f"10.0.{i % 255}.{i % 13} (executor {i % 40}) ({i}/{i + 5})",
+            "context": {"task_id": str(i), "stage_id": str(i // 1000)},
+            "logger": "TaskSetManager",
+        }
+        line = json.dumps(event)
+        lines.append(line)
+        total += len(line) + 1
+    return "\n".join([*lines, tail])
+
+
 EMBEDDING_ROW = "embedding alone, distinct text"
 SYMPTOM_ROW = "symptom, distinct text (embedding computed)"
 
@@ -153,6 +173,10 @@ def engine_rows(engine: Engine, quick: bool) -> list[Timing]:
     for name, size, runs in (("1 MB driver log", 1 << 20, 20), ("10 MB driver log", 10 << 20, 5)):
         text = driver_log(size)
         rows.append(Timing(name, _time(partial(engine.diagnose, text), max(3, int(runs * scale)))))
+    text = structured_log(10 << 20)
+    rows.append(
+        Timing("10 MB structured (JSON lines) driver log", _time(partial(engine.diagnose, text), 3))
+    )
     walker = Walker(engine.kb, b"bench")
     start = walker.start_tree("triage")
     assert start.question is not None

@@ -7,8 +7,10 @@ from service.operations.bench import (
     EMBEDDING_ROW,
     SYMPTOM_ROW,
     Timing,
+    driver_log,
     embedding_ratio,
     engine_rows,
+    structured_log,
 )
 
 
@@ -23,3 +25,11 @@ def test_engine_rows_time_the_embedding_alone(engine: Engine) -> None:
     assert names[:2] == [EMBEDDING_ROW, SYMPTOM_ROW]
     assert all(r.samples and min(r.samples) > 0 for r in rows)
     assert embedding_ratio(rows).startswith("symptom p50 / embedding p50: ")
+
+
+def test_the_structured_log_is_read_as_the_plain_one(engine: Engine) -> None:
+    """The JSON-lines row times the same failure, not a log the engine cannot read."""
+    plain = engine.diagnose(driver_log(200_000))
+    structured = engine.diagnose(structured_log(200_000))
+    assert structured.verdict == plain.verdict == "driver_oom"
+    assert structured.causes[0].id == plain.causes[0].id
