@@ -549,6 +549,17 @@ _EXTRACTORS: list[Extractor] = [
         pattern=re.compile(r"toLocalIterator"),
         extract=_const(("action", "to_local_iterator")),
     ),
+    Extractor(
+        # Py4J names the JVM method a PySpark call was running when it failed:
+        # "An error occurred while calling o56.agg." (a DataFrame's method) or
+        # "... calling z:org.apache.spark.api.python.PythonRDD.collectAndServe." (a static one).
+        "py4j-call",
+        guard="error occurred while calling",
+        pattern=re.compile(
+            r"An error occurred while calling (?:o\d{1,9}|z:[\w.$]{1,200})\.(\w{1,80})\."
+        ),
+        extract=lambda match: [("py4j_call", match.group(1))],
+    ),
 ]
 
 # A size setting written as Spark reads it (spark.driver.memory=8g, "spark.executor.memory": "4g",
@@ -581,6 +592,9 @@ EXTRACTORS_BY_NAME = {e.name: e for e in _EXTRACTORS}
 _NOT_AN_ACTION = re.compile(
     r'^\s*File "[^"]{0,400}[/\\](?:pyspark|py4j)[/\\]'
     r"|^\s*\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}|\b(?:INFO|DEBUG|TRACE)\b"
+    # A frame of the JDK or Scala's library (a queue's take(), an iterator's collect) is
+    # their own machinery, never the user's action.
+    r"|^\s*at (?:java\.base/)?(?:java|javax|jdk|sun|scala)\."
 )
 
 
@@ -670,6 +684,10 @@ def numeric_maxima(lines: list[str]) -> Iterable[Fact]:
 
 
 _JOB_STARTED = re.compile(r"Starting job: (\w+) at (\S+:\d+)")
+# DAGScheduler's start and end of a result job ("Got map stage job" is a stage of another
+# action, left out): which collect-like jobs were running at once.
+_JOB_GOT = re.compile(r"DAGScheduler: Got job (\d{1,9}) \((\w+) at ")
+_JOB_ENDED = re.compile(r"DAGScheduler: Job (\d{1,9}) (?:finished|failed)\b")
 
 
 def job_site_facts(lines: list[str]) -> list[Fact]:
@@ -677,10 +695,25 @@ def job_site_facts(lines: list[str]) -> list[Fact]:
     the busiest line of the program started: ``jobs_from_one_site`` for jobs of any action (a
     loop, or a stream's batches), ``collects_from_one_site`` for collect-like ones (a loop that
     brings rows to the driver again and again; a log cut in the middle may show only some of
-    its jobs, so two already count). Each cites the last of its jobs."""
+    its jobs, so two already count). Each cites the last of its jobs. ``concurrent_collects``:
+    the most collect-like result jobs running at once (threads collecting side by side), citing
+    the job start that reached it."""
     any_action: dict[str, list[tuple[int, str]]] = {}
     collects: dict[str, list[tuple[int, str]]] = {}
+    # Collect-like result jobs in order of start: (job id, line, text). A pasted or trimmed log
+    # may lack a job's end, so jobs count as side by side only when one's end is seen after
+    # the others started: the jobs started while it ran, plus itself.
+    started: list[tuple[str, int, str]] = []
+    most: tuple[int, int, str] = (0, 0, "")
     for number, raw in enumerate(lines, start=1):
+        if "DAGScheduler: " in raw and "ob " in raw:
+            if (got := _JOB_GOT.search(raw[:MAX_LINE])) is not None:
+                if CALL_SITE_ACTIONS.get(got.group(2)) in WHOLE_RESULT_ACTIONS:
+                    started.append((got.group(1), number, raw.strip()[:300]))
+            elif (ended := _JOB_ENDED.search(raw[:MAX_LINE])) is not None:
+                at = next((i for i, s in enumerate(started) if s[0] == ended.group(1)), None)
+                if at is not None and len(started) - at > most[0]:
+                    most = (len(started) - at, *started[-1][1:])
         if "Starting job: " not in raw:
             continue
         match = _JOB_STARTED.search(raw[:MAX_LINE])
@@ -696,6 +729,10 @@ def job_site_facts(lines: list[str]) -> list[Fact]:
             jobs = max(sites.values(), key=len)
             line, text = jobs[-1]
             facts.append(Fact(name=name, value=str(len(jobs)), line=line, text=text))
+    if collects:
+        # No DAGScheduler line for them (a trimmed log): as the call sites show, one at a time.
+        count, line, text = most if most[0] else (1, *max(collects.values(), key=len)[-1])
+        facts.append(Fact(name="concurrent_collects", value=str(count), line=line, text=text))
     return facts
 
 

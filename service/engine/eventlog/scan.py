@@ -75,6 +75,8 @@ class _Running:
     broadcast: bool = False
     # A job that is a broadcast exchange collecting its build side (read from its properties).
     build: bool = False
+    # The action it belongs to: its SQL execution, or the job itself outside SQL.
+    key: str = ""
 
 
 @dataclass
@@ -123,6 +125,10 @@ class EventLogScan:
     # Per call site of collect-like jobs: each action (a SQL execution, or a job outside SQL)
     # with the line of its first job start.
     collect_sites: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The most collect-like actions running at once (distinct actions among the running jobs),
+    # with the line of the job start that reached it: threads collecting side by side each
+    # hold a whole result in the one driver heap at the same time.
+    concurrent_collects: tuple[int, int] = (0, 0)
     # Tasks that had ended when the first OutOfMemoryError was recorded, and that event's line.
     oom_after_tasks: tuple[int, int] | None = None
     # The highest stage id submitted so far, and at the first OutOfMemoryError (with its line):
@@ -183,15 +189,18 @@ class EventLogScan:
             label = f"job {job} (a broadcast exchange building its relation)"
         else:
             label = f"job {job}" + (f" ({site})" if site else "")
-        self.jobs[job] = _Running(line, label, action, broadcast=build, build=build)
+        execution = properties.get("spark.sql.execution.id")
+        action_key = f"sql {execution}" if execution is not None else f"job {job}"
+        self.jobs[job] = _Running(line, label, action, broadcast=build, build=build, key=action_key)
         self.last_result_job = self.jobs[job] if action in WHOLE_RESULT_ACTIONS else None
         if action in WHOLE_RESULT_ACTIONS:
             # One DataFrame action runs a job per shuffle stage (all with its call site and SQL
             # execution id): count actions, not jobs.
-            execution = (body.get("Properties") or {}).get("spark.sql.execution.id")
-            action_key = f"sql {execution}" if execution is not None else f"job {job}"
             started = self.collect_sites.setdefault(site, {})
             started.setdefault(action_key, line)
+            running = {r.key for r in self.jobs.values() if r.action in WHOLE_RESULT_ACTIONS}
+            if len(running) > self.concurrent_collects[0]:
+                self.concurrent_collects = (len(running), line)
         for info in body.get("Stage Infos", []):
             self._offer_stage(line, info, f"SparkListenerJobStart job {job}")
 
@@ -503,6 +512,9 @@ class EventLogScan:
             text = f"{len(actions):,} actions started jobs at {site}"
             last = max(actions.values())
             facts.append(_fact("collects_from_one_site", str(len(actions)), last, text))
+            most, line = self.concurrent_collects
+            text = f"at most {most:,} collect-like action(s) running at once"
+            facts.append(_fact("concurrent_collects", str(most), line, text))
         for failure in self.failures[:5]:
             first = failure.text.strip().splitlines()[0][:300] if failure.text.strip() else ""
             facts.append(_fact("failure_reason", first, failure.line, f"{failure.where}: {first}"))

@@ -102,6 +102,7 @@ SAMPLE_LINES = {
     "action-cache": "df.cache()",
     "action-accumulator": "sc.accumulator(0)",
     "action-to-local-iterator": "df.toLocalIterator()",
+    "py4j-call": "py4j.protocol.Py4JJavaError: An error occurred while calling o56.agg.",
     "action-count-by": "counts = words.countByValue()",
     "action-count": '    _log("count %d" % sc.parallelize(range(n), n).count())',
     "conf-driver-memory": "spark.driver.memory=8g",
@@ -274,6 +275,24 @@ def test_pyspark_library_frame_yields_no_action_fact() -> None:
     assert facts_named(text, "action") == []
 
 
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "\tat java.base/java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue.take("
+        "ScheduledThreadPoolExecutor.java:1182)",
+        "\tat java.util.concurrent.LinkedBlockingQueue.take(LinkedBlockingQueue.java:442)",
+        "\tat scala.collection.TraversableOnce.collect(TraversableOnce.scala:100)",
+    ],
+)
+def test_a_jdk_or_scala_library_frame_yields_no_action_fact(frame: str) -> None:
+    assert facts_named(frame, "action") == []
+
+
+def test_a_spark_frame_still_yields_its_action() -> None:
+    frame = "\tat org.apache.spark.sql.Dataset.collectFromPlan(Dataset.scala:4390)"
+    assert [f.value for f in facts_named(frame, "action")] == ["collect"]
+
+
 def test_user_code_frame_yields_action_fact() -> None:
     text = '  File "/home/me/jobs/export.py", line 12, in collect'
     assert [f.value for f in facts_named(text, "action")] == ["collect"]
@@ -414,6 +433,37 @@ def test_collect_jobs_from_one_line_of_the_program_are_counted() -> None:
         Fact(name="collects_from_one_site", value="1", line=1, text=log[4])
     ]
     assert list(collects_from_one_site(["INFO SparkContext: Starting job: take at a.py:1"])) == []
+
+
+def concurrent_collects(lines: list[str]) -> list[str]:
+    return [f.value for f in job_site_facts(lines) if f.name == "concurrent_collects"]
+
+
+def test_collect_jobs_running_at_once_are_counted_when_their_ends_show_it() -> None:
+    def got(job: int) -> str:
+        return f"26/12/04 10:00:0{job} INFO DAGScheduler: Got job {job} (collect at t.py:8) with 4"
+
+    def ended(job: int) -> str:
+        return (
+            f"26/12/04 10:00:09 INFO DAGScheduler: Job {job} finished: collect at t.py:8, took 1 s"
+        )
+
+    start = ["26/12/04 10:00:00 INFO SparkContext: Starting job: collect at t.py:8"]
+    assert concurrent_collects([*start, got(0), ended(0), got(1), ended(1)]) == ["1"]
+    assert concurrent_collects([*start, got(0), got(1), got(2), ended(0), ended(2)]) == ["3"]
+    # A trimmed log that lost job 0's end: nothing shows that it was still running.
+    assert concurrent_collects([*start, got(0), got(1), ended(1)]) == ["1"]
+    map_stage = "INFO DAGScheduler: Got map stage job 1 (collect at t.py:8) with 8 output"
+    assert concurrent_collects([*start, got(0), map_stage, ended(1), ended(0)]) == ["1"]
+
+
+def test_py4j_names_the_jvm_method_a_pyspark_call_was_running() -> None:
+    text = "py4j.protocol.Py4JJavaError: An error occurred while calling o56.agg."
+    assert [f.value for f in facts_named(text, "py4j_call")] == ["agg"]
+    text = (
+        "An error occurred while calling z:org.apache.spark.api.python.PythonRDD.collectAndServe."
+    )
+    assert [f.value for f in facts_named(text, "py4j_call")] == ["collectAndServe"]
 
 
 def test_jobs_of_any_action_from_one_line_of_the_program_are_counted() -> None:

@@ -77,8 +77,24 @@ def test_collects_repeated_from_one_line_point_to_state_kept_on_the_driver(
     observer: Observer,
 ) -> None:
     rule = "collects-repeated-in-a-loop"
-    assert _weight(_fired(observer, collects_from_one_site="5"), rule, "driver_side_state") == 0.5
-    assert _weight(_fired(observer, collects_from_one_site="1"), rule, "driver_side_state") is None
+    loop = _fired(observer, collects_from_one_site="5", concurrent_collects="1")
+    assert _weight(loop, rule, "driver_side_state") == 0.5
+    once = _fired(observer, collects_from_one_site="1", concurrent_collects="1")
+    assert _weight(once, rule, "driver_side_state") is None
+
+
+def test_collects_running_at_once_are_the_collects_not_a_loop(observer: Observer) -> None:
+    threads = _fired(observer, collects_from_one_site="4", concurrent_collects="4")
+    assert _weight(threads, "collects-repeated-in-a-loop", "driver_side_state") is None
+    assert _weight(threads, "collects-running-at-once", "collect_to_driver") == 0.45
+
+
+def test_a_driver_oom_in_a_lazy_dataframe_call_points_to_the_plan(observer: Observer) -> None:
+    rule = "driver-oom-in-a-lazy-dataframe-call"
+    lazy = _fired(observer, py4j_call="withColumn", oom_side="driver")
+    assert _weight(lazy, rule, "driver_side_state") == 0.4
+    action = _fired(observer, py4j_call="collectToPython", oom_side="driver")
+    assert _weight(action, rule, "driver_side_state") is None
 
 
 def test_in_local_mode_a_task_that_runs_out_during_a_collect_points_to_the_collect(

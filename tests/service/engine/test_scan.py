@@ -527,3 +527,19 @@ def test_the_driver_block_manager_gives_its_storage_memory() -> None:
     (fact,) = facts_of(scan)["driver_storage_memory_bytes"]
     assert (fact.value, fact.line) == ("434031820", 2)
     assert "driver_storage_memory_bytes" not in facts_of(scan_of(added("1", 5 * GIB), END))
+
+
+def test_collects_running_at_once_are_told_from_collects_one_after_another() -> None:
+    def sql_job(job: int, execution: int) -> Raw:
+        name, body = job_start(job, "collect at export.py:30")
+        body["Properties"]["spark.sql.execution.id"] = str(execution)
+        return name, body
+
+    one_after_another = [event for n in range(3) for event in (sql_job(n, n), job_end(n))]
+    assert values(scan_of(*one_after_another, END), "concurrent_collects") == ["1"]
+    threads = [sql_job(0, 0), sql_job(1, 1), sql_job(2, 2), job_end(0), job_end(1), job_end(2)]
+    (fact,) = facts_of(scan_of(*threads, END))["concurrent_collects"]
+    assert (fact.value, fact.line) == ("3", 3)
+    # One DataFrame action's jobs (one SQL execution) running together are one action.
+    one_action = [sql_job(0, 7), sql_job(1, 7), job_end(0), job_end(1)]
+    assert values(scan_of(*one_action, END), "concurrent_collects") == ["1"]
