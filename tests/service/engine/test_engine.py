@@ -283,3 +283,36 @@ def test_a_python_broadcast_call_that_ran_out_is_the_broadcast_unless_a_closure_
     assert diagnosis.causes[0].id == expected
     evidence = {e.signature for c in diagnosis.causes for e in c.evidence}
     assert "frame-python-broadcast-call" in evidence
+
+
+_PY_LAZY_CALL = [
+    "Traceback (most recent call last):",
+    '  File "/jobs/wide_report.py", line 41, in <module>',
+    '    wide = df.groupBy("customer").pivot("sku", skus).agg(F.sum("qty"))',
+    '  File "/opt/spark/python/lib/pyspark.zip/pyspark/sql/group.py", line 186, in agg',
+    "py4j.protocol.Py4JJavaError: An error occurred while calling o56.agg.",
+    ": java.lang.OutOfMemoryError: Java heap space",
+]
+_SERVE_THREAD = [
+    'Exception in thread "serve-DataFrame" java.lang.OutOfMemoryError: Java heap space',
+    "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)",
+    "\tat net.razorvine.pickle.Pickler.dumps(Pickler.java:142)",
+    "\tat org.apache.spark.api.python.PythonRDD$.$anonfun$serveIterator$1(PythonRDD.scala:512)",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected", "evidence"),
+    [
+        # A transformation runs no job: the driver ran out analysing the plan.
+        (_PY_LAZY_CALL, "driver_side_state", "driver-oom-in-a-lazy-dataframe-call"),
+        # The thread that pickles collected rows for Python: the result itself.
+        (_SERVE_THREAD, "collect_to_driver", "thread-python-serve-collected-rows"),
+    ],
+)
+def test_where_the_driver_ran_out_in_a_pyspark_call_says_what_filled_it(
+    engine: Engine, lines: list[str], expected: str, evidence: str
+) -> None:
+    diagnosis = engine.diagnose("\n".join(lines))
+    assert diagnosis.causes[0].id == expected
+    assert evidence in {e.signature for c in diagnosis.causes for e in c.evidence}
