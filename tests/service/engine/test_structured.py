@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from service.engine import Engine
 from service.engine.structured import render
 
 
@@ -53,3 +55,33 @@ def test_each_rendered_line_remembers_the_pasted_line() -> None:
     assert rendered.text.split("\n")[4] == '{"ts": "broken'
     assert rendered.origin(4) == 3
     assert rendered.origin(None) is None
+
+
+FORMATS = Path(__file__).resolve().parents[2] / "data" / "formats"
+
+
+def test_a_real_structured_log_is_read_as_a_driver_oom_and_cites_its_json_lines(
+    engine: Engine,
+) -> None:
+    text = (FORMATS / "spark43-structured-json-collect-local.log").read_text()
+    events = [line for line in text.split("\n") if line.startswith('{"ts":')]
+    json_only = "\n".join(events)
+    rendered = render(json_only)
+    assert rendered is not None and rendered.events == len(events)
+    assert "java.lang.OutOfMemoryError: Java heap space" in rendered.text.split("\n")
+    diagnosis = engine.diagnose(json_only)
+    # A task of a collect ran out inside the driver JVM (local mode): the collect or a driver
+    # too small for it, never "no failure here" as when the JSON events went unread.
+    assert diagnosis.verdict != "not_driver_oom"
+    assert {c.id for c in diagnosis.causes[:2]} == {"collect_to_driver", "client_mode_small_driver"}
+    cited = [e.line for c in diagnosis.causes for e in c.evidence if e.line is not None]
+    assert cited and all(1 <= line <= len(events) for line in cited)
+    assert any("OutOfMemoryError" in events[line - 1] for line in cited)
+
+
+def test_a_spark_connect_servers_oom_sending_results_is_the_collect(engine: Engine) -> None:
+    text = (FORMATS / "spark43-connect-server-collect-local.log").read_text()
+    diagnosis = engine.diagnose(text)
+    assert diagnosis.causes[0].id == "collect_to_driver"
+    signatures = {e.signature for c in diagnosis.causes for e in c.evidence}
+    assert "thread-spark-connect-result-sender" in signatures
