@@ -20,8 +20,6 @@ from typing import Any
 
 # A structured event starts with its timestamp field (SparkLayout.json's first field).
 MARKER = '{"ts":'
-# Only the start of a paste is looked at to decide whether it holds structured events.
-SNIFF_CHARS = 65_536
 MAX_FRAMES = 200
 
 
@@ -41,7 +39,7 @@ class Rendered:
 
 def render(text: str) -> Rendered | None:
     """The plain layout of ``text``, or None when it holds no structured log event."""
-    if MARKER not in text[:SNIFF_CHARS] and not text.lstrip().startswith(MARKER):
+    if MARKER not in text:
         return None
     out: list[str] = []
     origins: list[int] = []
