@@ -703,17 +703,19 @@ def job_site_facts(lines: list[str]) -> list[Fact]:
     # Collect-like result jobs in order of start: (job id, line, text). A pasted or trimmed log
     # may lack a job's end, so jobs count as side by side only when one's end is seen after
     # the others started: the jobs started while it ran, plus itself.
-    started: list[tuple[str, int, str]] = []
+    started: list[tuple[int, str]] = []
+    position: dict[str, int] = {}  # job id -> its place in ``started``
     most: tuple[int, int, str] = (0, 0, "")
     for number, raw in enumerate(lines, start=1):
         if "DAGScheduler: " in raw and "ob " in raw:
             if (got := _JOB_GOT.search(raw[:MAX_LINE])) is not None:
                 if CALL_SITE_ACTIONS.get(got.group(2)) in WHOLE_RESULT_ACTIONS:
-                    started.append((got.group(1), number, raw.strip()[:300]))
+                    position[got.group(1)] = len(started)
+                    started.append((number, raw.strip()[:300]))
             elif (ended := _JOB_ENDED.search(raw[:MAX_LINE])) is not None:
-                at = next((i for i, s in enumerate(started) if s[0] == ended.group(1)), None)
+                at = position.get(ended.group(1))
                 if at is not None and len(started) - at > most[0]:
-                    most = (len(started) - at, *started[-1][1:])
+                    most = (len(started) - at, *started[-1])
         if "Starting job: " not in raw:
             continue
         match = _JOB_STARTED.search(raw[:MAX_LINE])
