@@ -63,7 +63,7 @@ def _event_lines(line: str) -> list[str] | None:
         return None
     try:
         event = json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
         return None
     if not isinstance(event, dict) or "level" not in event:
         return None
@@ -104,4 +104,5 @@ def _timestamp(ts: object) -> str:
     value = str(ts or "")
     if len(value) >= 19 and value[4] == "-" and value[10] in "T ":
         return f"{value[2:4]}/{value[5:7]}/{value[8:10]} {value[11:19]}"
+    # Without a timestamp the line would not read as a log line at all.
     return value or "00/00/00 00:00:00"

@@ -20,6 +20,13 @@ def test_plain_text_is_left_alone() -> None:
     assert render('{"a": 1}\nnot a structured log') is None
 
 
+def test_a_line_that_only_looks_like_an_event_is_left_as_it_is() -> None:
+    nested = '{"ts": ' + "[" * 100_000 + "]" * 100_000 + ', "level": "INFO"}'
+    assert render(nested) is None
+    rendered = render(_event("INFO", "real") + "\n" + nested)
+    assert rendered is not None and rendered.text.split("\n")[1] == nested
+
+
 def test_an_event_is_rendered_as_the_pattern_layout_prints_it() -> None:
     frames = [
         {"class": "java.util.Arrays", "method": "copyOf", "file": "Arrays.java", "line": 3537},
