@@ -92,3 +92,19 @@ def test_a_spark_connect_servers_oom_sending_results_is_the_collect(engine: Engi
     assert diagnosis.causes[0].id == "collect_to_driver"
     signatures = {e.signature for c in diagnosis.causes for e in c.evidence}
     assert "thread-spark-connect-result-sender" in signatures
+
+
+def test_a_spark_connect_clients_heap_error_is_the_servers_heap(engine: Engine) -> None:
+    """The client's own Python did not run out: the driver is the Connect server."""
+    text = (FORMATS / "spark43-connect-client-wide-plan.log").read_text()
+    diagnosis = engine.diagnose(text)
+    assert diagnosis.verdict != "not_driver_oom"
+    against = {
+        c.id: e.weight
+        for c in diagnosis.causes
+        for e in c.evidence
+        if e.signature == "exception-spark-connect-server-heap"
+    }
+    assert against["python_driver_oom"] < 0 < against["collect_to_driver"]
+    signatures = {e.signature for c in diagnosis.causes for e in c.evidence}
+    assert "exception-spark-connect-server-heap" in signatures
