@@ -700,7 +700,7 @@ def job_site_facts(lines: list[str]) -> list[Fact]:
     the job start that reached it."""
     any_action: dict[str, list[tuple[int, str]]] = {}
     collects: dict[str, list[tuple[int, str]]] = {}
-    # Collect-like result jobs in order of start: (job id, line, text). A pasted or trimmed log
+    # Collect-like result jobs in order of start: (line, text). A pasted or trimmed log
     # may lack a job's end, so jobs count as side by side only when one's end is seen after
     # the others started: the jobs started while it ran, plus itself.
     started: list[tuple[int, str]] = []

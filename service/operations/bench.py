@@ -90,40 +90,48 @@ def stack_trace(lines: int = 50) -> str:
     return "\n".join([head, *frames])
 
 
-def driver_log(size: int) -> str:
-    """A driver log of about ``size`` bytes: INFO noise with varying numbers, then a real failure."""
+def _finished_task(i: int) -> str:
+    return (
+        f"Finished task {i}.0 in stage {i // 1000}.0 (TID {i}) in {i % 997} ms on "
+        f"10.0.{i % 255}.{i % 13} (executor {i % 40}) ({i}/{i + 5})"
+    )
+
+
+def _noise_then_failure(size: int, line_of: Callable[[int], str]) -> str:
+    """About ``size`` bytes: numbered noise lines ``line_of(1)``, ``line_of(2)``, ..., then a
+    real failure."""
     tail = (SPARK_LOGS / "collect_oom.log").read_text() if SPARK_LOGS.exists() else stack_trace()
     lines, total, i = [], len(tail), 0
     while total < size:
         i += 1
-        line = (
-            f"26/11/26 12:{i % 60:02d}:{i % 60:02d} INFO TaskSetManager: Finished task {i}.0 in "
-            f"stage {i // 1000}.0 (TID {i}) in {i % 997} ms on 10.0.{i % 255}.{i % 13} "
-            f"(executor {i % 40}) ({i}/{i + 5})"
-        )
+        line = line_of(i)
         lines.append(line)
         total += len(line) + 1
     return "\n".join([*lines, tail])
+
+
+def driver_log(size: int) -> str:
+    """A driver log of about ``size`` bytes: INFO noise with varying numbers, then a real failure."""
+    return _noise_then_failure(
+        size,
+        lambda i: f"26/11/26 12:{i % 60:02d}:{i % 60:02d} INFO TaskSetManager: {_finished_task(i)}",
+    )
 
 
 def structured_log(size: int) -> str:
     """The same log with its INFO noise as Spark 4's structured (JSON lines) layout prints it."""
-    tail = (SPARK_LOGS / "collect_oom.log").read_text() if SPARK_LOGS.exists() else stack_trace()
-    lines, total, i = [], len(tail), 0
-    while total < size:
-        i += 1
-        event = {
-            "ts": f"2026-11-26T12:{i % 60:02d}:{i % 60:02d}.{i % 1000:03d}Z",
-            "level": "INFO",
-            "msg": f"Finished task {i}.0 in stage {i // 1000}.0 (TID {i}) in {i % 997} ms on "
-            f"10.0.{i % 255}.{i % 13} (executor {i % 40}) ({i}/{i + 5})",
-            "context": {"task_id": str(i), "stage_id": str(i // 1000)},
-            "logger": "TaskSetManager",
-        }
-        line = json.dumps(event)
-        lines.append(line)
-        total += len(line) + 1
-    return "\n".join([*lines, tail])
+    return _noise_then_failure(
+        size,
+        lambda i: json.dumps(
+            {
+                "ts": f"2026-11-26T12:{i % 60:02d}:{i % 60:02d}.{i % 1000:03d}Z",
+                "level": "INFO",
+                "msg": _finished_task(i),
+                "context": {"task_id": str(i), "stage_id": str(i // 1000)},
+                "logger": "TaskSetManager",
+            }
+        ),
+    )
 
 
 EMBEDDING_ROW = "embedding alone, distinct text"
