@@ -337,7 +337,10 @@ _EXTRACTORS: list[Extractor] = [
     Extractor(
         "size-broadcast",
         guard="broadcast",
-        pattern=re.compile(rf"\b({_SIZE})\W{{0,3}}(?:\w+\W{{1,3}}){{0,4}}broadcast", _C),
+        # Within one sentence too: no period between the size and the word.
+        pattern=re.compile(
+            rf"\b({_SIZE})[^\w.\n]{{0,3}}(?:\w+[^\w.\n]{{1,3}}){{0,4}}broadcast", _C
+        ),
         extract=_size("broadcast_size_bytes"),
     ),
     Extractor(

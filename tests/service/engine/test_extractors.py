@@ -618,6 +618,13 @@ def test_a_broadcast_size_is_read_within_its_sentence() -> None:
     assert facts_named(text, "broadcast_size_bytes", "words") == []
     (fact,) = facts_named("a broadcast of df.value, 1.5 GB", "broadcast_size_bytes", "words")
     assert fact.value == str(int(1.5 * 1024**3))
+    # ... and a size before the word too: not one that ends the sentence or line before it.
+    text = "It runs with 16g of memory overhead. Shipping the model fails: broadcasting raises"
+    assert facts_named(text, "broadcast_size_bytes", "words") == []
+    text = "Storage limit = 4.6 GiB.\nWARN BlockManager: Persisting block broadcast_1 to disk"
+    assert facts_named(text, "broadcast_size_bytes", "log") == []
+    (fact,) = facts_named("the 2 GB lookup map we broadcast", "broadcast_size_bytes", "words")
+    assert fact.value == str(2 * 1024**3)
 
 
 _DRIVER_LINE = (
