@@ -331,7 +331,13 @@ _EXTRACTORS: list[Extractor] = [
         "broadcast-of-size",
         guard="broadcast",
         # Within one sentence: a period ends it unless a word goes on after it ("df.count", "1.5").
-        pattern=re.compile(rf"\bbroadcast(?:ing|ed|s)?\b(?:[^\n.]|\.\w){{0,80}}?\b({_SIZE})", _C),
+        # Not the DAGScheduler's "Broadcasting large task binary with size X": the stage's code
+        # and closure, not a broadcast variable (in real runs it is 20-77 MiB for plans of
+        # driver-side state and huge repartitions, so it is no closure size either).
+        pattern=re.compile(
+            rf"\bbroadcast(?:ing|ed|s)?\b(?! large task binary)(?:[^\n.]|\.\w){{0,80}}?\b({_SIZE})",
+            _C,
+        ),
         extract=_size("broadcast_size_bytes"),
     ),
     Extractor(

@@ -613,6 +613,11 @@ def test_log_lines_and_sizes_are_read_as_printed_whatever_comes_before() -> None
     assert ("broadcast_size_bytes", str(8 * 1024**3)) in pairs(message, "words")
 
 
+def test_a_large_task_binary_is_no_broadcast_size() -> None:
+    line = "20/07/23 11:21:27 WARN DAGScheduler: Broadcasting large task binary with size 19.3 MiB"
+    assert facts_named(line, "broadcast_size_bytes", "log") == []
+
+
 def test_a_broadcast_size_is_read_within_its_sentence() -> None:
     text = "we broadcast the model. It runs with 16g of driver memory"
     assert facts_named(text, "broadcast_size_bytes", "words") == []
