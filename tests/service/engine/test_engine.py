@@ -316,3 +316,23 @@ def test_where_the_driver_ran_out_in_a_pyspark_call_says_what_filled_it(
     diagnosis = engine.diagnose("\n".join(lines))
     assert diagnosis.causes[0].id == expected
     assert evidence in {e.signature for c in diagnosis.causes for e in c.evidence}
+
+
+_MEMORY_SINK_BATCHES = [
+    *(
+        f"26/12/04 05:55:0{n} INFO WriteToDataSourceV2Exec: Start processing data source write "
+        f"support: MicroBatchWrite[epoch: {n}, writer: org.apache.spark.sql.execution.streaming."
+        f"sources.MemoryStreamingWrite@7603863]. The input RDD has 4 partitions."
+        for n in range(1, 6)
+    ),
+    'Exception in thread "task-result-getter-1" java.lang.OutOfMemoryError: Java heap space',
+]
+
+
+def test_a_log_whose_batches_go_to_the_memory_sink_is_streaming_state(engine: Engine) -> None:
+    # Spark names the memory sink at every micro-batch: its rows are kept in the driver heap, so
+    # the results arriving at the driver when it ran out are the sink's, not a collect's.
+    diagnosis = engine.diagnose("\n".join(_MEMORY_SINK_BATCHES))
+    assert diagnosis.causes[0].id == "streaming_state"
+    evidence = {e.signature for e in diagnosis.causes[0].evidence}
+    assert "msg-streaming-memory-sink-write" in evidence
