@@ -336,3 +336,33 @@ def test_a_log_whose_batches_go_to_the_memory_sink_is_streaming_state(engine: En
     assert diagnosis.causes[0].id == "streaming_state"
     evidence = {e.signature for e in diagnosis.causes[0].evidence}
     assert "msg-streaming-memory-sink-write" in evidence
+
+
+def test_a_task_oom_under_a_take_in_local_mode_is_not_the_collect(engine: Engine) -> None:
+    """take(n) runs as a limit and a collect (collect frames, collectToPython) but brings back n
+    rows: a task that ran out under it in local mode ran out on its own work."""
+    log = [
+        "24/11/26 10:00:00 INFO Executor: Starting executor ID driver on host localhost",
+        "24/11/26 10:00:01 ERROR Executor: Exception in task 0.0 in stage 0.0 (TID 0)",
+        "java.lang.OutOfMemoryError: Java heap space",
+        "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3633)",
+        "\tat com.univocity.parsers.csv.CsvParser.parseQuotedValue(CsvParser.java:406)",
+        "\tat org.apache.spark.scheduler.ResultTask.runTask(ResultTask.scala:93)",
+        "\tat org.apache.spark.executor.Executor$TaskRunner.run(Executor.scala:620)",
+        "24/11/26 10:00:01 WARN TaskSetManager: Lost task 0.0 in stage 0.0 (TID 0) (192.0.2.2 "
+        "executor driver): java.lang.OutOfMemoryError: Java heap space",
+        "Traceback (most recent call last):",
+        '  File "/jobs/top_pages.py", line 31, in <module>',
+        "    for r in top.{call}:",
+        '  File "/opt/spark/python/lib/pyspark.zip/pyspark/sql/dataframe.py", line 522, in {frame}',
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o51.collectToPython.",
+    ]
+    fired = {}
+    for call, frame in (("take(10)", "take"), ("collect()", "collect")):
+        text = "\n".join(log).replace("{call}", call).replace("{frame}", frame)
+        diagnosis = engine.diagnose(text)
+        fired[call] = {e.signature for c in diagnosis.causes for e in c.evidence}
+        assert "local-mode-task-oom-during-a-collect" in fired[call]
+        assert (diagnosis.causes[0].id == "collect_to_driver") == (frame == "collect")
+    assert "local-mode-task-oom-during-a-take" in fired["take(10)"]
+    assert "local-mode-task-oom-during-a-take" not in fired["collect()"]
