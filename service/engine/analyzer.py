@@ -47,6 +47,9 @@ _EXCEPTION = re.compile(
     r"(?P<cls>(?:[A-Za-z_$][\w$]{0,80}\.){1,12}[A-Za-z_$][\w$]{0,80}(?:Exception|Error|Throwable))"
     r"(?::\s?(?P<msg>[^\n]{0,600}))?"
 )
+# A frame of a Python traceback; the line under it is the frame's source code (when Python
+# could read the file), printed by the interpreter, not written by the user for us.
+_PY_TRACE_FRAME = re.compile(r'^\s*File "[^"\n]{1,500}", line \d+')
 _PY_EXCEPTION = re.compile(r"^(?P<cls>[A-Z]\w{0,60}(?:Error|Exception))(?::\s?(?P<msg>.{0,600}))?$")
 _FRAME = re.compile(r"^\s+at\s+(?P<frame>[\w$.<>/]{3,400})\(")
 _LOG4J_THREAD = re.compile(
@@ -209,6 +212,19 @@ def _mostly_log(log_groups: int, word_groups: int) -> bool:
     )
 
 
+def traceback_source_lines(lines: list[str]) -> set[int]:
+    """The 1-based numbers of the source lines a Python traceback prints under its frames
+    ("    for r in rows.collect():"): program output that quotes code, however much it reads like
+    words. Only the line right under a frame is taken, and only when it is not a frame itself."""
+    numbers: set[int] = set()
+    for index, line in enumerate(lines[:-1]):
+        if "File " in line and _PY_TRACE_FRAME.match(line[:MAX_LINE]):
+            below = lines[index + 1]
+            if below.strip() and not _PY_TRACE_FRAME.match(below[:MAX_LINE]):
+                numbers.add(index + 2)
+    return numbers
+
+
 def _is_prose(text: str) -> bool:
     tokens = text.split()
     if len(tokens) < PROSE_MIN_WORDS:
@@ -225,8 +241,9 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     """
     lines = split_lines(text)
     groups = collapse(text, lines)
-    log_groups = [g for g in groups if _is_log_line(g.text)]
-    word_groups = [g for g in groups if not _is_log_line(g.text)]
+    code = traceback_source_lines(lines)
+    log_groups = [g for g in groups if _is_log_line(g.text) or g.line in code]
+    word_groups = [g for g in groups if not _is_log_line(g.text) and g.line not in code]
     if log_groups:
         word_groups = [g for g in word_groups if _is_prose(g.text)]
     kind: InputKind = "log" if not word_groups else ("words" if not log_groups else "mixed")

@@ -193,6 +193,26 @@ def test_a_log_with_a_few_lines_of_program_output_is_a_log() -> None:
     assert analyze("\n".join(report + log[:5])).kind == "mixed"
 
 
+def test_the_code_a_python_traceback_quotes_is_not_the_users_words() -> None:
+    # Round 22's week-year date pattern: the failure is a SparkUpgradeException raised under a
+    # collect(); the traceback's quoted source line reads like a sentence but is output.
+    trace = [
+        "We sum the invoices per month and print them.",
+        "Traceback (most recent call last):",
+        '  File "/jobs/invoices.py", line 48, in monthly_totals',
+        "    for r in monthly.collect():",
+        "             ^^^^^^^^^^^^^^^^^",
+        '  File "/opt/spark/python/pyspark/sql/dataframe.py", line 1262, in collect',
+        '  File "/opt/spark/python/lib/py4j-0.10.9.7-src.zip/py4j/protocol.py", line 326, in x',
+        "pyspark.errors.exceptions.captured.SparkUpgradeException: Fail to recognize pattern",
+    ]
+    analysis = analyze("\n".join(trace))
+    assert [text for _, text in analysis.prose] == [trace[0]]
+    # The same words written by the user, outside any traceback, are theirs.
+    mine = analyze("\n".join(["I loop with for r in monthly.collect(): and it dies", *trace[1:]]))
+    assert any("monthly.collect()" in text for _, text in mine.prose)
+
+
 def test_frames_under_a_broadcast_build_are_where_the_query_came_from() -> None:
     """The callers below BroadcastExchangeExec's build in one stack (a Dataset.collect, a
     stream's batch) are marked; the build's own frames above it and the exchange frame are not,
