@@ -278,7 +278,9 @@ def _failure_not_about_memory(
         ):
             return None
     for hit in hits:
-        if hit.signature.kind in _FAILURE_SIGNATURE_KINDS and _driver_trouble(hit.signature):
+        if hit.signature.kind in _FAILURE_SIGNATURE_KINDS and (
+            _driver_trouble(hit.signature) or about_memory(hit.text)
+        ):
             return None
     if any(about_memory(said) for _, said, _ in failures):
         return None
