@@ -245,10 +245,11 @@ class Engine:
         return " ".join(parts)[:QUERY_CHARS].strip()
 
     def similar_causes(
-        self, analysis: Analysis
+        self, analysis: Analysis, leave_out: frozenset[str] = frozenset()
     ) -> tuple[dict[str, float], dict[str, Similar], float]:
         """Best cosine per cause, the phrasing it came from, and the best cosine to the vague
-        phrasings (-1 when none is near), which the ranker measures causes against."""
+        phrasings (-1 when none is near), which the ranker measures causes against.
+        ``leave_out``: phrasings (their text) not to compare with."""
         query = self.query_text(analysis)
         if self.weights.dense_share == 0:
             return {}, {}, -1.0
@@ -258,7 +259,8 @@ class Engine:
             return {}, {}, -1.0
         similarity: dict[str, float] = {}
         nearest: dict[str, Similar] = {}
-        for hit in self.index.search(query, k=40):
+        hits = self.index.search(query, k=40 + len(leave_out))
+        for hit in (h for h in hits if h.entry.text not in leave_out):
             cause = hit.entry.cause
             if cause not in nearest:
                 nearest[cause] = Similar(cause, hit.entry.text, hit.score)

@@ -68,6 +68,15 @@ class SignatureMatcher:
             for sig in sorted(kb.signatures.values(), key=lambda s: s.id)
         ]
 
+    def without(self, ids: Iterable[str]) -> SignatureMatcher:
+        """The same matcher with the signatures ``ids`` left out (compiled patterns shared)."""
+        leave = set(ids)
+        if not leave:
+            return self
+        other = object.__new__(SignatureMatcher)
+        other.compiled = [c for c in self.compiled if c[0].id not in leave]
+        return other
+
     def match(
         self,
         lines: list[tuple[int, str]],
