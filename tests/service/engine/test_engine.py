@@ -366,3 +366,24 @@ def test_a_task_oom_under_a_take_in_local_mode_is_not_the_collect(engine: Engine
         assert (diagnosis.causes[0].id == "collect_to_driver") == (frame == "collect")
     assert "local-mode-task-oom-during-a-take" in fired["take(10)"]
     assert "local-mode-task-oom-during-a-take" not in fired["collect()"]
+
+
+def test_a_driver_oom_while_parsing_a_statement_is_the_plan_not_a_collect(engine: Engine) -> None:
+    """A statement is parsed and analysed in the driver JVM only: running out there means the
+    statement or its plan is enormous (data written into the SQL), before any task or result."""
+    log = [
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o31.sql.",
+        ": java.lang.OutOfMemoryError: Java heap space",
+        "\tat java.base/java.util.ArrayList.grow(ArrayList.java:239)",
+        "\tat org.antlr.v4.runtime.ParserRuleContext.addAnyChild(ParserRuleContext.java:134)",
+        "\tat org.antlr.v4.runtime.Parser.enterRule(Parser.java:629)",
+        "\tat org.apache.spark.sql.catalyst.parser.SqlBaseParser.expression(SqlBaseParser.java:17295)",
+        "\tat org.apache.spark.sql.catalyst.parser.SqlBaseParser.inlineTable(SqlBaseParser.java:15670)",
+        "\tat org.apache.spark.sql.catalyst.parser.AbstractSqlParser.$anonfun$parsePlan$1"
+        "(AbstractSqlParser.scala:69)",
+        "\tat org.apache.spark.sql.catalyst.parser.AbstractParser.parse(parsers.scala:80)",
+    ]
+    diagnosis = engine.diagnose("\n".join(log))
+    assert diagnosis.causes[0].id == "driver_side_state"
+    evidence = {e.signature for e in diagnosis.causes[0].evidence}
+    assert "frame-sql-parser-or-analyzer" in evidence

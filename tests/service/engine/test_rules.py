@@ -311,3 +311,15 @@ def test_task_serialization_failing_with_millions_of_partitions_points_to_the_co
     assert _weight(fired, rule, "large_closure") == -0.3
     few = _fired(observer, task_serialization="failed", num_partitions="2000")
     assert _weight(few, rule, "too_many_tasks") is None
+
+
+def test_a_driver_that_died_during_a_to_local_iterator_points_to_the_results(
+    observer: Observer,
+) -> None:
+    """toLocalIterator fetches a partition at a time into the driver JVM: a JVM that died
+    without its end event while it ran died of what it fetched."""
+    rule = "driver-died-during-a-collect"
+    died = _fired(observer, driver_died="yes", action="to_local_iterator")
+    assert _weight(died, rule, "collect_to_driver") == 0.55
+    lived = _fired(observer, driver_died="no", action="to_local_iterator")
+    assert _weight(lived, rule, "collect_to_driver") is None
