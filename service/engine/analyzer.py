@@ -31,7 +31,10 @@ _LOG_LINE = re.compile(
     # What Spark's own shells and launchers print besides log lines: not the user's words.
     r"|Setting default log level|To adjust logging level|Spark (?:context )?Web UI available"
     r"|Spark (?:context|session) available as|Time taken: |Using Spark's default log4j"
-    r"|Using Scala version|Type in expressions|Type :help|Welcome to\b|Fetched \d+ row)"
+    r"|Using Scala version|Type in expressions|Type :help|Welcome to\b|Fetched \d+ row"
+    # A task's end reason, printed on its own line under "Lost task" or "Job aborted".
+    r"|(?:ExecutorLostFailure|FetchFailed|TaskKilled|TaskResultLost|ExceptionFailure"
+    r"|TaskCommitDenied|ExecutorExited) ?\()"
 )
 _WORD = re.compile(r"^\(?[A-Za-z][A-Za-z'\u2019-]{0,30}[,.;:!?)]?$")
 # Inside a pasted log, a line only counts as the user's own words when it reads like a sentence.

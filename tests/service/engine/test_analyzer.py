@@ -233,3 +233,17 @@ def test_frames_under_a_broadcast_build_are_where_the_query_came_from() -> None:
     )
     analysis = analyze(text)
     assert outer_frame_lines(analysis.groups) == {6, 7}
+
+
+def test_a_tasks_end_reason_on_its_own_line_is_sparks_output_not_words() -> None:
+    # Round 26: the reason under "Job aborted" / "Stage failed" reads like a sentence.
+    log = [
+        "26/12/04 21:00:37 INFO DAGScheduler: ResultStage 3 failed in 21.278 s due to Stage "
+        "failed because barrier task ResultTask(3, 0) finished unsuccessfully.",
+        "ExecutorLostFailure (executor 1 exited caused by one of the running tasks) Reason: "
+        "Command exited with code 50",
+        "FetchFailed(BlockManagerId(2, host-7, 7337, None), shuffleId=0, mapIndex=3, reduceId=1)",
+        "The executors keep getting lost when the stage runs.",
+    ]
+    analysis = analyze("\n".join(log))
+    assert [text for _, text in analysis.prose] == [log[3]]

@@ -387,3 +387,27 @@ def test_a_driver_oom_while_parsing_a_statement_is_the_plan_not_a_collect(engine
     assert diagnosis.causes[0].id == "driver_side_state"
     evidence = {e.signature for e in diagnosis.causes[0].evidence}
     assert "frame-sql-parser-or-analyzer" in evidence
+
+
+def test_a_page_the_driver_could_not_get_is_a_memory_message_not_a_quiet_log(
+    engine: Engine,
+) -> None:
+    """The driver's own TaskMemoryManager serves one job: building a broadcast relation. Its
+    "Failed to allocate a page" is the last line of a driver that hung building one, not a log
+    with nothing about memory in it."""
+    log = [
+        f"26/12/04 20:52:{i % 60:02d} INFO BlockManagerInfo: Removed broadcast_{i}_piece0"
+        for i in range(40)
+    ]
+    log.append(
+        "26/12/04 20:52:07 WARN TaskMemoryManager: Failed to allocate a page (268435456 bytes), try again."
+    )
+    diagnosis = engine.diagnose("\n".join(log))
+    evidence = {e.signature for c in diagnosis.causes for e in c.evidence}
+    assert "msg-task-memory-page-not-granted" in evidence
+    assert not any(
+        "no out-of-memory error" in e.detail for c in diagnosis.causes for e in c.evidence
+    )
+    assert any(
+        f.name == "spark_error" and f.value == "memory_page_not_granted" for f in diagnosis.facts
+    )
