@@ -25,8 +25,10 @@ from service.engine.fitted import (
     Sample,
     design,
     expected_calibration_error,
+    fit_brier_temperature,
     fit_params,
     fit_ranking,
+    fit_temperature,
     folds,
     kind_temperatures,
     knn_votes,
@@ -269,3 +271,19 @@ def test_solved_cases_vote_in_one_column_for_words_and_another_for_logs(engine: 
     )
     lines, lines_log, is_log = votes(log)
     assert is_log and lines == 0.0 and lines_log == pytest.approx(1.0)
+
+
+def test_a_few_inputs_whose_cause_is_not_in_them_do_not_soften_every_other_one() -> None:
+    """A kind's temperature is fitted by Brier score: four confident misses among a hundred
+    sharp hits move the log-loss temperature far more than the Brier one."""
+    rng = np.random.default_rng(7)
+    n = 100
+    y = rng.integers(0, 3, n)
+    scores = rng.normal(0.0, 1.0, (n, 3))
+    scores[np.arange(n), y] += 2.0  # mostly right, not always
+    sure_and_wrong = scores.copy()
+    for i in range(4):
+        sure_and_wrong[i] = 0.0
+        sure_and_wrong[i, (y[i] + 1) % 3] = 8.0
+    assert fit_temperature(sure_and_wrong, y) > 1.5 * fit_temperature(scores, y)
+    assert fit_brier_temperature(sure_and_wrong, y) < 1.3 * fit_brier_temperature(scores, y)
