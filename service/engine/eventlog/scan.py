@@ -182,7 +182,7 @@ class EventLogScan:
         self.counts["jobs"] += 1
         job = int(body.get("Job ID", -1))
         properties = body.get("Properties") or {}
-        site = str(properties.get("callSite.short", "") or "")
+        site = str(properties.get("callSite.short", "") or "") or _result_stage_name(body)
         action = _action(site)
         build = _builds_a_broadcast(properties)
         if build:
@@ -678,6 +678,18 @@ def _builds_a_broadcast(properties: dict[str, Any]) -> bool:
         _BROADCAST_JOB in str(properties.get(key, "") or "")
         for key in ("spark.job.tags", "spark.job.description")
     )
+
+
+def _result_stage_name(body: dict[str, Any]) -> str:
+    """The name of a job's result stage: Spark names it after the job's call site, which is all
+    a job has when its properties carry none (a job the JVM started under a PySpark call, such
+    as MulticlassMetrics' collectAsMap under an evaluator's evaluate). The result stage is the
+    job's last one created, so the one with the highest id."""
+    infos = [i for i in body.get("Stage Infos") or [] if isinstance(i, dict)]
+    if not infos:
+        return ""
+    last = max(infos, key=lambda i: int(i.get("Stage ID", -1)))
+    return str(last.get("Stage Name", "") or "")
 
 
 def _action(site: str) -> str | None:

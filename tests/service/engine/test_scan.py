@@ -543,3 +543,17 @@ def test_collects_running_at_once_are_told_from_collects_one_after_another() -> 
     # One DataFrame action's jobs (one SQL execution) running together are one action.
     one_action = [sql_job(0, 7), sql_job(1, 7), job_end(0), job_end(1)]
     assert values(scan_of(*one_action, END), "concurrent_collects") == ["1"]
+
+
+def test_a_job_without_a_call_site_is_named_by_its_result_stage() -> None:
+    """A job the JVM starts under a PySpark call (MulticlassMetrics' collectAsMap under an
+    evaluator) has no callSite property; its result stage, the last one created, carries it."""
+    shuffle = {**stage(3, 8), "Stage Name": "map at MulticlassMetrics.scala:52"}
+    result = {**stage(4, 8), "Stage Name": "collectAsMap at MulticlassMetrics.scala:61"}
+    scan = scan_of(job_start(2, stages=[result, shuffle]))
+    (action,) = facts_of(scan)["action"]
+    assert action.value == "collect_as_map"
+    assert "job 2 (collectAsMap at MulticlassMetrics.scala:61)" in action.text
+    # A call site set by the program wins over the stage's name.
+    scan = scan_of(job_start(5, "toPandas at x.py:9", stages=[result]))
+    assert values(scan, "action") == ["to_pandas"]
