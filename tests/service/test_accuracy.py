@@ -33,18 +33,18 @@ from service.runtime import build_engine
 from tests.conftest import DEV_CASES, REPO, SPARK_DATA
 
 # name -> (top-1, top-3, guided top-1) floors on the test split, and the calibration error's
-# ceiling. Measured 2026-12-04, fifteenth stop (252 library cases, 379 runs, 292 event logs; the
-# 22 runs / 14 event logs of rounds 22 to 24 in test are new this stop): library 0.671 / 0.877 /
-# 1.000, ECE 0.107; runs 0.868 / 0.966 / 1.000, ECE 0.062; run event logs 0.856 / 0.949 / 1.000,
-# ECE 0.062. Floors sit about 0.02-0.03 below, ceilings about 0.02-0.03 above. (The fourteenth
-# stop's sets, 252 / 357 / 278: library 0.671 / 0.877, ECE 0.105; runs 0.863 / 0.966, ECE 0.081;
-# event logs 0.845 / 0.946, ECE 0.065.)
+# ceiling. Measured 2026-12-04, sixteenth stop (253 library cases, 403 runs, 300 event logs; the
+# 1 library case and 24 runs / 8 event logs of rounds 25 to 28 in test are new this stop):
+# library 0.680 / 0.889 / 1.000, ECE 0.079; runs 0.851 / 0.960 / 1.000, ECE 0.068; run event
+# logs 0.873 / 0.937 / 1.000, ECE 0.053. Floors sit about 0.02-0.03 below, ceilings about
+# 0.02-0.04 above. (The fifteenth stop's sets, 252 / 379 / 292: library 0.671 / 0.877, ECE
+# 0.107; runs 0.868 / 0.966, ECE 0.062; event logs 0.856 / 0.949, ECE 0.062.)
 TEST_FLOORS = {
     "library": (0.65, 0.85, 0.97),
-    "runs": (0.84, 0.94, 0.97),
-    "runs-event-logs": (0.83, 0.92, 0.97),
+    "runs": (0.83, 0.94, 0.97),
+    "runs-event-logs": (0.85, 0.92, 0.97),
 }
-ECE_CEILINGS = {"library": 0.13, "runs": 0.09, "runs-event-logs": 0.09}
+ECE_CEILINGS = {"library": 0.10, "runs": 0.09, "runs-event-logs": 0.08}
 LEGACY = {
     "dev": (DEV_CASES, 0.95, 1.0),
     "held-out": (REPO / "tests" / "data" / "heldout" / "cases.jsonl", 0.90, 0.97),
