@@ -71,20 +71,14 @@ def legacy_report_sqlite_staging(spark):
     lines = spark.range(0, int(os.environ.get("DD_LINES", "2500000")), 1, 8).select(
         F.col("id").alias("line_id"),
         (F.col("id") / 4).cast("long").alias("order_id"),
-        F.concat(F.lit("C-"), F.lpad((F.col("id") % 90000).cast("string"), 6, "0")).alias(
-            "customer"
-        ),
-        F.concat(F.lit("SKU-"), F.lpad((F.col("id") * 7919 % 40000).cast("string"), 7, "0")).alias(
-            "sku"
-        ),
+        F.concat(F.lit("C-"), F.lpad((F.col("id") % 90000).cast("string"), 6, "0")).alias("customer"),
+        F.concat(F.lit("SKU-"), F.lpad((F.col("id") * 7919 % 40000).cast("string"), 7, "0")).alias("sku"),
         F.date_add(F.lit("2026-11-01").cast("date"), (F.col("id") % 30).cast("int"))
         .cast("string")
         .alias("order_date"),
         (F.col("id") % 5 + 1).alias("qty"),
         (F.col("id") * 31 % 100000 / 100.0).alias("price"),
-        F.concat(F.lit("gift wrap, deliver to back door, ref "), F.col("id").cast("string")).alias(
-            "note"
-        ),
+        F.concat(F.lit("gift wrap, deliver to back door, ref "), F.col("id").cast("string")).alias("note"),
     )
     _limit_python(int(os.environ.get("DD_PY_MB", "400")))
     db = sqlite3.connect(":memory:")
@@ -147,16 +141,14 @@ def payments_fx_partial_conversion(spark):
     _log("fx rate table: %d currency-days" % len(rates))
     payments = spark.range(0, 200000, 1, 4).select(
         F.col("id").alias("payment_id"),
-        F.element_at(
-            F.array(*[F.lit(c) for c in currencies]), (F.col("id") % 10 + 1).cast("int")
-        ).alias("currency"),
+        F.element_at(F.array(*[F.lit(c) for c in currencies]), (F.col("id") % 10 + 1).cast("int")).alias(
+            "currency"
+        ),
         F.format_string("2016-%05d", (F.col("id") % days).cast("int")).alias("day"),
         (F.col("id") % 10000 / 10.0).alias("amount"),
     )
     convert = functools.partial(_convert_partition, fx_rates=rates)
-    converted = payments.rdd.mapPartitions(convert).toDF(
-        ["payment_id", "day", "amount_eur", "currency"]
-    )
+    converted = payments.rdd.mapPartitions(convert).toDF(["payment_id", "day", "amount_eur", "currency"])
     out = os.path.abspath("out/payments_eur")
     converted.write.mode("overwrite").parquet(out)
     _log("converted payments written to %s" % out)
@@ -180,12 +172,11 @@ def sku_mapping_inline_values_sql(spark):
     n = int(os.environ.get("DD_SKUS", "400000"))
     cats = ["outdoor", "footwear", "kids", "home", "sports", "accessories"]
     values = ",\n".join(
-        "('SKU-%07d', '%s', 'Season %d range %d')" % (i, cats[i % 6], i % 4, i % 97)
-        for i in range(n)
+        "('SKU-%07d', '%s', 'Season %d range %d')" % (i, cats[i % 6], i % 4, i % 97) for i in range(n)
     )
     _log("mapping rows: %d, statement %d characters" % (n, len(values)))
     spark.range(0, 2000000, 1, 8).selectExpr(
-        f"concat('SKU-', lpad(cast(id * 7919 % {n} as string), 7, '0')) as sku",
+        "concat('SKU-', lpad(cast(id * 7919 % {n} as string), 7, '0')) as sku".format(n=n),
         "id % 5 + 1 as qty",
     ).createOrReplaceTempView("sales")
     report = spark.sql(

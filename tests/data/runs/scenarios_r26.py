@@ -145,9 +145,9 @@ def product_cooccurrence_local_matrix(spark):
     products = int(os.environ.get("DD_PRODUCTS", "12000"))
     lines = spark.range(0, int(os.environ.get("DD_BASKETS", "1000000")), 1, 8).select(
         F.col("id").alias("basket"),
-        F.explode(
-            F.array(*[((F.col("id") * p + p * p) % products).cast("int") for p in (7, 31, 131)])
-        ).alias("product"),
+        F.explode(F.array(*[((F.col("id") * p + p * p) % products).cast("int") for p in (7, 31, 131)])).alias(
+            "product"
+        ),
     )
     pairs = (
         lines.alias("a")
@@ -158,10 +158,7 @@ def product_cooccurrence_local_matrix(spark):
     )
     entries = pairs.rdd.map(lambda r: MatrixEntry(r.i, r.j, float(r["count"])))
     cooc = CoordinateMatrix(entries, products, products).toBlockMatrix(1024, 1024).cache()
-    _log(
-        "co-purchase matrix %d x %d, %d blocks"
-        % (cooc.numRows(), cooc.numCols(), cooc.blocks.count())
-    )
+    _log("co-purchase matrix %d x %d, %d blocks" % (cooc.numRows(), cooc.numCols(), cooc.blocks.count()))
     local = cooc.toLocalMatrix().toArray()
     _log("local matrix shape %s, nonzero %d" % (local.shape, (local != 0).sum()))
 
@@ -195,18 +192,14 @@ def executor_log_error_timeline(spark):
 
     out = os.path.abspath("out/app_logs")
     records = spark.range(0, int(os.environ.get("DD_RECORDS", "1200000")), 1, 8)
-    stamp = F.date_format(
-        F.timestamp_seconds(F.lit(1764547200) + F.col("id") * 2), "yyyy-MM-dd HH:mm:ss"
-    )
+    stamp = F.date_format(F.timestamp_seconds(F.lit(1764547200) + F.col("id") * 2), "yyyy-MM-dd HH:mm:ss")
     lines = F.when(
         F.col("id") % 5000 == 4321,
         F.array(
             F.concat(stamp, F.lit(" ERROR Executor: Exception in task 3.0 in stage 7.0 (TID 41)")),
             F.lit("java.lang.OutOfMemoryError: Java heap space"),
             F.lit("\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)"),
-            F.lit(
-                "\tat java.base/java.lang.AbstractStringBuilder.ensureCapacityInternal(AbstractStringBuilder.java:228)"
-            ),
+            F.lit("\tat java.base/java.lang.AbstractStringBuilder.ensureCapacityInternal(AbstractStringBuilder.java:228)"),
         ),
     ).otherwise(
         F.array(
