@@ -129,6 +129,7 @@ _BROADCAST_BUILD = re.compile(
     r"SparkPlan\.executeCollectIterator\b|BroadcastExchangeExec\.(?:\$anonfun\$relationFuture|"
     r"doExecuteBroadcast)"
 )
+_JOB_ABORTED = "Job aborted due to stage failure"
 # What continues a stack between frames: "... 12 more", or a cut a log shipper or a trimmer made.
 _FRAME_GAP = re.compile(r"^\s*\.\.\.\s+(?:\d+\s+more|\[\d+ lines? trimmed\])")
 
@@ -342,6 +343,12 @@ def _trace_facts(traces: list[StackTrace]) -> Iterable[Fact]:
     for trace in traces:
         if trace.thread:
             yield Fact(name="failing_thread", value=trace.thread, line=trace.line, text=trace.text)
+        # The stack of a job that aborted is the stack of the thread that ran the job: a
+        # broadcast build in it means the job that failed was the build side being collected
+        # for broadcasting, whatever action of the program asked for the query (the driver
+        # log's counterpart of the event log's job properties).
+        if _JOB_ABORTED in trace.text and any(_BROADCAST_BUILD.search(f) for f in trace.frames):
+            yield Fact(name="failed_job", value="broadcast_build", line=trace.line, text=trace.text)
         if "OutOfMemoryError" in trace.exception:
             task = next((k for f in trace.frames for frame, k in _TASK_FRAMES if frame in f), None)
             if task is not None:

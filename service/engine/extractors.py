@@ -559,6 +559,20 @@ _EXTRACTORS: list[Extractor] = [
         extract=_const(("action", "to_local_iterator")),
     ),
     Extractor(
+        # Spark 3.x runs a broadcast exchange's build-side job (and a scalar subquery's) on a
+        # thread of its relation future, so the job's call site is that thread's entry point,
+        # not the program's action: when such a job failed, the driver was collecting the
+        # relation to broadcast. (From 4.0 the frame is CompletableFuture's, which adaptive
+        # execution's final stages share, so it says nothing there.)
+        "failed-relation-future-job",
+        guard="withthreadlocalcaptured",
+        pattern=re.compile(
+            r"(?:Job \d{1,9} failed: |ResultStage \d{1,9} \()"
+            r"\$anonfun\$withThreadLocalCaptured\$\d{1,3} at FutureTask\.java:\d{1,6}(?:,|\) failed)"
+        ),
+        extract=_const(("failed_job", "broadcast_build")),
+    ),
+    Extractor(
         # Py4J names the JVM method a PySpark call was running when it failed:
         # "An error occurred while calling o56.agg." (a DataFrame's method) or
         # "... calling z:org.apache.spark.api.python.PythonRDD.collectAndServe." (a static one).

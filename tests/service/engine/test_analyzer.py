@@ -247,3 +247,41 @@ def test_a_tasks_end_reason_on_its_own_line_is_sparks_output_not_words() -> None
     ]
     analysis = analyze("\n".join(log))
     assert [text for _, text in analysis.prose] == [log[3]]
+
+
+def test_a_failed_job_that_was_a_broadcast_build_is_read_from_a_driver_log() -> None:
+    """Two shapes of a broadcast exchange's build job failing in a driver log (round 10's and
+    17's broadcast runs): Spark 3.x's DAGScheduler names the job by its relation future's thread,
+    and the aborted job's own stack holds the build; a job started from the program's thread, or
+    a 4.x call site adaptive execution shares, is not one."""
+    lines = [
+        "26/12/03 23:43:56 INFO DAGScheduler: ResultStage 7 ($anonfun$withThreadLocalCaptured$1 at "
+        "FutureTask.java:264) failed in 2.055 s due to Job aborted due to stage failure",
+        "26/12/03 23:43:56 INFO DAGScheduler: Job 6 failed: $anonfun$withThreadLocalCaptured$1 at "
+        "FutureTask.java:264, took 2.063624 s",
+    ]
+    assert _fact(lines[1], "failed_job") == ("broadcast_build", 1)
+    assert analyze(lines[0]).values("failed_job") == ["broadcast_build"]
+    trace = "\n".join(
+        [
+            "py4j.protocol.Py4JJavaError: An error occurred while calling o112.parquet.",
+            ": org.apache.spark.SparkException: Job aborted due to stage failure: Exception while "
+            "getting task result: java.lang.IllegalStateException: unread block data",
+            "\tat org.apache.spark.sql.execution.SparkPlan.executeCollectIterator(SparkPlan.scala:487)",
+            "\tat org.apache.spark.sql.execution.exchange.BroadcastExchangeExec.$anonfun$relationFuture$1"
+            "(BroadcastExchangeExec.scala:186)",
+        ]
+    )
+    assert _fact(trace, "failed_job") == ("broadcast_build", 2)
+    not_builds = [
+        "INFO DAGScheduler: Got job 6 ($anonfun$withThreadLocalCaptured$1 at FutureTask.java:264)"
+        " with 8 output partitions",
+        "INFO DAGScheduler: Job 6 failed: $anonfun$withThreadLocalCaptured$1 at "
+        "CompletableFuture.java:1768, took 6170.183999 ms",
+        "INFO DAGScheduler: Job 3 failed: collect at app.py:12, took 2.0 s",
+        trace.replace("SparkPlan.executeCollectIterator", "SparkPlan.executeCollect").replace(
+            "exchange.BroadcastExchangeExec.$anonfun$relationFuture$1", "Dataset.collect"
+        ),
+    ]
+    for text in not_builds:
+        assert analyze(text).values("failed_job") == [], text

@@ -103,6 +103,10 @@ SAMPLE_LINES = {
     "action-accumulator": "sc.accumulator(0)",
     "action-to-local-iterator": "df.toLocalIterator()",
     "py4j-call": "py4j.protocol.Py4JJavaError: An error occurred while calling o56.agg.",
+    "failed-relation-future-job": (
+        "INFO DAGScheduler: Job 6 failed: $anonfun$withThreadLocalCaptured$1 at FutureTask.java:264,"
+        " took 2.063624 s"
+    ),
     "action-count-by": "counts = words.countByValue()",
     "action-count": '    _log("count %d" % sc.parallelize(range(n), n).count())',
     "conf-driver-memory": "spark.driver.memory=8g",
