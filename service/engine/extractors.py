@@ -216,6 +216,21 @@ _EXTRACTORS: list[Extractor] = [
         ),
         extract=_count("num_partitions"),
     ),
+    Extractor(
+        # A reader's or writer's partition option in code or as printed: spark.read.jdbc(...,
+        # numPartitions=20000000), .option("numPartitions", "500000"), {"numPartitions": 8}.
+        "num-partitions-option",
+        guard="numpartitions",
+        pattern=re.compile(r"""\bnumPartitions["']?\s{0,3}[=:,]\s{0,3}["']?(\d[\d_,]{0,14})\b"""),
+        extract=_count("num_partitions"),
+    ),
+    Extractor(
+        # The JDBC source splitting a table by its partition column.
+        "jdbc-relation-partitions",
+        guard="number of partitions",
+        pattern=re.compile(r"JDBCRelation: Number of partitions: (\d{1,12})\b"),
+        extract=_count("num_partitions"),
+    ),
     # Partition-count settings: spark.sql.shuffle.partitions=200000, spark.default.parallelism.
     *(
         Extractor(
