@@ -411,6 +411,26 @@ _EXTRACTORS: list[Extractor] = [
         extract=_const(("deploy_mode", "local"), ("platform", "local")),
     ),
     Extractor(
+        # The local master as written elsewhere ("we run with local[*]", "the master is local")
+        # or Spark run inside another program's JVM ("Spark embedded in the job", "runs Spark
+        # locally inside the test JVM"): one JVM is the driver and every executor.
+        "local-master-in-words",
+        guard="local",
+        pattern=re.compile(
+            r"(?<![\w-])local\[(?:\*|\d{1,3})(?:,\s?\d{1,3})?\]"
+            r"|\bmaster (?:is |was |set to )?[\"']?local(?![\w-])"
+            r"|\blocal spark\b|\bspark (?:is |runs )?locally\b",
+            _C,
+        ),
+        extract=_const(("deploy_mode", "local")),
+    ),
+    Extractor(
+        "embedded-spark",
+        guard="embedded",
+        pattern=re.compile(r"\bembedded spark\b|\bspark (?:is |runs )?embedded\b", _C),
+        extract=_const(("deploy_mode", "local")),
+    ),
+    Extractor(
         "yarn-log-lines",
         guard="",  # its alternatives share no word
         pattern=re.compile(r"\b(?:YARN|yarn logs|YarnAllocator|container_\d+_\d+)", 0),

@@ -78,6 +78,9 @@ def test_analyze_reads_rpc_sizes() -> None:
         ("the query runs for days and memory keeps growing", "memory_growth", "gradual"),
         ("df.toPandas() dies", "action", "to_pandas"),
         ("structured streaming query with a watermark", "streaming", "yes"),
+        ("the master is local[*]", "deploy_mode", "local"),
+        ("Spark runs locally inside the test JVM", "deploy_mode", "local"),
+        ("the nightly job (Spark embedded in the pod) dies", "deploy_mode", "local"),
     ],
 )
 def test_analyze_extracts_fact(text: str, name: str, value: str) -> None:
@@ -285,3 +288,12 @@ def test_a_failed_job_that_was_a_broadcast_build_is_read_from_a_driver_log() -> 
     ]
     for text in not_builds:
         assert analyze(text).values("failed_job") == [], text
+
+
+def test_local_cluster_is_not_local_mode() -> None:
+    """local-cluster[...] starts executor JVMs of their own."""
+    for text in (
+        "spark-submit --master local-cluster[2,1,1024] app.py",
+        "the master is local-cluster",
+    ):
+        assert analyze(text).values("deploy_mode") == [], text

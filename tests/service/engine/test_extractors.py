@@ -103,6 +103,8 @@ SAMPLE_LINES = {
     "action-accumulator": "sc.accumulator(0)",
     "action-to-local-iterator": "df.toLocalIterator()",
     "py4j-call": "py4j.protocol.Py4JJavaError: An error occurred while calling o56.agg.",
+    "local-master-in-words": "the master is local[*] on a 16 GB laptop",
+    "embedded-spark": "the job runs with Spark embedded in the pod",
     "num-partitions-option": 'spark.read.jdbc(url, "ORDERS", column="ID", numPartitions=20000000)',
     "jdbc-relation-partitions": "INFO JDBCRelation: Number of partitions: 4, WHERE clauses of these",
     "failed-relation-future-job": (
