@@ -419,7 +419,8 @@ _EXTRACTORS: list[Extractor] = [
         pattern=re.compile(
             r"(?<![\w-])local\[(?:\*|\d{1,3})(?:,\s?\d{1,3})?\]"
             r"|\bmaster (?:is |was |set to )?[\"']?local(?![\w-])"
-            r"|\blocal spark\b|\bspark (?:is |runs )?locally\b",
+            # LocalSparkCluster's "Starting a local Spark cluster" is local-cluster's own line.
+            r"|\blocal spark\b(?! cluster)|\bspark (?:is |runs )?locally\b",
             _C,
         ),
         extract=_const(("deploy_mode", "local")),

@@ -295,5 +295,6 @@ def test_local_cluster_is_not_local_mode() -> None:
     for text in (
         "spark-submit --master local-cluster[2,1,1024] app.py",
         "the master is local-cluster",
+        "26/12/04 22:58:07 INFO LocalSparkCluster: Starting a local Spark cluster with 2 workers.",
     ):
         assert analyze(text).values("deploy_mode") == [], text
