@@ -339,6 +339,22 @@ _TASK_FRAMES = (
 )
 
 
+# Frames of the JDK and Scala's library: whose code they run is decided by the frames below.
+_JVM_LIBRARY = re.compile(r"(?:java|javax|jdk|sun|scala)\.")
+_ML_CODE = ("org.apache.spark.ml.", "org.apache.spark.mllib.")
+
+
+def _oom_in_ml_estimator(trace: StackTrace) -> bool:
+    """An OutOfMemoryError thrown by MLlib's own code outside any task: an estimator building
+    its model (covariance matrices, tree statistics, a Gramian) on the thread that called fit."""
+    first = next((f for f in trace.frames if not _JVM_LIBRARY.match(f)), None)
+    return (
+        first is not None
+        and first.startswith(_ML_CODE)
+        and not any("Executor$TaskRunner" in f or "Task.runTask" in f for f in trace.frames)
+    )
+
+
 def _trace_facts(traces: list[StackTrace]) -> Iterable[Fact]:
     for trace in traces:
         if trace.thread:
@@ -353,6 +369,8 @@ def _trace_facts(traces: list[StackTrace]) -> Iterable[Fact]:
             task = next((k for f in trace.frames for frame, k in _TASK_FRAMES if frame in f), None)
             if task is not None:
                 yield Fact(name="oom_task", value=task, line=trace.line, text=trace.text)
+            elif _oom_in_ml_estimator(trace):
+                yield Fact(name="oom_in", value="ml_estimator", line=trace.line, text=trace.text)
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

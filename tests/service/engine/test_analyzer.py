@@ -298,3 +298,26 @@ def test_local_cluster_is_not_local_mode() -> None:
         "26/12/04 22:58:07 INFO LocalSparkCluster: Starting a local Spark cluster with 2 workers.",
     ):
         assert analyze(text).values("deploy_mode") == [], text
+
+
+def test_an_oom_in_an_ml_estimators_own_code_outside_any_task_is_read() -> None:
+    """Round 29: GaussianMixture.fit allocating its covariance matrices on the driver."""
+    head = [
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o61.fit.",
+        ": java.lang.OutOfMemoryError: Java heap space",
+        "\tat scala.reflect.ManifestFactory$DoubleManifest.newArray(Manifest.scala:194)",
+        "\tat scala.Array$.ofDim(Array.scala:305)",
+        "\tat org.apache.spark.ml.clustering.GaussianMixture.$anonfun$initRandom$1"
+        "(GaussianMixture.scala:543)",
+        "\tat org.apache.spark.ml.clustering.GaussianMixture.fit(GaussianMixture.scala:378)",
+    ]
+    assert _fact("\n".join(head), "oom_in") == ("ml_estimator", 2)
+    # The same code in a task is the task's memory; Spark's own scheduler code on top is not MLlib's.
+    in_task = [*head, "\tat org.apache.spark.scheduler.ResultTask.runTask(ResultTask.scala:93)"]
+    scheduler = [
+        *head[:4],
+        "\tat org.apache.spark.scheduler.DAGScheduler.submitMissingTasks(x)",
+        *head[4:],
+    ]
+    for lines in (in_task, scheduler):
+        assert analyze("\n".join(lines)).values("oom_in") == []

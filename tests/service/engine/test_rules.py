@@ -323,3 +323,13 @@ def test_a_driver_that_died_during_a_to_local_iterator_points_to_the_results(
     assert _weight(died, rule, "collect_to_driver") == 0.55
     lived = _fired(observer, driver_died="no", action="to_local_iterator")
     assert _weight(lived, rule, "collect_to_driver") is None
+
+
+def test_an_ml_estimator_that_ran_out_building_its_model_points_to_the_drivers_size(
+    observer: Observer,
+) -> None:
+    rule = "ml-estimator-model-outgrew-the-driver"
+    fired = _fired(observer, oom_in="ml_estimator")
+    assert _weight(fired, rule, "client_mode_small_driver") == 0.45
+    assert _weight(fired, rule, "collect_to_driver") == -0.2
+    assert _weight(_fired(observer, oom_task="result"), rule, "client_mode_small_driver") is None
