@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from service.engine.budget import Budget
 from service.engine.extractors import (
     MAX_LINE,
+    batches_falling_behind,
     job_site_facts,
     line_facts,
     numeric_maxima,
@@ -266,6 +267,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     facts.extend(numeric_maxima(lines))
     facts.extend(job_site_facts(lines))
     facts.extend(work_before_oom(lines))
+    facts.extend(batches_falling_behind(lines))
     facts.extend(oom_under_a_failed_job(lines))
     if not any(f.name == "deploy_mode" for f in facts):
         facts.extend(tasks_in_the_driver_jvm(lines))

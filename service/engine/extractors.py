@@ -497,7 +497,7 @@ _EXTRACTORS: list[Extractor] = [
         "structured-streaming",
         guard="",  # its alternatives share no word
         pattern=re.compile(
-            r"\b(?:structured streaming|streaming query|micro-?batch|readStream|writeStream|StreamExecution|MicroBatchExecution|StreamingQuery|foreachBatch)\b",
+            r"\b(?:structured streaming|streaming query|micro-?batch|readStream|writeStream|StreamExecution|MicroBatchExecution|StreamingQuery|foreachBatch|ResolveWriteToStream)\b",
             _C,
         ),
         extract=_const(("streaming", "yes"), ("action", "streaming_query")),
@@ -828,6 +828,25 @@ def _highest_id_before(
         return []
     found, line, text = highest
     return [Fact(name=name, value=str(found + 1), line=line, text=text)]
+
+
+# The trigger executor warns of each micro-batch that ran longer than its trigger interval; in a
+# log at WARN level (a notebook's or a shell's default) it is the one sign of the batches run.
+_FALLING_BEHIND = "ProcessingTimeExecutor: Current batch is falling behind"
+
+
+def batches_falling_behind(lines: list[str]) -> list[Fact]:
+    """``streaming_batches`` at least the number of micro-batches the trigger executor warned
+    of (committed batches, read where the log has them, count more and win as the larger)."""
+    found = [(n, raw) for n, raw in enumerate(lines, start=1) if _FALLING_BEHIND in raw]
+    if not found:
+        return []
+    line, text = found[-1]
+    text = text.strip()[:300]
+    return [
+        Fact(name="streaming", value="yes", line=line, text=text),
+        Fact(name="streaming_batches", value=str(len(found)), line=line, text=text),
+    ]
 
 
 def work_before_oom(lines: list[str]) -> list[Fact]:

@@ -321,3 +321,24 @@ def test_an_oom_in_an_ml_estimators_own_code_outside_any_task_is_read() -> None:
     ]
     for lines in (in_task, scheduler):
         assert analyze("\n".join(lines)).values("oom_in") == []
+
+
+def test_a_warn_level_log_counts_the_micro_batches_the_trigger_warned_of() -> None:
+    """At WARN level (a notebook's default) no batch commit is logged; the trigger executor's
+    warnings of slow batches say a stream ran, and how many batches at least."""
+    slow = (
+        "26/12/04 05:59:{:02d} WARN ProcessingTimeExecutor: Current batch is falling behind. The "
+        "trigger interval is 2000 milliseconds, but spent 3542 milliseconds"
+    )
+    log = "\n".join(
+        [
+            "26/12/04 05:59:22 WARN ResolveWriteToStream: spark.sql.adaptive.enabled is not "
+            "supported in streaming DataFrames/Datasets and will be disabled.",
+            *(slow.format(second) for second in (29, 33, 35)),
+            "26/12/04 05:59:36 INFO MicroBatchExecution: Committed offsets for batch 1. Metadata",
+        ]
+    )
+    analysis = analyze(log)
+    assert analysis.values("streaming") == ["yes"]
+    assert analysis.values("streaming_batches") == ["3", "2"]
+    assert _fact(log, "streaming_batches") == ("3", 4)
