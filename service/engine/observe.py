@@ -33,7 +33,9 @@ from service.engine.vocabulary import APPLICATION_KILLED, STOPPED_EXIT_CODE
 
 MAX_LINES_PER_FAILURE = 60
 DEFAULT_SECONDS = 5.0
-QUIET_LOG_LINES = 20
+# A log of a run that went well may be this short: at WARN level (a notebook's or a shell's
+# default) it holds a few start-up warnings and the program's output.
+QUIET_LOG_LINES = 5
 QUIET_LOG_WEIGHT = 0.6
 # Signature kinds that only fire on a failure (an exception, a kill, a dying thread).
 FAILURE_KINDS = frozenset({"exception", "container", "thread"})

@@ -53,6 +53,26 @@ def test_diagnose_quiet_log_is_not_a_driver_oom(engine: Engine) -> None:
     assert diagnosis.instead is not None and "no out-of-memory" in diagnosis.instead.what
 
 
+def test_a_short_warn_level_log_of_a_run_that_went_well_is_not_a_driver_oom(
+    engine: Engine,
+) -> None:
+    """At WARN level (a notebook's or a shell's default) a run that went well prints a few
+    start-up warnings and the program's own output."""
+    log = [
+        "26/12/02 20:33:07 WARN Utils: Your hostname, vm resolves to a loopback address: "
+        "127.0.0.1; using 192.0.2.2 instead (on interface eth0)",
+        "26/12/02 20:33:07 WARN Utils: Set SPARK_LOCAL_IP if you need to bind to another address",
+        "26/12/02 20:33:08 WARN NativeCodeLoader: Unable to load native-hadoop library for your "
+        "platform... using builtin-java classes where applicable",
+        "26/12/02 20:33:10 WARN Utils: Service 'SparkUI' could not bind on port 4040. "
+        "Attempting port 4041.",
+        "rows 1000000",
+    ]
+    assert engine.diagnose("\n".join(log)).verdict == "not_driver_oom"
+    # Fewer lines than that are too little to say the run went well.
+    assert engine.diagnose("\n".join(log[:3])).verdict != "not_driver_oom"
+
+
 def test_diagnose_reports_config_findings(engine: Engine) -> None:
     text = (
         "spark-submit --driver-memory 4g --conf spark.driver.maxResultSize=8g "
