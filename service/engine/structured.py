@@ -10,11 +10,18 @@ the default pattern layout prints it (``yy/MM/dd HH:mm:ss LEVEL logger: message`
 exception and its ``at`` frames); every rendered line remembers the pasted line it came from,
 so evidence still cites what the user pasted. Lines that are not structured log events (a
 Python traceback, a print) pass through as they are.
+
+Logs written with another text layout are read the same way, a line for a line: an ISO date
+(``2026-12-04 05:59:22,123``, ``[2026-12-04T05:59:22.123Z]``), a thread in brackets, a logger
+by its full name (``org.apache.spark.scheduler.DAGScheduler``) or two last parts (Hadoop's
+``scheduler.DAGScheduler``), `` - `` before the message. Every step that knows Spark's own
+lines ("DAGScheduler: Got job", "Executor: Exception in task") then knows these.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +45,10 @@ class Rendered:
 
 
 def render(text: str) -> Rendered | None:
-    """The plain layout of ``text``, or None when it holds no structured log event."""
+    """The plain layout of ``text``, or None when it holds no structured log event and no line
+    of another text layout."""
     if MARKER not in text:
-        return None
+        return _other_layout(text)
     out: list[str] = []
     origins: list[int] = []
     events = 0
@@ -106,3 +114,60 @@ def _timestamp(ts: object) -> str:
         return f"{value[2:4]}/{value[5:7]}/{value[8:10]} {value[11:19]}"
     # Without a timestamp the line would not read as a log line at all.
     return value or "00/00/00 00:00:00"
+
+
+# A log event in a text layout other than Spark's default: date, time (fraction and zone
+# optional, in brackets or not), an optional [thread], the level, an optional [thread], the
+# logger, then ": " or " - " and the message.
+_OTHER = re.compile(
+    r"\[?(\d{2})(\d{2})-(\d{2})-(\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d{1,9})?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?\]?\s{1,4}(?:\[[^\]]{0,200}\]\s{1,4})?"
+    r"(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s{1,4}(?:\[[^\]]{0,200}\]\s{1,4})?"
+    r"([A-Za-z_][\w$.]{0,300}?)(?:: | - )(.*)"
+)
+# Spark's own layout with a logger's full or Hadoop-shortened name.
+_LONG_LOGGER = re.compile(
+    r"(\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) (TRACE|DEBUG|INFO|WARN|ERROR|FATAL) "
+    r"((?:[a-z_][\w$]*\.)+[A-Z][\w$]*): (.*)"
+)
+# A layout is taken as the log's own once this many of its first lines are in it.
+_LAYOUT_EVIDENCE = 3
+_LAYOUT_SAMPLE = 400
+
+
+def _other_layout(text: str) -> Rendered | None:
+    head = text[:200_000].split("\n", _LAYOUT_SAMPLE)[:_LAYOUT_SAMPLE]
+    seen = sum(1 for line in head if _other_line(line) is not None)
+    if seen < _LAYOUT_EVIDENCE:
+        return None
+    out: list[str] = []
+    events = 0
+    for line in text.split("\n"):
+        plain = _other_line(line)
+        if plain is None:
+            out.append(line)
+        else:
+            out.append(plain)
+            events += 1
+    return Rendered("\n".join(out), list(range(1, len(out) + 1)), events)
+
+
+def _other_line(line: str) -> str | None:
+    """``line`` in Spark's default layout, or None when it is not an event of another layout."""
+    if line[:1] not in "[0123456789":
+        return None
+    match = _OTHER.match(line)
+    if match is not None:
+        century, year, month, day, time, level, logger, message = match.groups()
+        level = "WARN" if level == "WARNING" else level
+        return f"{year}/{month}/{day} {time} {level} {_short(logger)}: {message}"
+    match = _LONG_LOGGER.match(line)
+    if match is not None:
+        stamp, level, logger, message = match.groups()
+        return f"{stamp} {level} {_short(logger)}: {message}"
+    return None
+
+
+def _short(logger: str) -> str:
+    """The logger as Spark's default layout names it: its class's simple name."""
+    return logger.rsplit(".", 1)[-1]

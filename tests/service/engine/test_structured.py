@@ -108,3 +108,45 @@ def test_a_spark_connect_clients_heap_error_is_the_servers_heap(engine: Engine) 
     assert against["python_driver_oom"] < 0 < against["collect_to_driver"]
     signatures = {e.signature for c in diagnosis.causes for e in c.evidence}
     assert "exception-spark-connect-server-heap" in signatures
+
+
+def test_other_text_layouts_are_read_as_sparks_own_a_line_for_a_line() -> None:
+    lines = [
+        "2026-12-04 05:59:22,123 INFO  DAGScheduler - Got job 3 (collect at x.py:12) with 4 output"
+        " partitions",
+        "[2026-12-04T05:59:23.123Z] ERROR org.apache.spark.executor.Executor: Exception in task 0.0"
+        " in stage 1.0 (TID 1)",
+        "java.lang.OutOfMemoryError: Java heap space",
+        "2026-12-04 05:59:24.123 [task-result-getter-0] WARN  scheduler.TaskSetManager: Lost task",
+        "26/12/04 05:59:25 INFO org.apache.spark.scheduler.DAGScheduler: Job 3 failed: collect at"
+        " x.py:12, took 2 s",
+        "rows 12",
+    ]
+    rendered = render("\n".join(lines))
+    assert rendered is not None and rendered.events == 4
+    assert rendered.text.split("\n") == [
+        "26/12/04 05:59:22 INFO DAGScheduler: Got job 3 (collect at x.py:12) with 4 output partitions",
+        "26/12/04 05:59:23 ERROR Executor: Exception in task 0.0 in stage 1.0 (TID 1)",
+        "java.lang.OutOfMemoryError: Java heap space",
+        "26/12/04 05:59:24 WARN TaskSetManager: Lost task",
+        "26/12/04 05:59:25 INFO DAGScheduler: Job 3 failed: collect at x.py:12, took 2 s",
+        "rows 12",
+    ]
+    assert rendered.origins == list(range(1, len(lines) + 1))
+    # Two lines of another layout are not yet a log written in it.
+    assert render("\n".join(lines[:2])) is None
+
+
+def test_a_real_log_in_a_layout_of_the_users_own_is_read_like_sparks(engine: Engine) -> None:
+    """An ISO date, the thread and the logger's full name (log4j2-iso8601-thread.properties):
+    local mode is told by which loggers printed what, as in Spark's own layout."""
+    text = (FORMATS / "spark35-iso8601-thread-layout-collect-local.log").read_text()
+    rendered = render(text)
+    assert rendered is not None
+    assert "26/12/04 23:46:09 INFO SparkContext: Running Spark version 3.5.9" in rendered.text
+    diagnosis = engine.diagnose(text)
+    assert {c.id for c in diagnosis.causes[:2]} == {"collect_to_driver", "client_mode_small_driver"}
+    assert ("deploy_mode", "local") in {(f.name, f.value) for f in diagnosis.facts}
+    cited = [e.line for c in diagnosis.causes for e in c.evidence if e.line is not None]
+    pasted = text.split("\n")
+    assert any("OutOfMemoryError" in pasted[line - 1] for line in cited)
