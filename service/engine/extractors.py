@@ -54,6 +54,21 @@ class Extractor:
         return self.name.startswith(NEGATABLE)
 
 
+def _pandas_not_to_pandas(match: re.Match[str]) -> bool:
+    """'pandas' alone that is a module's path (pyspark/sql/pandas/conversion.py, pyspark.pandas),
+    part of a longer name (applyInPandas, pandas_udf), or data going into Spark
+    (createDataFrame from a pandas frame): not the data coming back as toPandas brings it."""
+    if match.group(0).lower() != "pandas":
+        return False
+    text, start, end = match.string, match.start(), match.end()
+    before, after = text[start - 1 : start], text[end : end + 1]
+    return (
+        (before.isalnum() or before in "/._")
+        or (after.isalnum() or after in "/._")
+        or "createDataFrame" in text
+    )
+
+
 _SIZE = SIZE_PATTERN
 # Between a config key and its value: '=', ':', ' ', or "', '" as in spark.conf.set('k', 'v').
 _SEP = r"""["']?\s{0,3}(?:=|:|,|\s)\s{0,3}["']?"""
@@ -552,6 +567,7 @@ _EXTRACTORS: list[Extractor] = [
         "action-to-pandas",
         guard="pandas",
         pattern=re.compile(r"toPandas|to_pandas|pandas", _C),
+        not_this=_pandas_not_to_pandas,
         extract=_const(("action", "to_pandas")),
     ),
     Extractor(

@@ -342,3 +342,18 @@ def test_a_warn_level_log_counts_the_micro_batches_the_trigger_warned_of() -> No
     assert analysis.values("streaming") == ["yes"]
     assert analysis.values("streaming_batches") == ["3", "2"]
     assert _fact(log, "streaming_batches") == ("3", 4)
+
+
+def test_pandas_going_into_spark_is_not_a_to_pandas() -> None:
+    """Round 30: createDataFrame from a pandas frame warned from pyspark/sql/pandas/conversion.py."""
+    into_spark = [
+        "/opt/venvs/spark4/lib/python3.11/site-packages/pyspark/python/lib/pyspark.zip/pyspark/sql/"
+        "pandas/conversion.py:704: UserWarning: createDataFrame attempted Arrow optimization",
+        "spark.createDataFrame from a pandas frame of 6 million rows",
+        'df.groupBy("store").applyInPandas(pivot, schema)',
+        "import pyspark.pandas as ps",
+    ]
+    for text in into_spark:
+        assert "to_pandas" not in analyze(text).values("action"), text
+    for text in ("df.toPandas() dies", "converting the result to pandas kills the driver"):
+        assert "to_pandas" in analyze(text).values("action"), text
