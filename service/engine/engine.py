@@ -16,6 +16,8 @@ from service.engine.eventlog import EventLogSummary, read_event_log
 from service.engine.findings import find_problems
 from service.engine.fitted import (
     COSINE_FLOOR,
+    HAND_EPS,
+    WORDS_HAND_EPS,
     WORDS_KINDS,
     Features,
     FittedRanking,
@@ -169,9 +171,10 @@ class Engine:
         best = max(seen.similarity.values(), default=0.0)
         votes = knn_votes([(h.entry.label, h.score) for h in similar])
         hand_conf = {c.id: c.confidence for c in hand}
+        eps = WORDS_HAND_EPS if seen.kind in WORDS_KINDS else HAND_EPS
         rows = {
             c: (
-                logit(hand_conf.get(c, 0.0)),
+                logit(hand_conf.get(c, 0.0), eps),
                 evidence.get(c, 0.0),
                 dense.get(c, 0.0),
                 max(seen.similarity.get(c, best + COSINE_FLOOR) - best, COSINE_FLOOR)

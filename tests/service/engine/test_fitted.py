@@ -20,6 +20,7 @@ from service.engine.fitted import (
     PER_CAUSE,
     UNSEEN_KIND_SCALES,
     UNSEEN_WORDS_SCALE,
+    WORDS_HAND_EPS,
     Features,
     Penalty,
     Sample,
@@ -287,3 +288,29 @@ def test_a_few_inputs_whose_cause_is_not_in_them_do_not_soften_every_other_one()
         sure_and_wrong[i, (y[i] + 1) % 3] = 8.0
     assert fit_temperature(sure_and_wrong, y) > 1.5 * fit_temperature(scores, y)
     assert fit_brier_temperature(sure_and_wrong, y) < 1.3 * fit_brier_temperature(scores, y)
+
+
+def test_the_hand_ranking_rules_a_cause_out_less_far_in_a_report_than_in_a_log(
+    engine: Engine,
+) -> None:
+    """People's words seldom speak for every cause a report could be: as the fit reads the
+    hand ranking, no cause falls below logit(0.1) for a report, logit(0.02) for a log."""
+    hand = PER_CAUSE.index("hand")
+
+    def lowest(text: str) -> float:
+        seen = engine.observer.text(text)
+        g = engine.features(seen, engine.hand_rank(seen), engine.similar_cases(seen)).per_cause
+        return float(g[:, hand].min())
+
+    floor = float(np.log(WORDS_HAND_EPS / (1 - WORDS_HAND_EPS)))
+    assert lowest("the driver dies with java heap space right after df.toPandas()") >= floor - 1e-9
+    log = "\n".join(
+        [
+            "26/12/03 10:00:01 INFO SparkContext: Running Spark version 3.5.1",
+            "26/12/03 10:00:02 ERROR Utils: Uncaught exception in thread task-result-getter-0",
+            "java.lang.OutOfMemoryError: Java heap space",
+            "\tat java.util.Arrays.copyOf(Arrays.java:3537)",
+        ]
+        * 3
+    )
+    assert lowest(log) < floor
