@@ -36,6 +36,7 @@ from service.engine.fitted import (
     load_fit,
     predict,
     save_fit,
+    words_temperature,
 )
 from service.storage.cases import CaseStore
 from service.storage.reporting import build_report
@@ -314,3 +315,23 @@ def test_the_hand_ranking_rules_a_cause_out_less_far_in_a_report_than_in_a_log(
         * 3
     )
     assert lowest(log) < floor
+
+
+def test_reports_in_words_get_the_temperature_their_own_out_of_fold_scores_want() -> None:
+    """Observed without the KB's words written from them, the tune reports' out-of-fold scores
+    stand for reports the KB was not written from: with enough of them, their own log-loss
+    temperature; with fewer, the single one times UNSEEN_WORDS_SCALE."""
+    rng = np.random.default_rng(0)
+    n, c = 60, len(CAUSE_IDS)
+    y = rng.integers(0, c, n)
+    oof = rng.normal(0.0, 1.0, (n, c))
+    oof[np.arange(n), y] += 1.0  # right more often than not, and far too sure of it x 4
+    oof *= 4.0
+    g = np.zeros((c, len(PER_CAUSE)))
+    words = [
+        Sample(Features(g, {"kind:words": 1.0}), CAUSE_IDS[k], f"s{i}") for i, k in enumerate(y)
+    ]
+    assert words_temperature(words, oof, y, 1.0) == pytest.approx(fit_temperature(oof, y))
+    assert words_temperature(words, oof, y, 1.0) > 1.5
+    logs = [Sample(Features(g, {"kind:log": 1.0}), s.label, s.group) for s in words]
+    assert words_temperature(logs, oof, y, 0.8) == pytest.approx(0.8 * UNSEEN_WORDS_SCALE)
