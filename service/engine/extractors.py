@@ -61,10 +61,12 @@ def _pandas_not_to_pandas(match: re.Match[str]) -> bool:
     if match.group(0).lower() != "pandas":
         return False
     text, start, end = match.string, match.start(), match.end()
-    before, after = text[start - 1 : start], text[end : end + 1]
+    before, after = text[start - 1 : start] if start else "", text[end : end + 2]
+    # A sentence may end on it ("to pandas."); a module's attribute goes on ("pandas.DataFrame").
     return (
-        (before.isalnum() or before in "/._")
-        or (after.isalnum() or after in "/._")
+        (before != "" and (before.isalnum() or before in "/._"))
+        or (after[:1] != "" and (after[:1].isalnum() or after[:1] in "/_"))
+        or (after[:1] == "." and after[1:].isalnum())
         or "createDataFrame" in text
     )
 

@@ -357,3 +357,8 @@ def test_pandas_going_into_spark_is_not_a_to_pandas() -> None:
         assert "to_pandas" not in analyze(text).values("action"), text
     for text in ("df.toPandas() dies", "converting the result to pandas kills the driver"):
         assert "to_pandas" in analyze(text).values("action"), text
+
+
+def test_pandas_at_either_end_of_a_sentence_is_still_a_to_pandas() -> None:
+    for text in ("pandas conversion kills the driver", "it dies when I convert it to pandas."):
+        assert "to_pandas" in analyze(text).values("action"), text
