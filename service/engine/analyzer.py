@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from service.engine.budget import Budget
 from service.engine.extractors import (
+    JVM_LIBRARY,
     MAX_LINE,
     batches_falling_behind,
     job_site_facts,
@@ -342,7 +343,7 @@ _TASK_FRAMES = (
 
 
 # Frames of the JDK and Scala's library: whose code they run is decided by the frames below.
-_JVM_LIBRARY = re.compile(r"(?:java|javax|jdk|sun|scala)\.")
+_JVM_LIBRARY = re.compile(JVM_LIBRARY)
 _ML_CODE = ("org.apache.spark.ml.", "org.apache.spark.mllib.")
 
 

@@ -662,6 +662,11 @@ _LOG_EXTRACTORS = [e for e in _EXTRACTORS if not e.prose_only]
 EXTRACTORS_BY_NAME = {e.name: e for e in _EXTRACTORS}
 
 
+# The packages of the JDK and of Scala's library: a frame in them runs machinery (a queue's
+# take(), an iterator's collect), never the user's action, nor says whose code ran out.
+JVM_LIBRARY = r"(?:java|javax|jdk|sun|scala)\."
+
+
 # Which action the user ran is read from the user's words, the frames of a stack trace and the
 # user's code in a traceback, never from log lines about scheduling: "Got job 0 (collect at
 # x.py:12)" says where a job came from, not what ran out of memory. A frame inside PySpark or
@@ -669,9 +674,7 @@ EXTRACTORS_BY_NAME = {e.name: e for e in _EXTRACTORS}
 _NOT_AN_ACTION = re.compile(
     r'^\s*File "[^"]{0,400}[/\\](?:pyspark|py4j)[/\\]'
     r"|^\s*\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}|\b(?:INFO|DEBUG|TRACE)\b"
-    # A frame of the JDK or Scala's library (a queue's take(), an iterator's collect) is
-    # their own machinery, never the user's action.
-    r"|^\s*at (?:java\.base/)?(?:java|javax|jdk|sun|scala)\."
+    rf"|^\s*at (?:java\.base/)?{JVM_LIBRARY}"
 )
 
 

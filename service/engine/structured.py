@@ -158,7 +158,7 @@ def _other_line(line: str) -> str | None:
         return None
     match = _OTHER.match(line)
     if match is not None:
-        century, year, month, day, time, level, logger, message = match.groups()
+        _, year, month, day, time, level, logger, message = match.groups()
         level = "WARN" if level == "WARNING" else level
         return f"{year}/{month}/{day} {time} {level} {_short(logger)}: {message}"
     match = _LONG_LOGGER.match(line)
