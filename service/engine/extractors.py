@@ -71,6 +71,20 @@ def _pandas_not_to_pandas(match: re.Match[str]) -> bool:
     )
 
 
+# Frames and lines that drop a broadcast the program is done with (the context cleaner, a
+# shutdown, unpersist or destroy): no broadcast was being built or sent there.
+_BROADCAST_CLEANUP = re.compile(
+    r"unpersist|unbroadcast|removeBroadcast|CleanupBroadcast|\.destroy|ContextCleaner",
+    re.IGNORECASE,
+)
+
+
+def _broadcast_cleanup(match: re.Match[str]) -> bool:
+    """A broadcast named on a line that removes one (TorrentBroadcast$.unpersist under the
+    ContextCleaner, BlockManagerMaster.removeBroadcast at shutdown)."""
+    return _BROADCAST_CLEANUP.search(match.string) is not None
+
+
 _SIZE = SIZE_PATTERN
 # Between a config key and its value: '=', ':', ' ', or "', '" as in spark.conf.set('k', 'v').
 _SEP = r"""["']?\s{0,3}(?:=|:|,|\s)\s{0,3}["']?"""
@@ -582,10 +596,11 @@ _EXTRACTORS: list[Extractor] = [
         "action-broadcast",
         guard="broadcast",
         pattern=re.compile(
-            r"broadcast\(|\bbroadcast (?:hint|join)|BroadcastExchange|TorrentBroadcast|BroadcastHashJoin",
+            r"\bbroadcast\(|\bbroadcast (?:hint|join)|BroadcastExchange|TorrentBroadcast|BroadcastHashJoin",
             _C,
         ),
         extract=_const(("action", "broadcast")),
+        not_this=_broadcast_cleanup,
     ),
     Extractor(
         "action-cache",

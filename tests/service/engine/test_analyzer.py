@@ -362,3 +362,23 @@ def test_pandas_going_into_spark_is_not_a_to_pandas() -> None:
 def test_pandas_at_either_end_of_a_sentence_is_still_a_to_pandas() -> None:
     for text in ("pandas conversion kills the driver", "it dies when I convert it to pandas."):
         assert "to_pandas" in analyze(text).values("action"), text
+
+
+def test_a_broadcast_being_cleaned_up_is_no_broadcast_action() -> None:
+    """Round 31: a shutdown's ContextCleaner frames under a maxResultSize abort of a toPandas."""
+    cleanup = [
+        "\tat org.apache.spark.storage.BlockManagerMaster.removeBroadcast(BlockManagerMaster.scala:222)",
+        "\tat org.apache.spark.broadcast.TorrentBroadcast$.unpersist(TorrentBroadcast.scala:395)",
+        "\tat org.apache.spark.broadcast.TorrentBroadcastFactory.unbroadcast(TorrentBroadcastFactory.scala:49)",
+        "\tat org.apache.spark.ContextCleaner.doCleanupBroadcast(ContextCleaner.scala:256)",
+    ]
+    for text in cleanup:
+        assert "broadcast" not in analyze(text).values("action"), text
+    built = [
+        "\tat org.apache.spark.broadcast.TorrentBroadcast.writeBlocks(TorrentBroadcast.scala:175)",
+        "\tat org.apache.spark.sql.execution.exchange.BroadcastExchangeExec.$anonfun$relationFuture$1(BroadcastExchangeExec.scala:139)",
+        "lookup = sc.broadcast(big_dict)",
+        "df.join(broadcast(dim), 'id')",
+    ]
+    for text in built:
+        assert "broadcast" in analyze(text).values("action"), text
