@@ -85,6 +85,29 @@ def _broadcast_cleanup(match: re.Match[str]) -> bool:
     return _BROADCAST_CLEANUP.search(match.string) is not None
 
 
+# The collect_list / collect_set aggregate functions' own frames (Collect.update,
+# CollectList.convertToBufferElement, in collect.scala): rows gathered into an array within a
+# task, not a collect to the driver.
+_AGGREGATE_FRAME = re.compile(
+    r"catalyst\.expressions\.aggregate\.|\(collect\.scala:", re.IGNORECASE
+)
+
+
+def _aggregate_collect(match: re.Match[str]) -> bool:
+    return _AGGREGATE_FRAME.search(match.string) is not None
+
+
+# Caches that are not the program's cached data: generated code's (CodeGenerator.cache), a
+# Guava cache's machinery, and Spark's advice on a stale file listing ("invalidate the cache").
+_OTHER_CACHE = re.compile(
+    r"CodeGenerator|common\.cache\.|LocalCache|invalidate the cache|REFRESH TABLE", re.IGNORECASE
+)
+
+
+def _other_cache(match: re.Match[str]) -> bool:
+    return _OTHER_CACHE.search(match.string) is not None
+
+
 _SIZE = SIZE_PATTERN
 # Between a config key and its value: '=', ':', ' ', or "', '" as in spark.conf.set('k', 'v').
 _SEP = r"""["']?\s{0,3}(?:=|:|,|\s)\s{0,3}["']?"""
@@ -565,6 +588,7 @@ _EXTRACTORS: list[Extractor] = [
             _C,
         ),
         extract=_const(("action", "collect")),
+        not_this=_aggregate_collect,
     ),
     Extractor(
         "action-collect-as-map",
@@ -607,6 +631,7 @@ _EXTRACTORS: list[Extractor] = [
         guard="",
         pattern=re.compile(r"\.cache\(\)|\.persist\(|\bcach(?:e|ed|ing)\b", _C),
         extract=_const(("action", "cache")),
+        not_this=_other_cache,
     ),
     Extractor(
         "action-accumulator",

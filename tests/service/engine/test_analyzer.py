@@ -382,3 +382,25 @@ def test_a_broadcast_being_cleaned_up_is_no_broadcast_action() -> None:
     ]
     for text in built:
         assert "broadcast" in analyze(text).values("action"), text
+
+
+def test_collect_list_frames_and_other_caches_are_no_user_action() -> None:
+    """Frames of the collect_list aggregate, generated code's cache and the stale-file advice
+    name 'collect' and 'cache' without the program collecting or caching anything."""
+    not_collect = [
+        "\tat org.apache.spark.sql.catalyst.expressions.aggregate.Collect.update(collect.scala:58)",
+        "\tat org.apache.spark.sql.catalyst.expressions.aggregate.CollectList.update(collect.scala:143)",
+    ]
+    for text in not_collect:
+        assert "collect" not in analyze(text).values("action"), text
+    not_cache = [
+        "\tat org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$.$anonfun$cache$1(CodeGenerator.scala:1589)",
+        "You can explicitly invalidate the cache in Spark by running 'REFRESH TABLE tableName' "
+        "command in SQL or by recreating the Dataset/DataFrame involved. SQLSTATE: KD001",
+    ]
+    for text in not_cache:
+        assert "cache" not in analyze(text).values("action"), text
+    assert "collect" in analyze(
+        "\tat org.apache.spark.sql.Dataset.collectFromPlan(Dataset.scala:4333)"
+    ).values("action")
+    assert "cache" in analyze("    df.cache()").values("action")
