@@ -108,6 +108,23 @@ def _other_cache(match: re.Match[str]) -> bool:
     return _OTHER_CACHE.search(match.string) is not None
 
 
+# A whitespace-free run of characters around a match.
+_TOKEN_EDGE = re.compile(r"[\s'\"=,;()\[\]]")
+
+
+def _in_a_directory_path(match: re.Match[str]) -> bool:
+    """'pyspark' or 'python' inside a directory's path says where files are, not that the
+    program is Python: pip's pyspark package is Spark's home for spark-shell and spark-sql
+    too (".../site-packages/pyspark"), and folders are named by anyone
+    ("/tmp/runs/job--pyspark--1/events"). A Python source file's path (".../app.py",
+    ".../pyspark/sql/dataframe.py:1262") still counts."""
+    text, start, end = match.string, match.start(), match.end()
+    left = max((m.end() for m in _TOKEN_EDGE.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _TOKEN_EDGE.finditer(text, end)), len(text))
+    token = text[left:right]
+    return "/" in token and re.search(r"\.py(?::\d+)?\W*$", token) is None
+
+
 _SIZE = SIZE_PATTERN
 # Between a config key and its value: '=', ':', ' ', or "', '" as in spark.conf.set('k', 'v').
 _SEP = r"""["']?\s{0,3}(?:=|:|,|\s)\s{0,3}["']?"""
@@ -534,6 +551,7 @@ _EXTRACTORS: list[Extractor] = [
             r"\b(?:pyspark|py4j|toPandas|python|jupyter|notebook kernel)\b|\.py\b", _C
         ),
         extract=_const(("language", "pyspark")),
+        not_this=_in_a_directory_path,
     ),
     Extractor(
         "scala",

@@ -404,3 +404,22 @@ def test_collect_list_frames_and_other_caches_are_no_user_action() -> None:
         "\tat org.apache.spark.sql.Dataset.collectFromPlan(Dataset.scala:4333)"
     ).values("action")
     assert "cache" in analyze("    df.cache()").values("action")
+
+
+def test_pyspark_in_a_directory_path_is_not_the_language() -> None:
+    """pip's pyspark package is Spark's home for spark-shell as well; folders are named freely."""
+    paths = [
+        "26/12/05 01:38:30 INFO Worker: Spark home: /opt/venvs/spark35/lib/python3.11/site-packages/pyspark",
+        "26/12/05 01:38:30 INFO SingleEventLogFileWriter: Logging events to file:/tmp/runs/"
+        "sales--pyspark--spark35--cluster/events/app-1.zstd.inprogress",
+    ]
+    for text in paths:
+        assert "pyspark" not in analyze(text).values("language"), text
+    python = [
+        '  File "/opt/venvs/x/site-packages/pyspark/sql/dataframe.py", line 1262, in collect',
+        "26/12/05 01:38:31 INFO SparkContext: Starting job: collect at /work/app/job.py:39",
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o45.count.",
+        "we run pyspark 3.5 on EMR",
+    ]
+    for text in python:
+        assert "pyspark" in analyze(text).values("language"), text
