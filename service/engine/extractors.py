@@ -71,18 +71,18 @@ def _pandas_not_to_pandas(match: re.Match[str]) -> bool:
     )
 
 
+def _on_a_line_about(pattern: re.Pattern[str]) -> Callable[[re.Match[str]], bool]:
+    """A ``not_this`` for a match on a line ``pattern`` finds: the whole line is about
+    something else, so none of its matches counts."""
+    return lambda match: pattern.search(match.string) is not None
+
+
 # Frames and lines that drop a broadcast the program is done with (the context cleaner, a
 # shutdown, unpersist or destroy): no broadcast was being built or sent there.
 _BROADCAST_CLEANUP = re.compile(
     r"unpersist|unbroadcast|removeBroadcast|CleanupBroadcast|\.destroy|ContextCleaner",
     re.IGNORECASE,
 )
-
-
-def _broadcast_cleanup(match: re.Match[str]) -> bool:
-    """A broadcast named on a line that removes one (TorrentBroadcast$.unpersist under the
-    ContextCleaner, BlockManagerMaster.removeBroadcast at shutdown)."""
-    return _BROADCAST_CLEANUP.search(match.string) is not None
 
 
 # The collect_list / collect_set aggregate functions' own frames (Collect.update,
@@ -93,10 +93,6 @@ _AGGREGATE_FRAME = re.compile(
 )
 
 
-def _aggregate_collect(match: re.Match[str]) -> bool:
-    return _AGGREGATE_FRAME.search(match.string) is not None
-
-
 # Caches that are not the program's cached data: generated code's (CodeGenerator.cache), a
 # Guava cache's machinery, and Spark's advice on a stale file listing ("invalidate the cache").
 _OTHER_CACHE = re.compile(
@@ -104,12 +100,9 @@ _OTHER_CACHE = re.compile(
 )
 
 
-def _other_cache(match: re.Match[str]) -> bool:
-    return _OTHER_CACHE.search(match.string) is not None
-
-
-# A whitespace-free run of characters around a match.
+# A whitespace-free run of characters around a match, and a Python source file's path.
 _TOKEN_EDGE = re.compile(r"[\s'\"=,;()\[\]]")
+_PY_FILE = re.compile(r"\.py(?::\d+)?\W*$")
 
 
 def _in_a_directory_path(match: re.Match[str]) -> bool:
@@ -122,7 +115,7 @@ def _in_a_directory_path(match: re.Match[str]) -> bool:
     left = max((m.end() for m in _TOKEN_EDGE.finditer(text, 0, start)), default=0)
     right = next((m.start() for m in _TOKEN_EDGE.finditer(text, end)), len(text))
     token = text[left:right]
-    return "/" in token and re.search(r"\.py(?::\d+)?\W*$", token) is None
+    return "/" in token and _PY_FILE.search(token) is None
 
 
 _SIZE = SIZE_PATTERN
@@ -606,7 +599,7 @@ _EXTRACTORS: list[Extractor] = [
             _C,
         ),
         extract=_const(("action", "collect")),
-        not_this=_aggregate_collect,
+        not_this=_on_a_line_about(_AGGREGATE_FRAME),
     ),
     Extractor(
         "action-collect-as-map",
@@ -642,14 +635,14 @@ _EXTRACTORS: list[Extractor] = [
             _C,
         ),
         extract=_const(("action", "broadcast")),
-        not_this=_broadcast_cleanup,
+        not_this=_on_a_line_about(_BROADCAST_CLEANUP),
     ),
     Extractor(
         "action-cache",
         guard="",
         pattern=re.compile(r"\.cache\(\)|\.persist\(|\bcach(?:e|ed|ing)\b", _C),
         extract=_const(("action", "cache")),
-        not_this=_other_cache,
+        not_this=_on_a_line_about(_OTHER_CACHE),
     ),
     Extractor(
         "action-accumulator",
