@@ -42,6 +42,9 @@ _WORD = re.compile(r"^\(?[A-Za-z][A-Za-z'\u2019-]{0,30}[,.;:!?)]?$")
 # Inside a pasted log, a line only counts as the user's own words when it reads like a sentence.
 PROSE_MIN_WORDS = 4
 PROSE_WORD_SHARE = 0.75
+# A line that names a Java or Python class after at least this many words of its own is a
+# sentence, not output (see _names_it_in_a_sentence).
+SENTENCE_WORDS_BEFORE_CLASS = 6
 # Input with at least this many distinct log lines and under this share of lines in words is
 # a log with some program output in it (see _mostly_log).
 MOSTLY_LOG_LINES = 30
@@ -205,7 +208,21 @@ def collapse(text: str, lines: list[str]) -> list[LineGroup]:
 def _is_log_line(text: str) -> bool:
     if _LOG_LINE.match(text) is not None or "Warning:" in text or "WARNING:" in text:
         return True
-    return _QUALIFIED.search(text) is not None
+    qualified = _QUALIFIED.search(text)
+    return qualified is not None and not _names_it_in_a_sentence(text, qualified.start())
+
+
+def _names_it_in_a_sentence(text: str, start: int) -> bool:
+    """A sentence of the user's that names a class on the way ("... and the query fails with
+    java.lang.OutOfMemoryError"): words, not output, so the phrasings of how people talk still
+    read it. Output puts the class after a colon ("Job aborted due to stage failure:
+    java.lang...", "calling z:org.apache..."); a sentence has its own words before it."""
+    before = text[:start].split()
+    if len(before) < SENTENCE_WORDS_BEFORE_CLASS or before[-1].endswith(":"):
+        return False
+    if text[start - 1] == ":":
+        return False
+    return _is_prose(text[:start]) and _is_prose(text)
 
 
 def _mostly_log(log_groups: int, word_groups: int) -> bool:

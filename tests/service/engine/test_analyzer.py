@@ -252,6 +252,31 @@ def test_a_tasks_end_reason_on_its_own_line_is_sparks_output_not_words() -> None
     assert [text for _, text in analysis.prose] == [log[3]]
 
 
+def test_a_sentence_that_names_a_class_is_words_and_output_after_a_colon_is_not() -> None:
+    """A report in words often names the exception it ends with; that sentence is still the
+    user's (the phrasings of how people talk read it), while Spark's and Py4J's messages put
+    the class after a colon."""
+    said = (
+        "In spark-shell with 1g of driver memory a small table is joined to broadcast() of a "
+        "large one and collected, and the query fails with java.lang.OutOfMemoryError."
+    )
+    output = [
+        "ERROR: Job aborted due to stage failure: java.lang.OutOfMemoryError: Java heap space",
+        "An error occurred while calling z:org.apache.spark.sql.api.python.PythonSQLUtils.toPython.",
+        "Job aborted due to stage failure: Exception while getting task result: "
+        "org.apache.spark.storage.BlockFetchException: Failed to fetch block from 1 locations.",
+        "The batch job failed: org.apache.spark.SparkIllegalArgumentException: [INVALID_DRIVER_MEMORY]",
+    ]
+    analysis = analyze("\n".join([said, *output]))
+    assert [text for _, text in analysis.prose] == [said]
+    alone = analyze(said)
+    assert alone.kind == "words"
+    assert {(f.name, f.value, f.source) for f in alone.facts if f.name == "action"} == {
+        ("action", "collect", "words"),
+        ("action", "broadcast", "words"),
+    }
+
+
 def test_a_failed_job_that_was_a_broadcast_build_is_read_from_a_driver_log() -> None:
     """Two shapes of a broadcast exchange's build job failing in a driver log (round 10's and
     17's broadcast runs): Spark 3.x's DAGScheduler names the job by its relation future's thread,
