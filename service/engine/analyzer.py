@@ -38,6 +38,8 @@ _LOG_LINE = re.compile(
     r"|(?:ExecutorLostFailure|FetchFailed|TaskKilled|TaskResultLost|ExceptionFailure"
     r"|TaskCommitDenied|ExecutorExited) ?\()"
 )
+# Quote marks at the start of a line: one or more ">", each with the space after it.
+_QUOTED = re.compile(r"^ ?>(?:[ \t]?>)*[ \t]?", re.MULTILINE)
 _WORD = re.compile(r"^\(?[A-Za-z][A-Za-z'\u2019-]{0,30}[,.;:!?)]?$")
 # Inside a pasted log, a line only counts as the user's own words when it reads like a sentence.
 PROSE_MIN_WORDS = 4
@@ -180,6 +182,16 @@ class Analysis:
         return [f.value for f in self.facts if f.name == name]
 
 
+def unquote(text: str) -> str:
+    """The text without the quote marks an e-mail reply or a Markdown block quote puts before
+    each line ("> 19/11/04 ERROR ...", ">> at org.apache..."), which would hide a log line's
+    timestamp or a frame's "at" from what reads it. A Python prompt (">>> ") goes too: what
+    follows it is the code either way. Line numbers do not change."""
+    if not (text.startswith((">", " >")) or "\n>" in text or "\n >" in text):
+        return text
+    return _QUOTED.sub("", text)
+
+
 def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
@@ -262,6 +274,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     ``budget``: once it is spent, lines not yet read for facts are left out and
     ``Analysis.cut`` says so (a client that went away stops it with AbandonedError).
     """
+    text = unquote(text)
     lines = split_lines(text)
     groups = collapse(text, lines)
     code = traceback_source_lines(lines)

@@ -6,7 +6,7 @@ import pytest
 
 from kb import KnowledgeBase
 from service.engine import analyze
-from service.engine.analyzer import MAX_LINE, outer_frame_lines
+from service.engine.analyzer import MAX_LINE, outer_frame_lines, unquote
 
 TRACE = """24/11/26 10:00:01 INFO SparkContext: Running Spark version 3.5.1
 24/11/26 10:00:02 INFO DAGScheduler: Submitting 400000 missing tasks from ShuffleMapStage 3
@@ -250,6 +250,19 @@ def test_a_tasks_end_reason_on_its_own_line_is_sparks_output_not_words() -> None
     ]
     analysis = analyze("\n".join(log))
     assert [text for _, text in analysis.prose] == [log[3]]
+
+
+def test_a_log_quoted_for_an_email_reply_reads_as_the_log_itself() -> None:
+    quoted = "\n".join(
+        ("> " if n % 2 else ">> ") + line for n, line in enumerate(TRACE.splitlines())
+    )
+    plain, read = analyze(TRACE), analyze(quoted)
+    assert read.kind == plain.kind == "log"
+    assert [(f.name, f.value, f.line) for f in read.facts] == [
+        (f.name, f.value, f.line) for f in plain.facts
+    ]
+    assert [t.frames for t in read.traces] == [t.frames for t in plain.traces]
+    assert unquote(">>> df.toPandas()\n x -> y") == "df.toPandas()\n x -> y"
 
 
 def test_a_sentence_that_names_a_class_is_words_and_output_after_a_colon_is_not() -> None:
