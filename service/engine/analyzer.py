@@ -40,6 +40,19 @@ _LOG_LINE = re.compile(
 )
 # Quote marks at the start of a line: one or more ">", each with the space after it.
 _QUOTED = re.compile(r"^ ?>(?:[ \t]?>)*[ \t]?", re.MULTILINE)
+# The time a log collector writes before each line it kept, and how much of the input's start
+# decides whether it did (see _without_collector_stamps).
+_COLLECTOR_STAMP = re.compile(
+    # kubectl, docker, CI logs, log exports: an ISO-8601 time.
+    r"^(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})[ \t]"
+    # Airflow's task log around what spark-submit printed:
+    # "[2024-05-01, 10:00:00 UTC] {spark_submit.py:521} INFO - ".
+    r"|\[\d{4}-\d{2}-\d{2}[ ,T]{1,2}\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?"
+    r"(?: ?[A-Z]{1,5}|[+-]\d{2}:?\d{2})?\] \{[\w.-]{1,80}:\d{1,6}\} [A-Z]{4,8} - )",
+    re.MULTILINE,
+)
+COLLECTOR_SAMPLE_CHARS = 20_000
+COLLECTOR_SHARE = 0.8
 _WORD = re.compile(r"^\(?[A-Za-z][A-Za-z'\u2019-]{0,30}[,.;:!?)]?$")
 # Inside a pasted log, a line only counts as the user's own words when it reads like a sentence.
 PROSE_MIN_WORDS = 4
@@ -183,13 +196,29 @@ class Analysis:
 
 
 def unquote(text: str) -> str:
-    """The text without the quote marks an e-mail reply or a Markdown block quote puts before
-    each line ("> 19/11/04 ERROR ...", ">> at org.apache..."), which would hide a log line's
-    timestamp or a frame's "at" from what reads it. A Python prompt (">>> ") goes too: what
-    follows it is the code either way. Line numbers do not change."""
-    if not (text.startswith((">", " >")) or "\n>" in text or "\n >" in text):
+    """The text without what was put before each line after Spark printed it: the quote marks
+    of an e-mail reply or a Markdown block quote ("> 19/11/04 ERROR ...", ">> at org.apache..."),
+    and a log collector's time stamps. Either would hide a log line's timestamp or a frame's "at"
+    from what reads it. A Python prompt (">>> ") goes too: what follows it is the code either
+    way. Line numbers do not change."""
+    if text.startswith((">", " >")) or "\n>" in text or "\n >" in text:
+        text = _QUOTED.sub("", text)
+    return _without_collector_stamps(text)
+
+
+def _without_collector_stamps(text: str) -> str:
+    """The text without the ISO-8601 time a log collector writes before every line it kept
+    (``kubectl logs --timestamps``, ``docker logs -t``, CI job logs, log exports) or the
+    Airflow task log's time, source and level before each line spark-submit printed:
+    "2024-05-01T10:00:00.123456789Z \tat org.apache..." hides the frame's "at" and Spark's own
+    "24/05/01 10:00:00 ERROR" behind it. Only when most of the first lines carry one: a layout
+    that starts Spark's own lines with an ISO time prints it on message lines only."""
+    head = text[:COLLECTOR_SAMPLE_CHARS].split("\n")
+    lines = [line for line in head if line.strip()]
+    stamped = sum(1 for line in lines if _COLLECTOR_STAMP.match(line))
+    if not lines or stamped < COLLECTOR_SHARE * len(lines):
         return text
-    return _QUOTED.sub("", text)
+    return _COLLECTOR_STAMP.sub("", text)
 
 
 def split_lines(text: str) -> list[str]:

@@ -265,6 +265,30 @@ def test_a_log_quoted_for_an_email_reply_reads_as_the_log_itself() -> None:
     assert unquote(">>> df.toPandas()\n x -> y") == "df.toPandas()\n x -> y"
 
 
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2024-11-26T10:00:02.123456789Z ",  # kubectl logs --timestamps, docker logs -t
+        "2024-11-26T10:00:02.1234567+01:00\t",
+        "[2024-11-26, 10:00:02 UTC] {spark_submit.py:521} INFO - ",  # Airflow's task log
+        "[2024-11-26 10:00:02,123] {subprocess.py:93} INFO - ",
+    ],
+)
+def test_a_log_collectors_stamp_before_every_line_is_not_read_as_the_line(stamp: str) -> None:
+    stamped = "\n".join(stamp + line for line in TRACE.splitlines())
+    plain, read = analyze(TRACE), analyze(stamped)
+    assert [(f.name, f.value, f.line) for f in read.facts] == [
+        (f.name, f.value, f.line) for f in plain.facts
+    ]
+    assert [t.frames for t in read.traces] == [t.frames for t in plain.traces]
+
+
+def test_a_layout_that_times_only_its_message_lines_keeps_them() -> None:
+    lines = TRACE.splitlines()
+    own = "\n".join(["2024-11-26T10:00:01.000Z INFO SparkContext: Running Spark 3.5.1", *lines[2:]])
+    assert unquote(own) == own
+
+
 def test_a_sentence_that_names_a_class_is_words_and_output_after_a_colon_is_not() -> None:
     """A report in words often names the exception it ends with; that sentence is still the
     user's (the phrasings of how people talk read it), while Spark's and Py4J's messages put
