@@ -38,6 +38,9 @@ _LOG_LINE = re.compile(
     r"|(?:ExecutorLostFailure|FetchFailed|TaskKilled|TaskResultLost|ExceptionFailure"
     r"|TaskCommitDenied|ExecutorExited) ?\()"
 )
+# A terminal's colour and style codes ("\x1b[0;31m"), or what is left of them when a page
+# dropped the escape character ("[0;31mPy4JJavaError[0m").
+_ANSI = re.compile(r"\x1b\[[0-9;]{0,20}m|\[(?:[0-9]{1,3};){0,4}[0-9]{1,3}m(?=[\w\s:.-]|$)")
 # Quote marks at the start of a line: one or more ">", each with the space after it.
 _QUOTED = re.compile(r"^ ?>(?:[ \t]?>)*[ \t]?", re.MULTILINE)
 # The time a log collector writes before each line it kept, and how much of the input's start
@@ -195,12 +198,15 @@ class Analysis:
         return [f.value for f in self.facts if f.name == name]
 
 
-def unquote(text: str) -> str:
-    """The text without what was put before each line after Spark printed it: the quote marks
-    of an e-mail reply or a Markdown block quote ("> 19/11/04 ERROR ...", ">> at org.apache..."),
-    and a log collector's time stamps. Either would hide a log line's timestamp or a frame's "at"
-    from what reads it. A Python prompt (">>> ") goes too: what follows it is the code either
-    way. Line numbers do not change."""
+def as_printed(text: str) -> str:
+    """The text as the program printed it, without what was added on the way: terminal colour
+    codes (IPython's and notebooks' tracebacks, CI logs), the quote marks of an e-mail reply or
+    a Markdown block quote ("> 19/11/04 ERROR ...", ">> at org.apache...") and a log
+    collector's time stamps. Each would hide a log line's timestamp, a frame's "at" or an
+    exception's name from what reads it. A Python prompt (">>> ") goes too: what follows it is
+    the code either way. Line numbers do not change."""
+    if "\x1b" in text or "[0m" in text:
+        text = _ANSI.sub("", text)
     if text.startswith((">", " >")) or "\n>" in text or "\n >" in text:
         text = _QUOTED.sub("", text)
     return _without_collector_stamps(text)
@@ -303,7 +309,7 @@ def analyze(text: str, budget: Budget | None = None) -> Analysis:
     ``budget``: once it is spent, lines not yet read for facts are left out and
     ``Analysis.cut`` says so (a client that went away stops it with AbandonedError).
     """
-    text = unquote(text)
+    text = as_printed(text)
     lines = split_lines(text)
     groups = collapse(text, lines)
     code = traceback_source_lines(lines)

@@ -6,7 +6,7 @@ import pytest
 
 from kb import KnowledgeBase
 from service.engine import analyze
-from service.engine.analyzer import MAX_LINE, outer_frame_lines, unquote
+from service.engine.analyzer import MAX_LINE, as_printed, outer_frame_lines
 
 TRACE = """24/11/26 10:00:01 INFO SparkContext: Running Spark version 3.5.1
 24/11/26 10:00:02 INFO DAGScheduler: Submitting 400000 missing tasks from ShuffleMapStage 3
@@ -262,7 +262,20 @@ def test_a_log_quoted_for_an_email_reply_reads_as_the_log_itself() -> None:
         (f.name, f.value, f.line) for f in plain.facts
     ]
     assert [t.frames for t in read.traces] == [t.frames for t in plain.traces]
-    assert unquote(">>> df.toPandas()\n x -> y") == "df.toPandas()\n x -> y"
+    assert as_printed(">>> df.toPandas()\n x -> y") == "df.toPandas()\n x -> y"
+
+
+def test_a_traceback_in_terminal_colours_reads_as_printed() -> None:
+    coloured = (
+        "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m\n"
+        "\x1b[0;31mPy4JJavaError\x1b[0m                             Traceback (most recent call last)\n"
+        "\x1b[0;31mPy4JJavaError\x1b[0m: An error occurred while calling o84.collectToPython.\n"
+        ": java.lang.OutOfMemoryError: Java heap space"
+    )
+    assert as_printed(coloured) == coloured.replace("\x1b[0;31m", "").replace("\x1b[0m", "")
+    assert analyze(coloured).values("py4j_call") == ["collectToPython"]
+    assert as_printed(coloured.replace("\x1b", "")) == as_printed(coloured)
+    assert as_printed("dims [3m] and list[0]") == "dims [3m] and list[0]"
 
 
 @pytest.mark.parametrize(
@@ -286,7 +299,7 @@ def test_a_log_collectors_stamp_before_every_line_is_not_read_as_the_line(stamp:
 def test_a_layout_that_times_only_its_message_lines_keeps_them() -> None:
     lines = TRACE.splitlines()
     own = "\n".join(["2024-11-26T10:00:01.000Z INFO SparkContext: Running Spark 3.5.1", *lines[2:]])
-    assert unquote(own) == own
+    assert as_printed(own) == own
 
 
 def test_a_sentence_that_names_a_class_is_words_and_output_after_a_colon_is_not() -> None:
