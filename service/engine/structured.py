@@ -28,6 +28,20 @@ from typing import Any
 # A structured event starts with its timestamp field (SparkLayout.json's first field).
 MARKER = '{"ts":'
 MAX_FRAMES = 200
+# A line break written as an escape before a stack frame, a chained cause, a Python
+# traceback's frame or a timestamped log line: a stack trace or a log inside a quoted string,
+# or inside a list of them, a string per line (Livy's "traceback"; see _unescaped).
+_ESCAPED_TRACE = re.compile(
+    r"(?:\\r)?\\n(?:[\"'],\s*[\"'])?(?:\\t|\s)*"
+    r"(?:at [\w$.<>]+\(|Caused by: |\.\.\. \d+ more|Traceback \(most"
+    r'|File \\?"|\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}:\d{2})'
+)
+# A quoted string (JSON's double quotes or a Python repr's single ones) and what is inside it.
+_QUOTED_STRING = re.compile(r"""(["'])((?:(?!\1)[^\\]|\\.)*)\1""")
+_ESCAPE = re.compile(r'\\(r\\n|n|t|"|\'|\\)')
+_ESCAPES = {"r\\n": "\n", "n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
+# How much of one line is searched for an escaped stack trace.
+MAX_LINE_SCAN = 200_000
 
 
 @dataclass(frozen=True)
@@ -45,8 +59,54 @@ class Rendered:
 
 
 def render(text: str) -> Rendered | None:
-    """The plain layout of ``text``, or None when it holds no structured log event and no line
-    of another text layout."""
+    """The plain layout of ``text``, or None when it holds no structured log event, no line of
+    another text layout and no escaped stack trace."""
+    rendered = _layouts(text)
+    if "\\n" not in text:
+        return rendered
+    return _unescaped(rendered) if rendered is not None else _unescaped(_as_pasted(text))
+
+
+def _as_pasted(text: str) -> Rendered:
+    lines = text.split("\n")
+    return Rendered(text, list(range(1, len(lines) + 1)), 0)
+
+
+def _unescaped(rendered: Rendered) -> Rendered | None:
+    """A stack trace quoted inside a string, one line holding all of it ("error_trace":
+    "...OutOfMemoryError: Java heap space\\n\\tat org.apache..." from a job API's JSON, a
+    Python repr of the exception), as the lines it was printed as; each still cites the line
+    it was pasted on. None when no line holds one (and nothing else was rendered)."""
+    out: list[str] = []
+    origins: list[int] = []
+    expanded = 0
+    for line, origin in zip(rendered.text.split("\n"), rendered.origins, strict=True):
+        if "\\n" in line and len(_ESCAPED_TRACE.findall(line, 0, MAX_LINE_SCAN)) >= 2:
+            lines = _decoded(line)
+            expanded += 1
+        else:
+            lines = [line]
+        out.extend(lines)
+        origins.extend([origin] * len(lines))
+    if not expanded:
+        return rendered if rendered.events else None
+    return Rendered("\n".join(out), origins, rendered.events + expanded)
+
+
+def _decoded(line: str) -> list[str]:
+    """The lines of the quoted strings in ``line`` that hold escaped line breaks (a JSON field,
+    a Python repr), without the quotes and keys around them; the whole line when no quoted
+    string holds one (a log message that escaped its own line breaks)."""
+    strings = [m.group(2) for m in _QUOTED_STRING.finditer(line) if "\\n" in m.group(2)]
+    text = "\n".join(strings) if strings else line
+    return _ESCAPE.sub(_unescape, text).split("\n")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return _ESCAPES[match.group(1)]
+
+
+def _layouts(text: str) -> Rendered | None:
     if MARKER not in text:
         return _other_layout(text)
     out: list[str] = []
@@ -58,6 +118,9 @@ def render(text: str) -> Rendered | None:
             lines = [line]
         else:
             events += 1
+            # An exception's message may hold line breaks: a rendered line per printed one,
+            # so each still finds the pasted line it came from.
+            lines = [piece for text in lines for piece in text.split("\n")]
         out.extend(lines)
         origins.extend([number] * len(lines))
     if not events:

@@ -150,3 +150,55 @@ def test_a_real_log_in_a_layout_of_the_users_own_is_read_like_sparks(engine: Eng
     cited = [e.line for c in diagnosis.causes for e in c.evidence if e.line is not None]
     pasted = text.split("\n")
     assert any("OutOfMemoryError" in pasted[line - 1] for line in cited)
+
+
+def _plain_trace() -> list[str]:
+    """The OutOfMemoryError of a real run's task in the driver JVM (the ISO-8601 layout's log)
+    and the frames under it."""
+    text = (FORMATS / "spark35-iso8601-thread-layout-collect-local.log").read_text()
+    lines = text.split("\n")
+    start = next(
+        n for n, line in enumerate(lines) if line == "java.lang.OutOfMemoryError: Java heap space"
+    )
+    return lines[start : start + 30]
+
+
+def test_a_stack_trace_escaped_inside_a_json_string_is_read_as_printed(engine: Engine) -> None:
+    """A job API's JSON ("error_trace": "...\\n\\tat ...") holds the whole trace on one line."""
+    trace = _plain_trace()
+    pasted = "Run 42 failed:\n" + json.dumps({"state": "FAILED", "error_trace": "\n".join(trace)})
+    rendered = render(pasted)
+    assert rendered is not None
+    assert rendered.text.split("\n") == ["Run 42 failed:", *trace]
+    assert rendered.origins == [1] + [2] * len(trace)
+    plain, read = engine.diagnose("\n".join(trace)), engine.diagnose(pasted)
+    assert [c.id for c in read.causes[:3]] == [c.id for c in plain.causes[:3]]
+    cited = {e.line for c in read.causes for e in c.evidence if e.line is not None}
+    assert cited == {2}
+
+
+def test_a_traceback_as_a_list_of_escaped_lines_is_read_as_printed() -> None:
+    lines = ["Traceback (most recent call last):", '  File "<stdin>", line 1, in <module>']
+    lines += ['  File "/opt/job.py", line 12, in main', "MemoryError"]
+    pasted = json.dumps({"traceback": [line + "\n" for line in lines]})
+    rendered = render(pasted)
+    assert rendered is not None
+    assert [line for line in rendered.text.split("\n") if line] == lines
+
+
+def test_escapes_that_are_not_a_stack_trace_are_left_alone() -> None:
+    assert render(r"reading C:\new\table and C:\nightly\tables failed") is None
+    assert render(r'{"sql": "SELECT a\nFROM t\nWHERE b = 1"}') is None
+
+
+def test_an_exception_message_with_line_breaks_keeps_every_line_on_its_pasted_line() -> None:
+    exception = {"class": "org.apache.spark.SparkException", "msg": "Job aborted\nline two"}
+    pasted = _event("ERROR", "boom", exception) + "\nnext"
+    rendered = render(pasted)
+    assert rendered is not None
+    assert rendered.text.split("\n")[1:3] == [
+        "org.apache.spark.SparkException: Job aborted",
+        "line two",
+    ]
+    assert len(rendered.origins) == len(rendered.text.split("\n"))
+    assert rendered.origin(len(rendered.origins)) == 2
