@@ -265,9 +265,11 @@ def _names_it_in_a_sentence(text: str, start: int) -> bool:
     read it. Output puts the class after a colon ("Job aborted due to stage failure:
     java.lang...", "calling z:org.apache..."); a sentence has its own words before it."""
     before = text[:start].split()
-    if len(before) < SENTENCE_WORDS_BEFORE_CLASS or before[-1].endswith(":"):
-        return False
-    if text[start - 1] == ":":
+    if (
+        len(before) < SENTENCE_WORDS_BEFORE_CLASS
+        or before[-1].endswith(":")
+        or text[start - 1] == ":"
+    ):
         return False
     return _is_prose(text[:start]) and _is_prose(text)
 

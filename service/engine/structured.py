@@ -40,7 +40,7 @@ _ESCAPED_TRACE = re.compile(
 _QUOTED_STRING = re.compile(r"""(["'])((?:(?!\1)[^\\]|\\.)*)\1""")
 _ESCAPE = re.compile(r'\\(r\\n|n|t|"|\'|\\)')
 _ESCAPES = {"r\\n": "\n", "n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
-# How much of one line is searched for an escaped stack trace.
+# How much of one line is searched for an escaped stack trace and its quoted strings.
 MAX_LINE_SCAN = 200_000
 
 
@@ -97,7 +97,8 @@ def _decoded(line: str) -> list[str]:
     """The lines of the quoted strings in ``line`` that hold escaped line breaks (a JSON field,
     a Python repr), without the quotes and keys around them; the whole line when no quoted
     string holds one (a log message that escaped its own line breaks)."""
-    strings = [m.group(2) for m in _QUOTED_STRING.finditer(line) if "\\n" in m.group(2)]
+    quoted = _QUOTED_STRING.finditer(line, 0, MAX_LINE_SCAN)
+    strings = [m.group(2) for m in quoted if "\\n" in m.group(2)]
     text = "\n".join(strings) if strings else line
     return _ESCAPE.sub(_unescape, text).split("\n")
 
