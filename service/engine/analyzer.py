@@ -29,7 +29,11 @@ from service.engine.types import Fact, FactSource, InputKind
 _DIGITS = b"0123456789"
 _LOG_LINE = re.compile(
     r"^\s*(?:at |\.\.\. \d+ more|Caused by|Traceback|File \"|\d{2,4}[/-]\d{2}[/-]\d{2}"
-    r"|\[|[A-Z]{4,5} |(?:[\w$]+\.){2,}[\w$]*(?:Exception|Error)\b|Exception in thread|/[\w.-]+/"
+    r"|\[|(?:[\w$]+\.){2,}[\w$]*(?:Exception|Error)\b|Exception in thread|/[\w.-]+/"
+    # A level that starts a line, or SQL that does; not an acronym that starts a sentence
+    # ("YARN kills the driver container ...", "HDFS holds ...").
+    r"|(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|SEVERE|SELECT|FROM|WHERE|GROUP|ORDER|LIMIT|UNION"
+    r"|CACHE|MERGE|WITH|INSERT|CREATE|TABLE)[ :]"
     # What Spark's own shells and launchers print besides log lines: not the user's words.
     r"|Setting default log level|To adjust logging level|Spark (?:context )?Web UI available"
     r"|Spark (?:context|session) available as|Time taken: |Using Spark's default log4j"

@@ -302,6 +302,14 @@ def test_a_layout_that_times_only_its_message_lines_keeps_them() -> None:
     assert as_printed(own) == own
 
 
+def test_a_sentence_that_starts_with_an_acronym_is_words_and_a_level_is_not() -> None:
+    said = "YARN kills the driver container about an hour into the job"
+    log = ["WARN  TaskSetManager: Lost task 1.0 in stage 3.0", "SEVERE: heap is nearly full"]
+    log += ["FROM events e JOIN users u ON e.id = u.id"]
+    analysis = analyze("\n".join([said, *log, TRACE]))
+    assert [text for _, text in analysis.prose] == [said]
+
+
 def test_a_sentence_that_names_a_class_is_words_and_output_after_a_colon_is_not() -> None:
     """A report in words often names the exception it ends with; that sentence is still the
     user's (the phrasings of how people talk read it), while Spark's and Py4J's messages put
