@@ -42,6 +42,18 @@ _LOG_LINE = re.compile(
     r"|(?:ExecutorLostFailure|FetchFailed|TaskKilled|TaskResultLost|ExceptionFailure"
     r"|TaskCommitDenied|ExecutorExited) ?\()"
 )
+# Spaces a web page or an editor puts where the program printed a plain one (no-break, narrow,
+# figure), and characters that print as nothing (zero-width space and joiners, a byte-order
+# mark): as they are, "Lost\u00a0task" or "at\u200b org.apache..." reads as no known line.
+_ODD_SPACES = (
+    ("\u00a0", " "),
+    ("\u202f", " "),
+    ("\u2007", " "),
+    ("\u200b", ""),
+    ("\u200c", ""),
+    ("\u200d", ""),
+    ("\ufeff", ""),
+)
 # A terminal's colour and style codes ("\x1b[0;31m"), or what is left of them when a page
 # dropped the escape character ("[0;31mPy4JJavaError[0m").
 _ANSI = re.compile(r"\x1b\[[0-9;]{0,20}m|\[(?:[0-9]{1,3};){0,4}[0-9]{1,3}m(?=[\w\s:.-]|$)")
@@ -203,12 +215,15 @@ class Analysis:
 
 
 def as_printed(text: str) -> str:
-    """The text as the program printed it, without what was added on the way: terminal colour
-    codes (IPython's and notebooks' tracebacks, CI logs), the quote marks of an e-mail reply or
-    a Markdown block quote ("> 19/11/04 ERROR ...", ">> at org.apache...") and a log
-    collector's time stamps. Each would hide a log line's timestamp, a frame's "at" or an
-    exception's name from what reads it. A Python prompt (">>> ") goes too: what follows it is
-    the code either way. Line numbers do not change."""
+    """The text as the program printed it, without what was added on the way: a web page's
+    no-break and zero-width spaces, terminal colour codes (IPython's and notebooks' tracebacks,
+    CI logs), the quote marks of an e-mail reply or a Markdown block quote ("> 19/11/04 ERROR
+    ...", ">> at org.apache...") and a log collector's time stamps. Each would hide a log line's
+    timestamp, a frame's "at" or an exception's name from what reads it. A Python prompt (">>> ")
+    goes too: what follows it is the code either way. Line numbers do not change."""
+    for odd, plain in _ODD_SPACES:
+        if odd in text:
+            text = text.replace(odd, plain)
     if "\x1b" in text or "[0m" in text:
         text = _ANSI.sub("", text)
     if text.startswith((">", " >")) or "\n>" in text or "\n >" in text:

@@ -252,6 +252,15 @@ def test_a_tasks_end_reason_on_its_own_line_is_sparks_output_not_words() -> None
     assert [text for _, text in analysis.prose] == [log[3]]
 
 
+def test_a_log_copied_from_a_web_page_with_no_break_spaces_reads_as_printed() -> None:
+    copied = TRACE.replace("\t", "\u00a0" * 4).replace(" ", "\u00a0").replace("at", "a\u200bt", 1)
+    plain, read = analyze(TRACE), analyze("\ufeff" + copied)
+    assert [(f.name, f.value, f.line) for f in read.facts] == [
+        (f.name, f.value, f.line) for f in plain.facts
+    ]
+    assert [t.frames for t in read.traces] == [t.frames for t in plain.traces]
+
+
 def test_a_log_quoted_for_an_email_reply_reads_as_the_log_itself() -> None:
     quoted = "\n".join(
         ("> " if n % 2 else ">> ") + line for n, line in enumerate(TRACE.splitlines())
