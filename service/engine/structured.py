@@ -36,11 +36,22 @@ _ESCAPED_TRACE = re.compile(
     r"(?:at [\w$.<>]+\(|Caused by: |\.\.\. \d+ more|Traceback \(most"
     r'|File \\?"|\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}:\d{2})'
 )
+# A frame right after the one before it on the same line: a stack trace whose line breaks became
+# spaces; and where such a line breaks (see _refolded).
+_FOLDED_JVM = re.compile(r"\) at [\w$.<>/]{3,400}\(")
+_PY_FRAME_ANYWHERE = re.compile(r'File "[^"\n]{1,500}", line \d')
+_FOLDED_FRAME = re.compile(r'\) at [\w$.<>/]{3,400}\(|\S \s*File "[^"\n]{1,500}", line \d')
+_FOLD_POINT = re.compile(
+    r"\s+(?=at [\w$.<>/]{3,400}\([^()]{0,300}\)|Caused by: |Driver stacktrace:|Traceback \(most"
+    r'|File "[^"\n]{1,500}", line \d'
+    r"|\.\.\. \d+ (?:more|common frames)|\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}:\d{2}[,.]?\d* "
+    r"(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) )"
+)
 # A quoted string (JSON's double quotes or a Python repr's single ones) and what is inside it.
 _QUOTED_STRING = re.compile(r"""(["'])((?:(?!\1)[^\\]|\\.)*)\1""")
 _ESCAPE = re.compile(r'\\(r\\n|n|t|"|\'|\\)')
 _ESCAPES = {"r\\n": "\n", "n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
-# How much of one line is searched for an escaped stack trace and its quoted strings.
+# How much of one line is searched for a stack trace held in it, and its quoted strings.
 MAX_LINE_SCAN = 200_000
 
 
@@ -60,11 +71,11 @@ class Rendered:
 
 def render(text: str) -> Rendered | None:
     """The plain layout of ``text``, or None when it holds no structured log event, no line of
-    another text layout and no escaped stack trace."""
+    another text layout and no stack trace held in one line."""
     rendered = _layouts(text)
-    if "\\n" not in text:
+    if "\\n" not in text and not _holds_folded_frames(text):
         return rendered
-    return _unescaped(rendered) if rendered is not None else _unescaped(_as_pasted(text))
+    return _unfolded(rendered) if rendered is not None else _unfolded(_as_pasted(text))
 
 
 def _as_pasted(text: str) -> Rendered:
@@ -72,17 +83,23 @@ def _as_pasted(text: str) -> Rendered:
     return Rendered(text, list(range(1, len(lines) + 1)), 0)
 
 
-def _unescaped(rendered: Rendered) -> Rendered | None:
-    """A stack trace quoted inside a string, one line holding all of it ("error_trace":
-    "...OutOfMemoryError: Java heap space\\n\\tat org.apache..." from a job API's JSON, a
-    Python repr of the exception), as the lines it was printed as; each still cites the line
-    it was pasted on. None when no line holds one (and nothing else was rendered)."""
+def _unfolded(rendered: Rendered) -> Rendered | None:
+    """A stack trace or a log that one line holds, as the lines it was printed as; each still
+    cites the line it was pasted on. Two ways it comes as one line: quoted inside a string,
+    its line breaks escaped ("error_trace": "...OutOfMemoryError: Java heap space\\n\\tat
+    org.apache..." from a job API's JSON, a Python repr of the exception), or with its line
+    breaks turned into spaces by a page, a tracker comment or a chat ("... Java heap space at
+    java.util.Arrays.copyOf(Arrays.java:3236) at org.apache..."). None when no line holds one
+    (and nothing else was rendered)."""
     out: list[str] = []
     origins: list[int] = []
     expanded = 0
     for line, origin in zip(rendered.text.split("\n"), rendered.origins, strict=True):
         if "\\n" in line and len(_ESCAPED_TRACE.findall(line, 0, MAX_LINE_SCAN)) >= 2:
             lines = _decoded(line)
+            expanded += 1
+        elif (") at " in line or 'File "' in line) and _folded(line):
+            lines = _refolded(line)
             expanded += 1
         else:
             lines = [line]
@@ -101,6 +118,29 @@ def _decoded(line: str) -> list[str]:
     strings = [m.group(2) for m in quoted if "\\n" in m.group(2)]
     text = "\n".join(strings) if strings else line
     return _ESCAPE.sub(_unescape, text).split("\n")
+
+
+def _folded(line: str) -> bool:
+    return len(_FOLDED_FRAME.findall(line, 0, MAX_LINE_SCAN)) >= 2
+
+
+def _holds_folded_frames(text: str) -> bool:
+    """Whether a JVM frame follows another on its line, or a Python frame starts after other
+    text on its line. Each pattern starts with a literal, which the regex engine skips to."""
+    if _FOLDED_JVM.search(text) is not None:
+        return True
+    for match in _PY_FRAME_ANYWHERE.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if text[start : match.start()].strip():
+            return True
+    return False
+
+
+def _refolded(line: str) -> list[str]:
+    """``line`` broken before each frame (JVM or Python), chained cause, "... N more" and log
+    timestamp, JVM frames indented as a JVM prints them."""
+    pieces = _FOLD_POINT.split(line[:MAX_LINE_SCAN])
+    return ["\t" + p if p.startswith("at ") else p for p in pieces if p]
 
 
 def _unescape(match: re.Match[str]) -> str:

@@ -202,3 +202,35 @@ def test_an_exception_message_with_line_breaks_keeps_every_line_on_its_pasted_li
     ]
     assert len(rendered.origins) == len(rendered.text.split("\n"))
     assert rendered.origin(len(rendered.origins)) == 2
+
+
+def test_a_stack_trace_whose_line_breaks_became_spaces_is_read_as_printed(engine: Engine) -> None:
+    """A tracker comment or a chat message turned the trace's line breaks into spaces."""
+    trace = _plain_trace()
+    pasted = "It dies with: " + " ".join(line.strip() for line in trace)
+    rendered = render(pasted)
+    assert rendered is not None and set(rendered.origins) == {1}
+    frames = [line for line in rendered.text.split("\n") if line.startswith("\tat ")]
+    assert frames == [line for line in trace if line.lstrip().startswith("at ")]
+    plain, read = engine.diagnose("\n".join(trace)), engine.diagnose(pasted)
+    assert [c.id for c in read.causes[:3]] == [c.id for c in plain.causes[:3]]
+
+
+def test_a_python_traceback_folded_into_one_line_is_read_as_printed() -> None:
+    folded = (
+        'Traceback (most recent call last): File "/opt/job.py", line 12, in main '
+        'rows = df.collect() File "/opt/spark/python/pyspark/sql/dataframe.py", line 1263, '
+        "in collect MemoryError"
+    )
+    rendered = render(folded)
+    assert rendered is not None
+    assert rendered.text.split("\n")[:2] == [
+        "Traceback (most recent call last):",
+        'File "/opt/job.py", line 12, in main rows = df.collect()',
+    ]
+
+
+def test_a_frame_on_each_line_is_not_a_folded_trace() -> None:
+    lines = ["java.lang.OutOfMemoryError: Java heap space", "\tat a.B.c(B.java:1)"]
+    lines += ["\tat a.B.d(B.java:2)", '  File "/opt/job.py", line 12, in main']
+    assert render("\n".join(lines)) is None
