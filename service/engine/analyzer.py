@@ -7,6 +7,7 @@ shape. Every pattern here is anchored or bounded; none can backtrack catastrophi
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -216,11 +217,14 @@ class Analysis:
 
 def as_printed(text: str) -> str:
     """The text as the program printed it, without what was added on the way: a web page's
-    no-break and zero-width spaces, terminal colour codes (IPython's and notebooks' tracebacks,
-    CI logs), the quote marks of an e-mail reply or a Markdown block quote ("> 19/11/04 ERROR
-    ...", ">> at org.apache...") and a log collector's time stamps. Each would hide a log line's
-    timestamp, a frame's "at" or an exception's name from what reads it. A Python prompt (">>> ")
-    goes too: what follows it is the code either way. Line numbers do not change."""
+    character references ("&lt;init&gt;"), no-break and zero-width spaces, terminal colour
+    codes (IPython's and notebooks' tracebacks, CI logs), the quote marks of an e-mail reply or
+    a Markdown block quote ("> 19/11/04 ERROR ...", ">> at org.apache...") and a log
+    collector's time stamps. Each would hide a log line's timestamp, a frame's "at" or an
+    exception's name from what reads it. A Python prompt (">>> ") goes too: what follows it is
+    the code either way. Line numbers do not change."""
+    if "&lt;" in text or "&gt;" in text or "&quot;" in text:
+        text = html.unescape(text)
     for odd, plain in _ODD_SPACES:
         if odd in text:
             text = text.replace(odd, plain)

@@ -252,8 +252,10 @@ def test_a_tasks_end_reason_on_its_own_line_is_sparks_output_not_words() -> None
     assert [text for _, text in analysis.prose] == [log[3]]
 
 
-def test_a_log_copied_from_a_web_page_with_no_break_spaces_reads_as_printed() -> None:
+def test_a_log_copied_from_a_web_page_reads_as_printed() -> None:
+    """No-break spaces, a zero-width space, a byte-order mark, character references."""
     copied = TRACE.replace("\t", "\u00a0" * 4).replace(" ", "\u00a0").replace("at", "a\u200bt", 1)
+    copied = copied.replace("<init>", "&lt;init&gt;").replace('"dag', "&quot;dag")
     plain, read = analyze(TRACE), analyze("\ufeff" + copied)
     assert [(f.name, f.value, f.line) for f in read.facts] == [
         (f.name, f.value, f.line) for f in plain.facts
