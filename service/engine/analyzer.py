@@ -222,15 +222,17 @@ def as_printed(text: str) -> str:
     a Markdown block quote ("> 19/11/04 ERROR ...", ">> at org.apache...") and a log
     collector's time stamps. Each would hide a log line's timestamp, a frame's "at" or an
     exception's name from what reads it. A Python prompt (">>> ") goes too: what follows it is
-    the code either way. Line numbers do not change."""
-    if "&lt;" in text or "&gt;" in text or "&quot;" in text:
+    the code either way. Quote marks and stamps are looked for at the start of the input (a
+    quoted reply quotes from its first lines). Line numbers do not change."""
+    if "&" in text and ("&lt;" in text or "&gt;" in text or "&quot;" in text):
         text = html.unescape(text)
-    for odd, plain in _ODD_SPACES:
-        if odd in text:
-            text = text.replace(odd, plain)
+    if not text.isascii():
+        for odd, plain in _ODD_SPACES:
+            if odd in text:
+                text = text.replace(odd, plain)
     if "\x1b" in text or "[0m" in text:
         text = _ANSI.sub("", text)
-    if text.startswith((">", " >")) or "\n>" in text or "\n >" in text:
+    if _QUOTED.search(text, 0, COLLECTOR_SAMPLE_CHARS) is not None:
         text = _QUOTED.sub("", text)
     return _without_collector_stamps(text)
 
