@@ -30,7 +30,7 @@ MARKER = '{"ts":'
 MAX_FRAMES = 200
 # A line break written as an escape before a stack frame, a chained cause, a Python
 # traceback's frame or a timestamped log line: a stack trace or a log inside a quoted string,
-# or inside a list of them, a string per line (Livy's "traceback"; see _unescaped).
+# or inside a list of them, a string per line (Livy's "traceback"; see _unfolded).
 _ESCAPED_TRACE = re.compile(
     r"(?:\\r)?\\n(?:[\"'],\s*[\"'])?(?:\\t|\s)*"
     r"(?:at [\w$.<>]+\(|Caused by: |\.\.\. \d+ more|Traceback \(most"
@@ -40,7 +40,7 @@ _ESCAPED_TRACE = re.compile(
 # spaces; and where such a line breaks (see _refolded).
 _FOLDED_JVM = re.compile(r"\) at [\w$.<>/]{3,400}\(")
 _PY_FRAME_ANYWHERE = re.compile(r'File "[^"\n]{1,500}", line \d')
-_FOLDED_FRAME = re.compile(r'\) at [\w$.<>/]{3,400}\(|\S \s*File "[^"\n]{1,500}", line \d')
+_FOLDED_FRAME = re.compile(rf"{_FOLDED_JVM.pattern}|\S \s*{_PY_FRAME_ANYWHERE.pattern}")
 _FOLD_POINT = re.compile(
     r"\s+(?=at [\w$.<>/]{3,400}\([^()]{0,300}\)|Caused by: |Driver stacktrace:|Traceback \(most"
     r'|File "[^"\n]{1,500}", line \d'
@@ -140,6 +140,7 @@ def _refolded(line: str) -> list[str]:
     """``line`` broken before each frame (JVM or Python), chained cause, "... N more" and log
     timestamp, JVM frames indented as a JVM prints them."""
     pieces = _FOLD_POINT.split(line[:MAX_LINE_SCAN])
+    pieces[-1] += line[MAX_LINE_SCAN:]
     return ["\t" + p if p.startswith("at ") else p for p in pieces if p]
 
 
