@@ -330,13 +330,15 @@ def _is_prose(text: str) -> bool:
     return words / len(tokens) >= PROSE_WORD_SHARE
 
 
-def analyze(text: str, budget: Budget | None = None) -> Analysis:
+def analyze(text: str, budget: Budget | None = None, *, printed: bool = False) -> Analysis:
     """Analyze pasted text; facts cite the 1-based line they were read from.
 
     ``budget``: once it is spent, lines not yet read for facts are left out and
     ``Analysis.cut`` says so (a client that went away stops it with AbandonedError).
+    ``printed``: the caller already took the text ``as_printed``.
     """
-    text = as_printed(text)
+    if not printed:
+        text = as_printed(text)
     lines = split_lines(text)
     groups = collapse(text, lines)
     code = traceback_source_lines(lines)

@@ -19,6 +19,7 @@ from service.engine.analyzer import (
     Analysis,
     about_memory,
     analyze,
+    as_printed,
     outer_frame_lines,
     quiet_frame_lines,
 )
@@ -104,8 +105,11 @@ class Observer:
         """``cancelled``: asked between chunks of work; once True (the client went away)
         the analysis stops with AbandonedError."""
         budget = Budget.of(self.seconds, cancelled)
-        rendered = structured.render(text)
-        analysis = analyze(rendered.text if rendered else text, budget)
+        # What was added to the paste after Spark printed it goes first: a collector's stamps
+        # or no-break spaces would hide a structured event or a folded trace from the renderer.
+        printed = as_printed(text)
+        rendered = structured.render(printed)
+        analysis = analyze(rendered.text if rendered else printed, budget, printed=True)
         hits, unmatched = self.matcher.match_within(
             [(g.line, g.text) for g in analysis.groups],
             analysis.prose,

@@ -234,3 +234,23 @@ def test_a_frame_on_each_line_is_not_a_folded_trace() -> None:
     lines = ["java.lang.OutOfMemoryError: Java heap space", "\tat a.B.c(B.java:1)"]
     lines += ["\tat a.B.d(B.java:2)", '  File "/opt/job.py", line 12, in main']
     assert render("\n".join(lines)) is None
+
+
+def test_a_stamped_structured_log_and_a_folded_trace_in_no_break_spaces_are_rendered(
+    engine: Engine,
+) -> None:
+    """What was added after Spark printed the text goes before the renderer looks at it."""
+    exception = {
+        "class": "java.lang.OutOfMemoryError",
+        "msg": "Java heap space",
+        "stacktrace": [{"class": "a.B", "method": "c", "file": "B.java", "line": 1}],
+    }
+    event = _event("ERROR", "Exception in task 0.0 in stage 1.0 (TID 1)", exception)
+    stamped = "\n".join("2026-12-04T13:40:05.123456789Z " + line for line in [event, event])
+    assert render(stamped) is None
+    seen = engine.observer.text(stamped)
+    assert "\tat a.B.c(B.java:1)" in [g.text for g in seen.analysis.groups]
+    folded = " ".join(line.strip() for line in _plain_trace())
+    frames = [f for t in engine.observer.text(folded).analysis.traces for f in t.frames]
+    copied = engine.observer.text(folded.replace(" ", "\u00a0"))
+    assert frames and [f for t in copied.analysis.traces for f in t.frames] == frames
