@@ -63,8 +63,11 @@ _QUOTED = re.compile(r"^ ?>(?:[ \t]?>)*[ \t]?", re.MULTILINE)
 # The time a log collector writes before each line it kept, and how much of the input's start
 # decides whether it did (see _without_collector_stamps).
 _COLLECTOR_STAMP = re.compile(
-    # kubectl, docker, CI logs, log exports: an ISO-8601 time.
+    # kubectl, docker, CI logs, log exports: an ISO-8601 time; a node's container log (CRI,
+    # what Fluent Bit or Loki export) adds the stream and whether the line was whole:
+    # "2024-05-01T10:00:00.123456789Z stderr F ".
     r"^(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})[ \t]"
+    r"(?:std(?:out|err) [FP] )?"
     # Airflow's task log around what spark-submit printed:
     # "[2024-05-01, 10:00:00 UTC] {spark_submit.py:521} INFO - ".
     r"|\[\d{4}-\d{2}-\d{2}[ ,T]{1,2}\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?"

@@ -294,6 +294,7 @@ def test_a_traceback_in_terminal_colours_reads_as_printed() -> None:
     [
         "2024-11-26T10:00:02.123456789Z ",  # kubectl logs --timestamps, docker logs -t
         "2024-11-26T10:00:02.1234567+01:00\t",
+        "2024-11-26T10:00:02.123456789Z stderr F ",  # a node's CRI container log
         "[2024-11-26, 10:00:02 UTC] {spark_submit.py:521} INFO - ",  # Airflow's task log
         "[2024-11-26 10:00:02,123] {subprocess.py:93} INFO - ",
     ],
