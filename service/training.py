@@ -32,7 +32,7 @@ from service.engine.fitted import (
     save_fit,
 )
 from service.engine.observe import Observation, Observer
-from service.engine.textmodel import TEXT_FILE, model_text
+from service.engine.textmodel import TEXT_FILE, KnownText, model_text
 from service.evaluation import RUNS_ROOT, Run, event_log_is_scored, read_runs
 from service.storage.cases import CaseStore
 
@@ -137,6 +137,29 @@ def _in_words(
     return words, texts, [reports[i][0].label for i in words]
 
 
+def kb_texts(engine: Engine) -> list[tuple[str, str]]:
+    """What the KB says in words, each with the cause it says it of: every cause's title and
+    symptom phrasings, as the index holds them (the vague phrasings, of no cause, left out).
+    The text model learns them beside the reports (see textmodel)."""
+    entries = engine.index.manifest.entries if engine.index is not None else []
+    return [(e.text, e.cause) for e in entries if e.cause in CAUSE_IDS]
+
+
+def _known_texts(said: Sequence[tuple[str, str]], reports: Sequence[str]) -> list[KnownText]:
+    """Each KB text with the positions of the ``reports`` it was written from."""
+    tokens = [set(_TOKEN.findall(_normal(report))) for report in reports]
+    return [
+        KnownText(
+            text,
+            cause,
+            frozenset(
+                i for i, report in enumerate(reports) if written_from(text, report, tokens[i])
+            ),
+        )
+        for text, cause in said
+    ]
+
+
 def training_samples(
     engine: Engine,
     cases: Sequence[Case],
@@ -150,7 +173,10 @@ def training_samples(
     if reports is None:
         reports = _tune_reports(engine, cases)
     words, texts, labels = _in_words(reports)
-    scored = textmodel.out_of_fold_scores(texts, labels, folds([reports[i][2] for i in words]))
+    known = _known_texts(kb_texts(engine), [reports[i][0].text for i in words])
+    scored = textmodel.out_of_fold_scores(
+        texts, labels, folds([reports[i][2] for i in words]), known=known
+    )
     text_of = {i: scored[n] for n, i in enumerate(words)}
     samples = []
     for i, (case, seen, key) in enumerate(reports):
@@ -189,7 +215,8 @@ def fit(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> FittedRan
         knn_k=8,
     )
     _, texts, labels = _in_words(reports)
-    text = textmodel.train(texts, labels)
+    said = kb_texts(engine)
+    text = textmodel.train(texts + [t for t, _ in said], labels + [c for _, c in said])
     return ranking.attach_text(text) if text is not None else ranking
 
 

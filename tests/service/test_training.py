@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from kb import CAUSE_IDS
 from service.engine import Engine
-from service.training import own_words_left_out, written_from
+from service.training import _known_texts, kb_texts, own_words_left_out, written_from
 
 LOCAL_MODE = "words-client_mode_small_driver-6"
 
@@ -58,3 +59,26 @@ def test_a_report_with_nothing_of_the_kb_in_it_is_observed_by_the_engines_observ
     engine: Engine,
 ) -> None:
     assert own_words_left_out(engine, "zzz qqq") is engine.observer
+
+
+def test_the_text_model_learns_the_kbs_phrasings_of_each_cause(engine: Engine) -> None:
+    assert engine.index is not None
+    said = kb_texts(engine)
+    phrasing = next(e for e in engine.index.manifest.entries if e.cause in CAUSE_IDS)
+    assert (phrasing.text, phrasing.cause) in said
+    # Only causes: the vague phrasings (of no cause) are not learned.
+    assert {cause for _, cause in said} == set(CAUSE_IDS)
+    assert len(said) == sum(e.cause in CAUSE_IDS for e in engine.index.manifest.entries)
+
+
+def test_a_kb_text_knows_the_reports_it_was_written_from() -> None:
+    reports = [
+        "Our nightly job is launched in local mode through spark-submit and dies.",
+        "A streaming query keeps state for every key and the driver grows.",
+    ]
+    known = _known_texts(
+        [("launched in local mode through spark-submit", "client_mode_small_driver")], reports
+    )
+    assert [(k.cause, k.written_from) for k in known] == [
+        ("client_mode_small_driver", frozenset({0}))
+    ]

@@ -16,6 +16,7 @@ from service.engine.fitted import FIT_FILE, PER_CAUSE, Features, FittedRanking, 
 from service.engine.textmodel import (
     TEXT_CHARS,
     TEXT_FILE,
+    KnownText,
     TextModel,
     load,
     model_text,
@@ -85,6 +86,28 @@ def test_out_of_fold_a_text_is_scored_by_a_model_that_never_read_its_fold() -> N
     assert model is not None
     held = [i for i in range(len(texts)) if fold[i] == 2]
     assert np.allclose(scored[held], model.scores([texts[i] for i in held]), atol=1e-5)
+
+
+def test_out_of_fold_the_kb_texts_are_learned_unless_written_from_a_text_of_the_fold() -> None:
+    """The KB's phrasings and examples are learned beside the reports, but a fold's model
+    leaves out those written from a report it scores: on its own report a phrasing would say
+    what it was written to say."""
+    texts, labels = _reports()
+    fold = [i % 5 for i in range(len(texts))]
+    known = [
+        KnownText("a listener keeps every event it sees", "driver_side_state", frozenset({2})),
+        KnownText("the stream keeps state for every key", "streaming_state", frozenset()),
+    ]
+    scored = out_of_fold_scores(texts, labels, fold, known=known)
+    for k, learned in ((2, known[1:]), (3, known)):
+        rest = [i for i in range(len(texts)) if fold[i] != k]
+        model = train(
+            [texts[i] for i in rest] + [t.text for t in learned],
+            [labels[i] for i in rest] + [t.cause for t in learned],
+        )
+        assert model is not None
+        held = [i for i in range(len(texts)) if fold[i] == k]
+        assert np.allclose(scored[held], model.scores([texts[i] for i in held]), atol=1e-5)
 
 
 def test_a_saved_model_reads_back_the_same_and_names_its_bytes(tmp_path: Path) -> None:
