@@ -297,8 +297,23 @@ def round_of(generator, scenarios, not_run=(), not_kept=(), notes=None, labels=N
     )
 
 
-def run(r, rnd=None):
-    rnd = rnd or ROUND
+@dataclass
+class Launch:
+    """One run being set up: its scenario's cfg, run id, venv, SPARK_HOME, scratch dir (made
+    empty, with events/ in it), Spark conf (event log, console progress off, the executors of
+    a local-cluster, the scenario's conf) and driver memory."""
+
+    cfg: dict
+    rid: str
+    venv: Path
+    spark_home: Path
+    work: Path
+    conf: dict
+    mem: str
+
+
+def prepare(r, rnd):
+    """The Launch of run ``r`` of ``rnd``, its scratch dir made afresh."""
     scenario, lang, v, master = r
     cfg = rnd.scenarios[scenario]
     rid = rid_of(r)
@@ -320,7 +335,14 @@ def run(r, rnd=None):
         conf["spark.executor.memory"] = "768m"
         conf["spark.executor.extraJavaOptions"] = "-XX:+UseSerialGC"
     conf.update(cfg.get("conf", {}))
-    mem = cfg.get("mem", "512m")
+    return Launch(cfg, rid, venv, spark_home, work, conf, cfg.get("mem", "512m"))
+
+
+def run(r, rnd=None):
+    rnd = rnd or ROUND
+    scenario, lang, v, master = r
+    la = prepare(r, rnd)
+    cfg, venv, spark_home, conf, mem = la.cfg, la.venv, la.spark_home, la.conf, la.mem
     cmd = [str(venv / "bin/spark-submit"), "--master", gp.MASTERS[master]]
     cmd += ["--driver-memory", mem]
     cmd += ["--driver-java-options", cfg.get("gc", "-XX:+UseSerialGC")]
@@ -335,6 +357,15 @@ def run(r, rnd=None):
         PATH=f"{venv / 'bin'}:{os.environ['PATH']}",
     )
     env.pop("PYTHONPATH", None)
+    return launch(r, rnd, la, cmd, env)
+
+
+def launch(r, rnd, la, cmd, env):
+    """Run ``cmd`` (stdin /dev/null, output to raw.log, its own process group, in the scratch
+    dir) under the scenario's hard timeout and the kill after the first OutOfMemoryError
+    (gen_pyspark._wait); copy this app's executor dirs, write meta.json and finish the run."""
+    scenario, lang, v, master = r
+    cfg, rid, spark_home, work = la.cfg, la.rid, la.spark_home, la.work
     raw = work / "raw.log"
     print(f"[{rid}] start {time.strftime('%H:%M:%S')}", flush=True)
     t0 = time.time()
@@ -367,7 +398,7 @@ def run(r, rnd=None):
         seconds=secs,
         timeout=timeout,
         command=shlex.join(cmd),
-        mem=mem,
+        mem=la.mem,
         master=gp.MASTERS[master],
         spark_version=ge.full_version(v),
     )
@@ -400,26 +431,29 @@ def drop(rid, rnd=None):
         rnd.manifest.write_text("".join(json.dumps(x) + "\n" for x in rows if x["id"] != rid))
 
 
-def main(rnd=None):
+def main(rnd=None, run_one=None, listing=True):
     """--list, --finish, --drop, or run the chosen runs (all by default) until the deadline
-    (--deadline or DD_STOP_AT, HH:MM UTC)."""
+    (--deadline or DD_STOP_AT, HH:MM UTC). ``run_one(r, rnd)`` runs one run (``run`` by
+    default); ``listing=False`` leaves --list out (gen_shell.main)."""
     rnd = rnd or ROUND
+    run_one = run_one or run
     ap = argparse.ArgumentParser()
     ap.add_argument("--deadline", help="HH:MM UTC: start no run after this")
-    ap.add_argument("--list", action="store_true")
+    if listing:
+        ap.add_argument("--list", action="store_true")
     ap.add_argument("--finish", action="store_true", help="rebuild folders + manifest from scratch")
     ap.add_argument("--drop", action="store_true", help="remove the named runs' folders + lines")
     ap.add_argument("runs", nargs="*")
     a = ap.parse_args()
     deadline = a.deadline or os.environ.get("DD_STOP_AT")
     by_id = {rid_of(r): r for r in rnd.runs}
-    if a.list:
+    if listing and a.list:
         print("\n".join(by_id))
         return
     chosen = a.runs or list(by_id)
     bad = [c for c in chosen if c not in by_id]
     if bad:
-        sys.exit(f"unknown run(s) {bad}; see --list")
+        sys.exit(f"unknown run(s) {bad}" + ("; see --list" if listing else ""))
     for c in chosen:
         if a.drop:
             drop(c, rnd)
@@ -431,7 +465,7 @@ def main(rnd=None):
         if deadline and datetime.now(timezone.utc).strftime("%H:%M") >= deadline:
             print(f"deadline {deadline} reached, not starting {c}")
             break
-        run(by_id[c], rnd)
+        run_one(by_id[c], rnd)
 
 
 ROUND = Round(

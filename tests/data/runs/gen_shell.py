@@ -1,0 +1,89 @@
+"""The spark-shell / spark-sql driver of the mixed rounds (gen_r35.py to gen_r38.py).
+
+A round hands its tables as a gen_more.Round and its scenarios module (``SCALA`` and, for
+SQL, ``SQL`` scripts by scenario). A Scala run is one ``spark-shell -i <script>``, a SQL run
+one ``spark-sql -f <script>`` (stdin /dev/null), from the pyspark wheel of the Spark version
+(SPARK_HOME=<venv>/lib/python3.11/site-packages/pyspark, as gen_jvm.py / gen_extra.py launch
+them); the script is written into the run's scratch dir. A PySpark run is gen_more.run's
+``spark-submit``. The rest is gen_more's driver (scratch dir and Spark conf, the hard timeout
+and the kill after the first OutOfMemoryError, meta.json, gen_more.finish, drop and the
+command line, without --list).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import gen_more as gm  # noqa: E402  (Round, rid_of, prepare, launch, run, main)
+import gen_pyspark as gp  # noqa: E402  (masters)
+
+LOCAL = [("35", "local"), ("4", "local")]
+CLUSTER = [("35", "cluster"), ("4", "cluster")]
+
+
+def ordered_runs(scenarios, not_run=(), not_kept=()):
+    """Every scenario's first variant, then every scenario's second (LOCAL by default), each
+    with its scenario's ``lang`` (pyspark by default); the scenarios in ``not_run`` and the
+    run ids in ``not_kept`` are left out."""
+    runs = []
+    for i in range(2):
+        for scenario, cfg in scenarios.items():
+            vs = cfg.get("variants", LOCAL)
+            if scenario not in not_run and i < len(vs):
+                runs.append((scenario, cfg.get("lang", "pyspark"), *vs[i]))
+    return [r for r in runs if gm.rid_of(r) not in not_kept]
+
+
+def round_of(generator, scenarios, not_run, not_kept, notes, labels):
+    """The gen_more.Round of ``generator`` (a gen_rN.py file): its runs in the order of
+    ordered_runs, spark-submit of scenarios_rN.py beside it, lines in manifest-rN.jsonl, raw
+    output under $DD_SCRATCH (default /tmp/driver-doctor-runs-rN)."""
+    here = Path(generator).resolve().parent
+    name = Path(generator).stem.removeprefix("gen_")  # "r36"
+    return gm.Round(
+        scenarios=scenarios,
+        runs=ordered_runs(scenarios, not_run, not_kept),
+        script=here / f"scenarios_{name}.py",
+        scratch=Path(os.environ.get("DD_SCRATCH", f"/tmp/driver-doctor-runs-{name}")),
+        manifest=here / f"manifest-{name}.jsonl",
+        notes=notes,
+        labels=labels,
+    )
+
+
+def run(r, rnd, scripts):
+    """One spark-shell (lang scala) or spark-sql (lang sql) run of ``rnd``, its script taken
+    from ``scripts`` (the round's scenarios module)."""
+    scenario, lang, v, master = r
+    la = gm.prepare(r, rnd)
+    launcher = "spark-shell" if lang == "scala" else "spark-sql"
+    cmd = [str(la.spark_home / "bin" / launcher), "--master", gp.MASTERS[master]]
+    cmd += [
+        "--driver-memory",
+        la.mem,
+        "--driver-java-options",
+        la.cfg.get("gc", "-XX:+UseSerialGC"),
+    ]
+    for k, val in la.conf.items():
+        cmd += ["--conf", f"{k}={val}"]
+    script = la.work / f"{scenario}.{lang}"
+    script.write_text((scripts.SCALA if lang == "scala" else scripts.SQL)[scenario].lstrip())
+    cmd += ["-i" if lang == "scala" else "-f", str(script)]
+    env = dict(os.environ, **la.cfg.get("env", {}))
+    env.update(SPARK_HOME=str(la.spark_home), PATH=f"{la.venv / 'bin'}:{os.environ['PATH']}")
+    env.pop("PYTHONPATH", None)
+    return gm.launch(r, rnd, la, cmd, env)
+
+
+def main(rnd, scripts):
+    """--finish, --drop, or run the chosen runs (all by default) until the deadline
+    (--deadline or DD_STOP_AT, HH:MM UTC): PySpark runs by gen_more.run, the others by run."""
+
+    def run_one(r, rnd):
+        if r[1] == "pyspark":
+            return gm.run(r, rnd)
+        return run(r, rnd, scripts)
+
+    gm.main(rnd, run_one, listing=False)
