@@ -19,8 +19,9 @@ report of the fold scored is left out (see training.written_from). Grouped CV on
 2026-12-05 (1345 samples, 428 reports in words, C 2): the text model alone top-1 0.657 -> 0.680;
 the whole ranking on reports 0.744 -> 0.739 top-1, 0.909 -> 0.925 top-3, log-loss 0.909 ->
 0.887 (all inputs 0.521 -> 0.515), driver-OOM reports called ``not_driver_oom`` 27 -> 26, run
-logs unchanged; with C 4 (see C_STRENGTH) 0.744, 0.923, 0.881, 27. With the words signatures' examples learned too: alone 0.687, but the ranking's
-top-1 on reports 0.732 and 30 driver-OOM reports called ``not_driver_oom``; so not those.
+logs unchanged; with C 4 (see C_STRENGTH) 0.744, 0.923, 0.881, 27. With the words
+signatures' examples learned too: alone 0.687, but the ranking's top-1 on reports 0.732 and 30
+driver-OOM reports called ``not_driver_oom``; so not those.
 
 It reads reports in words (or words and lines) only: logs are the KB's strength, and a 10 MB
 log is not read word by word. Saved beside the fitted ranking as plain arrays (no pickle).
