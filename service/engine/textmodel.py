@@ -75,7 +75,7 @@ def model_text(analysis: Analysis) -> str:
 
 @dataclass(frozen=True)
 class KnownText:
-    """A text the KB says of a cause (a symptom phrasing, a words signature's example), and the
+    """A text the KB says of a cause (its title or one of its symptom phrasings), and the
     positions of the reports it was written from (see training.written_from)."""
 
     text: str
