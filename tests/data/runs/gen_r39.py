@@ -9,34 +9,24 @@ More scenarios (new names), PySpark and Scala mixed as in rounds 36 to 38, that 
 the matrix by code paths none of the earlier rounds uses (see the README section). A PySpark
 run is one ``spark-submit scenarios_r39.py <scenario>`` by gen_more.run; a Scala run is one
 ``spark-shell -i <script>`` (stdin /dev/null) from the pyspark wheel of the Spark version,
-launched as gen_r35.py to gen_r38.py launch it, the script being scenarios_r39.SCALA[scenario]
+launched by gen_shell.run as rounds 35 to 38's, the script being scenarios_r39.SCALA[scenario]
 written into the run's scratch dir. Finishing (trim, zstd event log check, `outcome`, the
 `expect` / `reject` / executor-OOM verification, the manifest line) is gen_more.finish with
 this round's tables handed as a gen_more.Round. Raw output under $DD_SCRATCH (default
 /tmp/driver-doctor-runs-r39).
 """
 
-import argparse
-import json
-import os
-import re
-import shlex
-import shutil
-import subprocess
 import sys
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import gen_extra as ge  # noqa: E402  (DRIVER_OOM, TASK_THREAD_OOM, full_version)
-import gen_more as gm  # noqa: E402  (OWN_OOM; Round, rid_of, run, finish, drop)
-import gen_pyspark as gp  # noqa: E402  (venvs, masters, _wait)
+import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
+import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT)
+import gen_shell as gs  # noqa: E402  (CLUSTER, round_of, main: the launcher)
 import scenarios_r39  # noqa: E402  (SCALA scripts)
 
-LOCAL = [("35", "local"), ("4", "local")]
-CLUSTER = [("35", "cluster"), ("4", "cluster")]
+CLUSTER = gs.CLUSTER
 
 SCENARIOS = {
     # PySpark (WARN log): collect() of 600,000 rows with 20 sha-256 hex columns (~1.4 KB a row).
@@ -134,131 +124,11 @@ OUTCOME_NOTES = {
 }
 
 
-def ordered_runs():
-    """Every scenario's first variant, then every scenario's second (LOCAL by default)."""
-    runs = []
-    for i in range(2):
-        for scenario, cfg in SCENARIOS.items():
-            vs = cfg.get("variants", LOCAL)
-            if scenario not in NOT_RUN and i < len(vs):
-                runs.append((scenario, cfg.get("lang", "pyspark"), *vs[i]))
-    return [r for r in runs if gm.rid_of(r) not in NOT_KEPT]
-
-
-ROUND = gm.Round(
-    scenarios=SCENARIOS,
-    runs=ordered_runs(),
-    script=HERE / "scenarios_r39.py",
-    scratch=Path(os.environ.get("DD_SCRATCH", "/tmp/driver-doctor-runs-r39")),
-    manifest=HERE / "manifest-r39.jsonl",
-    notes=OUTCOME_NOTES,
-    labels=LABEL_OVERRIDES,
-)
-
-
-def run_scala(r):
-    """One spark-shell run, launched as gen_r35.run launches it."""
-    scenario, lang, v, master = r
-    cfg = SCENARIOS[scenario]
-    rid = gm.rid_of(r)
-    venv = gp.VENVS[v]
-    spark_home = venv / "lib/python3.11/site-packages/pyspark"
-    work = ROUND.scratch / rid
-    shutil.rmtree(work, ignore_errors=True)
-    evdir = work / "events"
-    evdir.mkdir(parents=True)
-    conf = {
-        "spark.eventLog.enabled": "true",
-        "spark.eventLog.dir": evdir.as_uri(),
-        "spark.eventLog.rolling.enabled": "false",
-        "spark.eventLog.compress": "true",
-        "spark.eventLog.compression.codec": "zstd",
-        "spark.ui.showConsoleProgress": "false",
-    }
-    if master == "cluster":
-        conf["spark.executor.memory"] = "768m"
-        conf["spark.executor.extraJavaOptions"] = "-XX:+UseSerialGC"
-    conf.update(cfg.get("conf", {}))
-    mem = cfg.get("mem", "512m")
-    cmd = [str(spark_home / "bin" / "spark-shell"), "--master", gp.MASTERS[master]]
-    cmd += ["--driver-memory", mem, "--driver-java-options", cfg.get("gc", "-XX:+UseSerialGC")]
-    for k, val in conf.items():
-        cmd += ["--conf", f"{k}={val}"]
-    script = work / f"{scenario}.scala"
-    script.write_text(scenarios_r39.SCALA[scenario].lstrip())
-    cmd += ["-i", str(script)]
-    env = dict(os.environ, **cfg.get("env", {}))
-    env.update(SPARK_HOME=str(spark_home), PATH=f"{venv / 'bin'}:{os.environ['PATH']}")
-    env.pop("PYTHONPATH", None)
-    raw = work / "raw.log"
-    print(f"[{rid}] start {time.strftime('%H:%M:%S')}", flush=True)
-    t0 = time.time()
-    with open(raw, "wb") as out, open(os.devnull, "rb") as devnull:
-        proc = subprocess.Popen(
-            cmd,
-            stdin=devnull,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=work,
-            start_new_session=True,
-        )
-        timeout = cfg.get("timeout", 240)
-        rc = gp._wait(proc, raw, timeout, cfg.get("after_oom", gp.AFTER_OOM))
-    try:
-        os.killpg(proc.pid, 9)
-    except ProcessLookupError:
-        pass
-    secs = round(time.time() - t0, 1)
-    text = raw.read_text(errors="replace")
-    # Only this app's executor dirs (other generators share $SPARK_HOME/work).
-    for app in sorted(set(re.findall(r"\bapp-\d{14}-\d{4}\b", text))):
-        d = spark_home / "work" / app
-        if d.is_dir():
-            shutil.copytree(d, work / "executor-work" / app, dirs_exist_ok=True)
-            shutil.rmtree(d, ignore_errors=True)
-    meta = dict(
-        rc=rc,
-        seconds=secs,
-        timeout=timeout,
-        command=shlex.join(cmd),
-        mem=mem,
-        master=gp.MASTERS[master],
-        spark_version=ge.full_version(v),
-    )
-    (work / "meta.json").write_text(json.dumps(meta))
-    print(f"[{rid}] rc={rc} in {secs:.0f}s, raw log {raw.stat().st_size} bytes", flush=True)
-    return gm.finish(r, ROUND)
+ROUND = gs.round_of(__file__, SCENARIOS, NOT_RUN, NOT_KEPT, OUTCOME_NOTES, LABEL_OVERRIDES)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--deadline", help="HH:MM UTC: start no run after this")
-    ap.add_argument("--finish", action="store_true", help="rebuild folders + manifest from scratch")
-    ap.add_argument("--drop", action="store_true", help="remove the named runs' folders + lines")
-    ap.add_argument("runs", nargs="*")
-    a = ap.parse_args()
-    deadline = a.deadline or os.environ.get("DD_STOP_AT")
-    by_id = {gm.rid_of(r): r for r in ROUND.runs}
-    chosen = a.runs or list(by_id)
-    bad = [c for c in chosen if c not in by_id]
-    if bad:
-        sys.exit(f"unknown run(s) {bad}")
-    for c in chosen:
-        if a.drop:
-            gm.drop(c, ROUND)
-            continue
-        if a.finish:
-            if (ROUND.scratch / c / "meta.json").exists():
-                gm.finish(by_id[c], ROUND)
-            continue
-        if deadline and datetime.now(timezone.utc).strftime("%H:%M") >= deadline:
-            print(f"deadline {deadline} reached, not starting {c}")
-            break
-        if by_id[c][1] == "scala":
-            run_scala(by_id[c])
-        else:
-            gm.run(by_id[c], ROUND)
+    gs.main(ROUND, scenarios_r39)
 
 
 if __name__ == "__main__":
