@@ -26,6 +26,7 @@ from service.engine.extractors import (
 )
 from service.engine.gclog import gc_facts
 from service.engine.types import Fact, FactSource, InputKind
+from service.engine.vocabulary import JVM_FRAME_METHOD, PY_TRACE_FRAME
 
 _DIGITS = b"0123456789"
 _LOG_LINE = re.compile(
@@ -95,9 +96,9 @@ _EXCEPTION = re.compile(
 )
 # A frame of a Python traceback; the line under it is the frame's source code (when Python
 # could read the file), printed by the interpreter, not written by the user for us.
-_PY_TRACE_FRAME = re.compile(r'^\s*File "[^"\n]{1,500}", line \d+')
+_PY_TRACE_FRAME = re.compile(rf"^\s*{PY_TRACE_FRAME}\d*")
 _PY_EXCEPTION = re.compile(r"^(?P<cls>[A-Z]\w{0,60}(?:Error|Exception))(?::\s?(?P<msg>.{0,600}))?$")
-_FRAME = re.compile(r"^\s+at\s+(?P<frame>[\w$.<>/]{3,400})\(")
+_FRAME = re.compile(rf"^\s+at\s+(?P<frame>{JVM_FRAME_METHOD})\(")
 _LOG4J_THREAD = re.compile(
     r"\[(?P<thread>(?:Executor task launch worker|dag-scheduler|main|task-result"
     r"|broadcast-exchange|dispatcher|spark-listener|stream execution)[^\]]{0,150})\]"

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from service.engine.vocabulary import JVM_FRAME_METHOD, LOG_TIMESTAMP, PY_TRACE_FRAME
+
 # A structured event starts with its timestamp field (SparkLayout.json's first field).
 MARKER = '{"ts":'
 MAX_FRAMES = 200
@@ -34,18 +36,17 @@ MAX_FRAMES = 200
 _ESCAPED_TRACE = re.compile(
     r"(?:\\r)?\\n(?:[\"'],\s*[\"'])?(?:\\t|\s)*"
     r"(?:at [\w$.<>]+\(|Caused by: |\.\.\. \d+ more|Traceback \(most"
-    r'|File \\?"|\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}:\d{2})'
+    rf'|File \\?"|{LOG_TIMESTAMP})'
 )
 # A frame right after the one before it on the same line: a stack trace whose line breaks became
 # spaces; and where such a line breaks (see _refolded).
-_FOLDED_JVM = re.compile(r"\) at [\w$.<>/]{3,400}\(")
-_PY_FRAME_ANYWHERE = re.compile(r'File "[^"\n]{1,500}", line \d')
+_FOLDED_JVM = re.compile(rf"\) at {JVM_FRAME_METHOD}\(")
+_PY_FRAME_ANYWHERE = re.compile(PY_TRACE_FRAME)
 _FOLDED_FRAME = re.compile(rf"{_FOLDED_JVM.pattern}|\S \s*{_PY_FRAME_ANYWHERE.pattern}")
 _FOLD_POINT = re.compile(
-    r"\s+(?=at [\w$.<>/]{3,400}\([^()]{0,300}\)|Caused by: |Driver stacktrace:|Traceback \(most"
-    r'|File "[^"\n]{1,500}", line \d'
-    r"|\.\.\. \d+ (?:more|common frames)|\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}:\d{2}[,.]?\d* "
-    r"(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) )"
+    rf"\s+(?=at {JVM_FRAME_METHOD}\([^()]{{0,300}}\)|Caused by: |Driver stacktrace:"
+    rf"|Traceback \(most|{PY_TRACE_FRAME}|\.\.\. \d+ (?:more|common frames)"
+    rf"|{LOG_TIMESTAMP}[,.]?\d* (?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) )"
 )
 # A quoted string (JSON's double quotes or a Python repr's single ones) and what is inside it.
 _QUOTED_STRING = re.compile(r"""(["'])((?:(?!\1)[^\\]|\\.)*)\1""")

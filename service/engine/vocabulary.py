@@ -82,3 +82,12 @@ SHUFFLE_PARTITIONING = re.compile(
     r"\((?:[^()\n]|\([^()\n]*\)){0,300}?\b(\d{1,12})\)",
     re.IGNORECASE,
 )
+
+# How a JVM prints a stack frame's method ("at org.apache.spark.rdd.RDD.collect(RDD.scala:1049)"
+# holds "org.apache.spark.rdd.RDD.collect"), how Python prints a traceback's frame ('File
+# "/opt/job.py", line 12'), and the date and time that start a log line ("24/05/01 10:00:00",
+# "2024-05-01T10:00:00"): pasted text is read for them (``analyzer``) and broken at them when a
+# stack trace comes in one line (``structured``).
+JVM_FRAME_METHOD = r"[\w$.<>/]{3,400}"
+PY_TRACE_FRAME = r'File "[^"\n]{1,500}", line \d'
+LOG_TIMESTAMP = r"\d{2,4}[/-]\d{2}[/-]\d{2}[ T]\d{2}:\d{2}:\d{2}"
