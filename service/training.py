@@ -19,6 +19,7 @@ from index.errors import IndexNotBuiltError, StaleIndexError
 from kb import CAUSE_IDS
 from kb.library import Case, load_cases, source_key
 from service.engine import Engine, textmodel
+from service.engine.engine import KNN_K
 from service.engine.eventlog import read_event_log
 from service.engine.fitted import (
     FIT_FILE,
@@ -212,7 +213,7 @@ def fit(engine: Engine, cases: Sequence[Case], runs: Sequence[Run]) -> FittedRan
         kb_hash=engine.kb.content_hash,
         library_hash=library_hash(cases),
         model=engine.index.manifest.model,
-        knn_k=8,
+        knn_k=KNN_K,
     )
     _, texts, labels = _in_words(reports)
     said = kb_texts(engine)

@@ -89,9 +89,9 @@ def test_out_of_fold_a_text_is_scored_by_a_model_that_never_read_its_fold() -> N
 
 
 def test_out_of_fold_the_kb_texts_are_learned_unless_written_from_a_text_of_the_fold() -> None:
-    """The KB's phrasings and examples are learned beside the reports, but a fold's model
-    leaves out those written from a report it scores: on its own report a phrasing would say
-    what it was written to say."""
+    """The KB's phrasings are learned beside the reports, but a fold's model leaves out those
+    written from a report it scores: on its own report a phrasing would say what it was written
+    to say."""
     texts, labels = _reports()
     fold = [i % 5 for i in range(len(texts))]
     known = [
