@@ -27,13 +27,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT)
-import gen_shell as gs  # noqa: E402  (CLUSTER, round_of, main: the launcher)
+import gen_shell as gs  # noqa: E402  (BROADCAST_OOM, CLUSTER, round_of, main: the launcher)
 import scenarios_r35  # noqa: E402  (SCALA and SQL scripts)
 
 CLUSTER = gs.CLUSTER
-# The broadcast build side: an OutOfMemoryError of the driver, or Spark 3.5's
-# "Not enough memory to build and broadcast" (its SparkFatalException hides the OOM line).
-BROADCAST_OOM = ge.DRIVER_OOM + r"|Not enough memory to build and broadcast"
 
 SCENARIOS = {
     "crm_profiles_collect_as_list": dict(
@@ -60,7 +57,7 @@ SCENARIOS = {
         label="too_many_tasks", lang="sql", expect=ge.DRIVER_OOM, timeout=240
     ),
     "order_lines_catalog_joinwith_broadcast": dict(
-        label="broadcast_too_large", lang="scala", expect=BROADCAST_OOM, timeout=240
+        label="broadcast_too_large", lang="scala", expect=gs.BROADCAST_OOM, timeout=240
     ),
     "daily_user_stats_history_loop": dict(
         label="driver_side_state", lang="scala", expect=ge.DRIVER_OOM, timeout=300

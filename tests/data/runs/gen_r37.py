@@ -23,16 +23,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM, TASK_THREAD_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, PY_MEMORYERROR)
-import gen_shell as gs  # noqa: E402  (CLUSTER, round_of, main: the launcher)
+import gen_shell as gs  # noqa: E402  (CLUSTER, UI_SMALL, round_of, main: the launcher)
 import scenarios_r37  # noqa: E402  (SCALA scripts)
 
 CLUSTER = gs.CLUSTER
-UI_SMALL = {
-    "spark.ui.retainedJobs": "50",
-    "spark.ui.retainedStages": "50",
-    "spark.ui.retainedTasks": "1000",
-    "spark.sql.ui.retainedExecutions": "20",
-}
 
 SCENARIOS = {
     # Scala: an RDD of 50,000 partitions per hour persisted DISK_ONLY, all kept. Parallel
@@ -45,7 +39,7 @@ SCENARIOS = {
         expect=ge.DRIVER_OOM,
         timeout=480,
         gc="-XX:+UseParallelGC",
-        conf=UI_SMALL,
+        conf=gs.UI_SMALL,
     ),
     # spark.createDataFrame(<3,000,000-row pandas frame>) without Arrow, Python capped.
     "store_inventory_pandas_snapshot_create_dataframe": dict(

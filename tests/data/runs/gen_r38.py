@@ -23,16 +23,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM, TASK_THREAD_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT)
-import gen_shell as gs  # noqa: E402  (CLUSTER, round_of, main: the launcher)
+import gen_shell as gs  # noqa: E402  (CLUSTER, UI_SMALL, round_of, main: the launcher)
 import scenarios_r38  # noqa: E402  (SCALA scripts)
 
 CLUSTER = gs.CLUSTER
-UI_SMALL = {
-    "spark.ui.retainedJobs": "50",
-    "spark.ui.retainedStages": "50",
-    "spark.ui.retainedTasks": "1000",
-    "spark.sql.ui.retainedExecutions": "20",
-}
 
 SCENARIOS = {
     # Scala: RDDs of 5,000 partitions persisted MEMORY_ONLY per batch, all kept. Parallel GC
@@ -45,7 +39,7 @@ SCENARIOS = {
         expect=ge.DRIVER_OOM,
         timeout=330,
         gc="-XX:+UseParallelGC -XX:GCTimeLimit=80 -XX:GCHeapFreeLimit=10",
-        conf=UI_SMALL,
+        conf=gs.UI_SMALL,
     ),
     # PySpark: sc.broadcast of a 2,000,000 x 64 float32 numpy array (~488 MiB).
     "recsys_item_embedding_matrix_sc_broadcast": dict(

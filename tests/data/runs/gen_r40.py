@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT, PY_MEMORYERROR)
-import gen_shell as gs  # noqa: E402  (CLUSTER, round_of, main: the launcher)
+import gen_shell as gs  # noqa: E402  (CLUSTER, BROADCAST_OOM, EXECUTOR_LOST, UI_SMALL, main)
 import scenarios_r40  # noqa: E402  (SCALA scripts)
 
 CLUSTER = gs.CLUSTER
@@ -55,7 +55,7 @@ SCENARIOS = {
     "warehouse_bins_mapjoin_hint_sql_view": dict(
         label="broadcast_too_large",
         # BroadcastExchangeExec turns the driver's OutOfMemoryError into this SparkException
-        expect=ge.DRIVER_OOM + "|Not enough memory to build and broadcast",
+        expect=gs.BROADCAST_OOM,
         timeout=240,
     ),
     # PySpark (WARN log): rdd.takeSample(False, 400,000) of 3,000,000 records, maxResultSize 2m.
@@ -78,8 +78,7 @@ SCENARIOS = {
     "ledger_entries_collect_list_single_key": dict(
         label="not_driver_oom",
         lang="scala",
-        # Not "Lost executor": every local-cluster shutdown logs "Lost executor N ... code 143".
-        expect=r"exited caused by one of the running tasks|ExecutorLostFailure|exited with code 52",
+        expect=gs.EXECUTOR_LOST,
         timeout=300,
         variants=CLUSTER,
         after_oom=None,  # the driver only reports the executors' OOMs
@@ -103,12 +102,7 @@ SCENARIOS = {
         expect=ge.DRIVER_OOM,
         timeout=360,
         gc="-XX:+UseParallelGC -Xmn32m",
-        conf={
-            "spark.ui.retainedJobs": "50",
-            "spark.ui.retainedStages": "50",
-            "spark.ui.retainedTasks": "1000",
-            "spark.sql.ui.retainedExecutions": "20",
-        },
+        conf=gs.UI_SMALL,
     ),
 }
 

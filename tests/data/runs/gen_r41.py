@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, PY_MEMORYERROR)
-import gen_shell as gs  # noqa: E402  (CLUSTER, round_of, main: the launcher)
+import gen_shell as gs  # noqa: E402  (CLUSTER, BROADCAST_OOM, EXECUTOR_LOST, UI_SMALL, main)
 import scenarios_r41  # noqa: E402  (SCALA and SQL scripts)
 
 CLUSTER = gs.CLUSTER
@@ -37,7 +37,7 @@ SCENARIOS = {
     "store_sales_rollup_reserved_memory_driver": dict(
         label="client_mode_small_driver",
         # BroadcastExchangeExec turns the driver's OutOfMemoryError into this SparkException
-        expect=ge.DRIVER_OOM + "|Not enough memory to build and broadcast",
+        expect=gs.BROADCAST_OOM,
         timeout=240,
         mem="192m",
         conf={"spark.testing.reservedMemory": str(32 * 1024 * 1024)},
@@ -74,20 +74,14 @@ SCENARIOS = {
         lang="scala",
         expect=ge.DRIVER_OOM,
         timeout=360,
-        conf={
-            "spark.ui.retainedJobs": "50",
-            "spark.ui.retainedStages": "50",
-            "spark.ui.retainedTasks": "1000",
-            "spark.sql.ui.retainedExecutions": "20",
-        },
+        conf=gs.UI_SMALL,
     ),
     # (local-cluster only) SQL: length(repeat(<128 chars>, 6,000,000)) per row, executors of
     # 768m.
     "newsletter_bodies_repeat_template_sql": dict(
         label="not_driver_oom",
         lang="sql",
-        # Not "Lost executor": every local-cluster shutdown logs "Lost executor N ... code 143".
-        expect=r"exited caused by one of the running tasks|ExecutorLostFailure|exited with code 52",
+        expect=gs.EXECUTOR_LOST,
         timeout=300,
         variants=CLUSTER,
         after_oom=None,  # the driver only reports the executors' OOMs

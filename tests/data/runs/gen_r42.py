@@ -23,19 +23,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT)
-import gen_shell as gs  # noqa: E402  (CLUSTER, round_of, main: the launcher)
+import gen_shell as gs  # noqa: E402  (CLUSTER, BROADCAST_OOM, EXECUTOR_LOST, main)
 import scenarios_r42  # noqa: E402  (SCALA and SQL scripts)
 
 CLUSTER = gs.CLUSTER
-# An executor's OutOfMemoryError as the driver reports it (local-cluster).
-EXECUTOR_LOST = r"exited caused by one of the running tasks|ExecutorLostFailure|exited with code 52"
 
 SCENARIOS = {
     # PySpark (WARN log): a 52-week pivot of 250,000 patients collected, with a 160m driver let
     # through Spark's start-up check by spark.testing.reservedMemory=32m.
     "clinic_visits_weekly_pivot_report": dict(
         label="client_mode_small_driver",
-        expect=ge.DRIVER_OOM + "|Not enough memory to build and broadcast",
+        expect=gs.BROADCAST_OOM,
         timeout=240,
         mem="160m",
         conf={"spark.testing.reservedMemory": str(32 * 1024 * 1024)},
@@ -52,7 +50,7 @@ SCENARIOS = {
     # broadcasts by the cached table's compressed size.
     "warehouse_bins_cached_dimension_join": dict(
         label="broadcast_too_large",
-        expect=ge.DRIVER_OOM + "|Not enough memory to build and broadcast",
+        expect=gs.BROADCAST_OOM,
         timeout=240,
     ),
     # Scala: rate stream, groupByKey(device).flatMapGroupsWithState keeping every alert id.
@@ -80,7 +78,7 @@ SCENARIOS = {
         label="not_driver_oom",
         lang="sql",
         # Not "Lost executor": every local-cluster shutdown logs "Lost executor N ... code 143".
-        expect=EXECUTOR_LOST,
+        expect=gs.EXECUTOR_LOST,
         timeout=300,
         variants=CLUSTER,
         after_oom=None,  # the driver only reports the executors' OOMs

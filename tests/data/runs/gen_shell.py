@@ -7,7 +7,8 @@ one ``spark-sql -f <script>`` (stdin /dev/null), from the pyspark wheel of the S
 them); the script is written into the run's scratch dir. A PySpark run is gen_more.run's
 ``spark-submit``. The rest is gen_more's driver (scratch dir and Spark conf, the hard timeout
 and the kill after the first OutOfMemoryError, meta.json, gen_more.finish, drop and the
-command line, without --list).
+command line, without --list). It also holds what the rounds' scenario tables share:
+BROADCAST_OOM and EXECUTOR_LOST (expect patterns) and UI_SMALL (Spark conf).
 """
 
 import os
@@ -16,11 +17,25 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (Round, rid_of, prepare, launch, run, main)
 import gen_pyspark as gp  # noqa: E402  (masters)
 
 LOCAL = [("35", "local"), ("4", "local")]
 CLUSTER = [("35", "cluster"), ("4", "cluster")]
+# The broadcast build side: an OutOfMemoryError of the driver, or Spark 3.5's
+# "Not enough memory to build and broadcast" (its SparkFatalException hides the OOM line).
+BROADCAST_OOM = ge.DRIVER_OOM + r"|Not enough memory to build and broadcast"
+# An executor's OutOfMemoryError as the driver reports it (local-cluster). Not "Lost
+# executor": every local-cluster shutdown logs "Lost executor N ... code 143".
+EXECUTOR_LOST = r"exited caused by one of the running tasks|ExecutorLostFailure|exited with code 52"
+# The UI's job, stage, task and SQL execution history kept small.
+UI_SMALL = {
+    "spark.ui.retainedJobs": "50",
+    "spark.ui.retainedStages": "50",
+    "spark.ui.retainedTasks": "1000",
+    "spark.sql.ui.retainedExecutions": "20",
+}
 
 
 def ordered_runs(scenarios, not_run=(), not_kept=()):
