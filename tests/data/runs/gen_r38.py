@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM, TASK_THREAD_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT)
-import gen_shell as gs  # noqa: E402  (CLUSTER, UI_SMALL, round_of, main: the launcher)
+import gen_shell as gs  # noqa: E402  (CLUSTER, PARALLEL_GC_LIMIT, UI_SMALL, round_of, main)
 import scenarios_r38  # noqa: E402  (SCALA scripts)
 
 CLUSTER = gs.CLUSTER
@@ -38,7 +38,7 @@ SCENARIOS = {
         lang="scala",
         expect=ge.DRIVER_OOM,
         timeout=330,
-        gc="-XX:+UseParallelGC -XX:GCTimeLimit=80 -XX:GCHeapFreeLimit=10",
+        gc=gs.PARALLEL_GC_LIMIT,
         conf=gs.UI_SMALL,
     ),
     # PySpark: sc.broadcast of a 2,000,000 x 64 float32 numpy array (~488 MiB).

@@ -23,10 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT, PY_MEMORYERROR)
-import gen_shell as gs  # noqa: E402  (CLUSTER, BROADCAST_OOM, EXECUTOR_LOST, UI_SMALL, main)
+import gen_shell as gs  # noqa: E402  (BROADCAST_OOM, EXECUTOR_*, UI_SMALL, main)
 import scenarios_r40  # noqa: E402  (SCALA scripts)
-
-CLUSTER = gs.CLUSTER
 
 # ObjectInputStream masking an OutOfMemoryError while task results are deserialized (round 39).
 UNREAD_BLOCK = (
@@ -80,10 +78,7 @@ SCENARIOS = {
         lang="scala",
         expect=gs.EXECUTOR_LOST,
         timeout=300,
-        variants=CLUSTER,
-        after_oom=None,  # the driver only reports the executors' OOMs
-        executor_oom_ok=True,
-        reject=gm.OWN_OOM,  # an OutOfMemoryError of the driver itself: not this label
+        **gs.EXECUTOR_OOM_RUN,
     ),
     # Scala: 20,000 chained RDD.map steps, counted (StackOverflowError, not the heap).
     "catalog_lineage_deep_map_chain": dict(

@@ -23,10 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, PY_MEMORYERROR)
-import gen_shell as gs  # noqa: E402  (CLUSTER, BROADCAST_OOM, EXECUTOR_LOST, UI_SMALL, main)
+import gen_shell as gs  # noqa: E402  (BROADCAST_OOM, EXECUTOR_*, RESERVED_32M, UI_SMALL)
 import scenarios_r41  # noqa: E402  (SCALA and SQL scripts)
-
-CLUSTER = gs.CLUSTER
 
 SCENARIOS = {
     # PySpark (WARN log): a join + aggregate + collect of 400,000 product totals with a 192m
@@ -40,7 +38,7 @@ SCENARIOS = {
         expect=gs.BROADCAST_OOM,
         timeout=240,
         mem="192m",
-        conf={"spark.testing.reservedMemory": str(32 * 1024 * 1024)},
+        conf=gs.RESERVED_32M,
     ),
     # Scala: rate stream, groupByKey(user).mapGroupsWithState keeping each user's whole page
     # history as state (8 users, 100,000 rows/s, 3 s trigger).
@@ -83,10 +81,7 @@ SCENARIOS = {
         lang="sql",
         expect=gs.EXECUTOR_LOST,
         timeout=300,
-        variants=CLUSTER,
-        after_oom=None,  # the driver only reports the executors' OOMs
-        executor_oom_ok=True,
-        reject=gm.OWN_OOM,  # an OutOfMemoryError of the driver itself: not this label
+        **gs.EXECUTOR_OOM_RUN,
     ),
     # PySpark: --driver-memory 512 (no unit): -Xmx512, the JVM refuses to start.
     "nightly_export_driver_memory_without_unit": dict(

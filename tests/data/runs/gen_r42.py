@@ -23,10 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT)
-import gen_shell as gs  # noqa: E402  (CLUSTER, BROADCAST_OOM, EXECUTOR_LOST, main)
+import gen_shell as gs  # noqa: E402  (BROADCAST_OOM, EXECUTOR_*, RESERVED_32M, main)
 import scenarios_r42  # noqa: E402  (SCALA and SQL scripts)
-
-CLUSTER = gs.CLUSTER
 
 SCENARIOS = {
     # PySpark (WARN log): a 52-week pivot of 250,000 patients collected, with a 160m driver let
@@ -36,7 +34,7 @@ SCENARIOS = {
         expect=gs.BROADCAST_OOM,
         timeout=240,
         mem="160m",
-        conf={"spark.testing.reservedMemory": str(32 * 1024 * 1024)},
+        conf=gs.RESERVED_32M,
     ),
     # Scala: functions.udaf of a typed Aggregator holding a 2,500,000-entry Array[String].
     "tariff_zones_udaf_aggregator_lookup": dict(
@@ -80,10 +78,7 @@ SCENARIOS = {
         # Not "Lost executor": every local-cluster shutdown logs "Lost executor N ... code 143".
         expect=gs.EXECUTOR_LOST,
         timeout=300,
-        variants=CLUSTER,
-        after_oom=None,  # the driver only reports the executors' OOMs
-        executor_oom_ok=True,
-        reject=gm.OWN_OOM,  # an OutOfMemoryError of the driver itself: not this label
+        **gs.EXECUTOR_OOM_RUN,
     ),
     # PySpark (WARN log): a recursive Python UDF 100,000 levels deep.
     "org_chart_recursive_udf_flatten": dict(

@@ -22,8 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
-import gen_more as gm  # noqa: E402  (OWN_OOM, MAX_RESULT, PY_MEMORYERROR)
-import gen_shell as gs  # noqa: E402  (CLUSTER, EXECUTOR_LOST, round_of, main)
+import gen_more as gm  # noqa: E402  (MAX_RESULT, PY_MEMORYERROR)
+import gen_shell as gs  # noqa: E402  (EXECUTOR_*, PARALLEL_GC_LIMIT, RESERVED_32M, main)
 import scenarios_r44  # noqa: E402  (SCALA and SQL scripts)
 
 SCENARIOS = {
@@ -53,7 +53,7 @@ SCENARIOS = {
         timeout=300,
         # the Serial GC thrashed without an OutOfMemoryError (below); the Parallel GC's
         # overhead limit ends it, as round 38's parcel_scan_batches_memory_persist_kept
-        gc="-XX:+UseParallelGC -XX:GCTimeLimit=80 -XX:GCHeapFreeLimit=10",
+        gc=gs.PARALLEL_GC_LIMIT,
     ),
     # Scala: groupByKey.flatMapGroups capturing a 3,000,000-entry Array[String].
     "coupon_redemptions_flat_map_groups_rules_closure": dict(
@@ -65,7 +65,7 @@ SCENARIOS = {
         expect=ge.DRIVER_OOM,
         timeout=300,
         # the Serial GC thrashed in batch 2 without an OutOfMemoryError (below)
-        gc="-XX:+UseParallelGC -XX:GCTimeLimit=80 -XX:GCHeapFreeLimit=10",
+        gc=gs.PARALLEL_GC_LIMIT,
         conf={"spark.sql.shuffle.partitions": "4"},
     ),
     # SQL: a 400,000-group store/SKU report ordered and printed, with a 160m driver let
@@ -77,8 +77,8 @@ SCENARIOS = {
         timeout=240,
         mem="160m",
         # the Serial GC thrashed without an OutOfMemoryError (below)
-        gc="-XX:+UseParallelGC -XX:GCTimeLimit=80 -XX:GCHeapFreeLimit=10",
-        conf={"spark.testing.reservedMemory": str(32 * 1024 * 1024)},
+        gc=gs.PARALLEL_GC_LIMIT,
+        conf=gs.RESERVED_32M,
     ),
     # (local-cluster only) Scala: groupByKey.mapGroups sorting each merchant's amounts, one
     # merchant with 90% of 45,000,000 payments, executors 768m.
@@ -88,10 +88,7 @@ SCENARIOS = {
         # Not "Lost executor": every local-cluster shutdown logs "Lost executor N ... code 143".
         expect=gs.EXECUTOR_LOST,
         timeout=300,
-        variants=gs.CLUSTER,
-        after_oom=None,  # the driver only reports the executors' OOMs
-        executor_oom_ok=True,
-        reject=gm.OWN_OOM,  # an OutOfMemoryError of the driver itself: not this label
+        **gs.EXECUTOR_OOM_RUN,
     ),
 }
 

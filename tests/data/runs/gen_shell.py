@@ -8,7 +8,8 @@ them); the script is written into the run's scratch dir. A PySpark run is gen_mo
 ``spark-submit``. The rest is gen_more's driver (scratch dir and Spark conf, the hard timeout
 and the kill after the first OutOfMemoryError, meta.json, gen_more.finish, drop and the
 command line, without --list). It also holds what the rounds' scenario tables share:
-BROADCAST_OOM and EXECUTOR_LOST (expect patterns) and UI_SMALL (Spark conf).
+BROADCAST_OOM and EXECUTOR_LOST (expect patterns), UI_SMALL and RESERVED_32M (Spark conf),
+PARALLEL_GC_LIMIT (driver JVM options) and EXECUTOR_OOM_RUN (a scenario's run settings).
 """
 
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
-import gen_more as gm  # noqa: E402  (Round, rid_of, prepare, launch, run, main)
+import gen_more as gm  # noqa: E402  (OWN_OOM, Round, rid_of, prepare, launch, run, main)
 import gen_pyspark as gp  # noqa: E402  (masters)
 
 LOCAL = [("35", "local"), ("4", "local")]
@@ -36,6 +37,23 @@ UI_SMALL = {
     "spark.ui.retainedTasks": "1000",
     "spark.sql.ui.retainedExecutions": "20",
 }
+# Spark's reserved memory lowered to 32 MiB, which lets a small driver through Spark's
+# start-up check (a heap of at least 1.5 times the reserved memory, 300 MiB by default).
+RESERVED_32M = {"spark.testing.reservedMemory": str(32 * 1024 * 1024)}
+# Parallel GC with a stricter GC overhead limit (GCTimeLimit 80 %, GCHeapFreeLimit 10 %; the
+# JVM's defaults are 98 % / 2 %), so a driver whose heap is full of live objects throws
+# instead of thrashing.
+PARALLEL_GC_LIMIT = "-XX:+UseParallelGC -XX:GCTimeLimit=80 -XX:GCHeapFreeLimit=10"
+# The run settings of a scenario whose executors, not the driver, run out of memory (with
+# expect=EXECUTOR_LOST and its timeout): its local-cluster variants only, no kill after the
+# first OutOfMemoryError line (the driver only reports the executors' OOMs), the executors'
+# OOMs allowed, and an OutOfMemoryError of the driver itself rejected (not this label).
+EXECUTOR_OOM_RUN = dict(
+    variants=CLUSTER,
+    after_oom=None,
+    executor_oom_ok=True,
+    reject=gm.OWN_OOM,
+)
 
 
 def ordered_runs(scenarios, not_run=(), not_kept=()):
