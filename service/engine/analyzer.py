@@ -18,6 +18,7 @@ from service.engine.extractors import (
     MAX_LINE,
     batches_falling_behind,
     job_site_facts,
+    large_task_stages,
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
@@ -365,6 +366,7 @@ def analyze(text: str, budget: Budget | None = None, *, printed: bool = False) -
         facts.extend(line_facts(group.line, group.text, source))
     facts.extend(numeric_maxima(lines))
     facts.extend(job_site_facts(lines))
+    facts.extend(large_task_stages(lines))
     facts.extend(work_before_oom(lines))
     facts.extend(batches_falling_behind(lines))
     facts.extend(oom_under_a_failed_job(lines))

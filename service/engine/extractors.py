@@ -935,6 +935,29 @@ def work_before_oom(lines: list[str]) -> list[Fact]:
     ]
 
 
+_LARGE_TASK = re.compile(r"Stage (\d{1,9}) contains a task of very large size")
+
+
+def large_task_stages(lines: list[str]) -> list[Fact]:
+    """``large_task_stages``: how many different stages TaskSetManager warned about for "a task
+    of very large size" (it warns once per stage), citing the last warning. One stage is a big
+    closure or local collection shipped once; many are the driver shipping large tasks job
+    after job (driver-built data parallelized again and again), every one of them built, and
+    often kept, in its heap."""
+    stages: set[str] = set()
+    last: tuple[int, str] = (0, "")
+    for number, raw in enumerate(lines, start=1):
+        if "task of very large size" not in raw:
+            continue
+        match = _LARGE_TASK.search(raw[:MAX_LINE])
+        if match is not None:
+            stages.add(match.group(1))
+            last = (number, raw.strip()[:300])
+    if not stages:
+        return []
+    return [Fact(name="large_task_stages", value=str(len(stages)), line=last[0], text=last[1])]
+
+
 # Lines only the driver's own JVM logs (the scheduler, the block manager master, the context).
 _DRIVER_ONLY = (
     " DAGScheduler: ",

@@ -7,6 +7,7 @@ import pytest
 from service.engine.extractors import (
     EXTRACTORS_BY_NAME,
     job_site_facts,
+    large_task_stages,
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
@@ -484,6 +485,23 @@ def test_jobs_of_any_action_from_one_line_of_the_program_are_counted() -> None:
     (fact,) = jobs_from_one_site(log)
     assert (fact.name, fact.value, fact.line, fact.text) == ("jobs_from_one_site", "3", 4, log[3])
     assert list(jobs_from_one_site(["INFO DAGScheduler: Job 3 finished"])) == []
+
+
+def test_stages_warned_for_a_task_of_very_large_size_are_counted_once_each() -> None:
+    warn = "WARN TaskSetManager: Stage {} contains a task of very large size (3305 KiB). The maximum recommended task size is 1000 KiB."
+    log = [
+        "26/12/05 11:05:36 " + warn.format(0),
+        "hour 0: 250000 readings, 1 hours loaded",
+        "26/12/05 11:05:37 " + warn.format(1),
+        "26/12/05 11:05:38 " + warn.format(1),
+        "26/12/05 11:05:39 " + warn.format(2),
+    ]
+    (fact,) = large_task_stages(log)
+    assert (fact.name, fact.value, fact.line, fact.text) == ("large_task_stages", "3", 5, log[4])
+    assert (
+        large_task_stages(["WARN DAGScheduler: Broadcasting large task binary with size 4.5 MiB"])
+        == []
+    )
 
 
 @pytest.mark.parametrize(

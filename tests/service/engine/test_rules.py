@@ -150,6 +150,21 @@ def test_jobs_repeated_from_one_line_point_to_what_was_kept(observer: Observer) 
     assert _weight(_fired(observer, jobs_from_one_site="2"), rule, "driver_side_state") is None
 
 
+def test_large_tasks_in_several_stages_point_to_what_the_driver_kept(observer: Observer) -> None:
+    rule = "large-tasks-in-several-stages"
+    several = _fired(observer, large_task_stages="5", oom_side="driver")
+    assert _weight(several, rule, "driver_side_state") == 0.35
+    assert (_weight(several, rule, "large_closure") or 0) < 0
+    assert (
+        _weight(
+            _fired(observer, large_task_stages="1", oom_side="driver"), rule, "driver_side_state"
+        )
+        is None
+    )
+    executor = _fired(observer, large_task_stages="5", oom_side="executor")
+    assert _weight(executor, rule, "driver_side_state") is None
+
+
 def test_a_broadcast_stored_while_serialising_tasks_is_not_the_programs(observer: Observer) -> None:
     rule = "broadcast-of-the-task-binary"
     binary = _fired(observer, task_serialization="failed", broadcast_written="yes")
