@@ -14,8 +14,15 @@ from dataclasses import dataclass
 
 from service.engine.negation import first_affirmed
 from service.engine.types import Fact, FactSource
-from service.engine.units import SIZE_PATTERN, parse_count, parse_setting_size, parse_size
+from service.engine.units import (
+    SIZE_PATTERN,
+    parse_bytes_setting,
+    parse_count,
+    parse_setting_size,
+    parse_size,
+)
 from service.engine.vocabulary import (
+    AQE_PARTITION_SIZE_KEYS,
     CALL_SITE_ACTIONS,
     CONFIG_FACTS,
     PARTITION_SETTINGS,
@@ -399,6 +406,16 @@ _EXTRACTORS: list[Extractor] = [
                 str(parse_size(m.group(1)) if parse_size(m.group(1)) is not None else m.group(1)),
             )
         ],
+    ),
+    Extractor(
+        # AQE's target size for a partition after a shuffle (and the legacy key): Spark reads a
+        # unitless value as bytes, so "64" meant as 64 MB asks for 64-byte partitions.
+        "conf-aqe-partition-size",
+        guard="spark.sql.adaptive.",
+        pattern=re.compile(
+            rf"(?:{'|'.join(map(re.escape, AQE_PARTITION_SIZE_KEYS))}){_SEP}({_SIZE}|\d{{1,15}})\b"
+        ),
+        extract=lambda m: [("aqe_partition_size_bytes", str(parse_bytes_setting(m.group(1))))],
     ),
     Extractor(
         "conf-rpc-max-size",

@@ -43,6 +43,13 @@ def parse_setting_size(text: str) -> int | None:
     return int(value) if value in ("0", "-1") else parse_size(value)
 
 
+def parse_bytes_setting(text: str) -> int | None:
+    """A bytes setting's value (spark.sql.adaptive.advisoryPartitionSizeInBytes): a size with
+    its unit ('64m'), or plain digits, which Spark reads as bytes."""
+    value = text.strip()
+    return int(value) if value.isdigit() else parse_size(value)
+
+
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 

@@ -20,6 +20,13 @@ PARTITION_SETTINGS = {
     "spark.sql.leafNodeDefaultParallelism": "conf-leaf-node-parallelism",
 }
 
+# AQE's target partition size after a shuffle, and its pre-3.0 name: a bytes setting (a
+# unitless value is bytes), read as the ``aqe_partition_size_bytes`` fact.
+AQE_PARTITION_SIZE_KEYS = (
+    "spark.sql.adaptive.advisoryPartitionSizeInBytes",
+    "spark.sql.adaptive.shuffle.targetPostShuffleInputSize",
+)
+
 # "Command exited with code 143" (128 + SIGTERM): how a standalone or local-cluster worker
 # reports an executor it stopped (when the application ends, say), not a kill for memory.
 STOPPED_EXIT_CODE = "143"

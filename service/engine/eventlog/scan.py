@@ -17,8 +17,9 @@ from typing import Any, Literal
 from service.engine.eventlog import plans
 from service.engine.eventlog.reader import Event
 from service.engine.types import Fact
-from service.engine.units import format_size, parse_setting_size
+from service.engine.units import format_size, parse_bytes_setting, parse_setting_size
 from service.engine.vocabulary import (
+    AQE_PARTITION_SIZE_KEYS,
     CALL_SITE_ACTIONS,
     CONFIG_FACTS,
     PARTITION_SETTINGS,
@@ -93,6 +94,8 @@ class EventLogScan:
     """Feed it events in order; then ``facts()`` and ``failures`` say what the log showed."""
 
     config: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Settings a SQL session changed (SET key=value), as its queries record them.
+    session_config: dict[str, tuple[str, int]] = field(default_factory=dict)
     spark_version: tuple[str, int] | None = None
     app: str = ""
     last_line: int = 0
@@ -315,6 +318,11 @@ class EventLogScan:
         description = str(body.get("description", ""))
         running = _Running(line, f"SQL query {query} ({description})", _action(description))
         self.queries[query] = running
+        modified = body.get("modifiedConfigs")
+        if isinstance(modified, dict):
+            for key in AQE_PARTITION_SIZE_KEYS:
+                if key in modified:
+                    self.session_config[key] = (str(modified[key]), line)
         self._plan(line, query, body)
 
     def _plan(self, line: int, query: int, body: dict[str, Any]) -> None:
@@ -439,6 +447,20 @@ class EventLogScan:
                 size = parse_setting_size(value)
                 if size is not None:
                     facts.append(_fact(name, str(size), line, _env(key, value)))
+        # AQE's target partition size: as a SQL session last set it, else as the app started.
+        for key in AQE_PARTITION_SIZE_KEYS:
+            session = self.session_config.get(key)
+            setting = session or self.config.get(key)
+            size = None if setting is None else parse_bytes_setting(setting[0])
+            if setting is not None and size is not None:
+                value, line = setting
+                text = (
+                    f"SparkListenerSQLExecutionStart modifiedConfigs: {key}={value}"
+                    if session
+                    else _env(key, value)
+                )
+                facts.append(_fact("aqe_partition_size_bytes", str(size), line, text))
+                break
         master = self.config.get("spark.master")
         mode = self.config.get("spark.submit.deployMode")
         if master is not None:

@@ -218,6 +218,35 @@ def test_a_partition_count_setting_is_the_partitions_of_a_driver_that_died_befor
     assert one(read_event_log(log), "num_partitions") == "3000000"
 
 
+def test_an_aqe_partition_size_is_read_as_a_sql_session_set_it_or_as_the_app_started(
+    tmp_path: Path,
+) -> None:
+    """spark.sql.adaptive.advisoryPartitionSizeInBytes is a bytes setting (plain digits are
+    bytes): a SQL session's SET shows in its queries' modifiedConfigs and wins over the Spark
+    Properties the application started with."""
+    lines = (EVENTLOGS / "healthy").read_bytes().splitlines(keepends=True)
+    environment = json.loads(lines[4])
+    environment["Spark Properties"]["spark.sql.adaptive.advisoryPartitionSizeInBytes"] = "64m"
+    log = tmp_path / "aqe-size"
+    log.write_bytes(b"".join(lines[:4]) + json.dumps(environment).encode() + b"\n")
+    assert one(read_event_log(log), "aqe_partition_size_bytes") == str(64 << 20)
+    query = {
+        "Event": "org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart",
+        "executionId": 0,
+        "description": "SET spark.sql.adaptive.advisoryPartitionSizeInBytes=64",
+        "details": "",
+        "physicalPlanDescription": "",
+        "sparkPlanInfo": {"nodeName": "Execute SetCommand", "simpleString": "", "children": []},
+        "time": 1796475001224,
+        "modifiedConfigs": {"spark.sql.adaptive.advisoryPartitionSizeInBytes": "64"},
+    }
+    log.write_bytes(
+        b"".join(lines[:4]) + json.dumps(environment).encode() + b"\n" + json.dumps(query).encode()
+    )
+    fact = next(f for f in read_event_log(log).facts if f.name == "aqe_partition_size_bytes")
+    assert fact.value == "64" and "modifiedConfigs" in fact.text and fact.line == 6
+
+
 def test_read_event_log_cached_rdds_counts_rdds_partitions_and_level() -> None:
     summary = read_event_log(EVENTLOGS / "cached_many")
     assert one(summary, "cached_rdds") == "12"

@@ -73,6 +73,7 @@ SAMPLE_LINES = {
     "size-of-driver": "we gave it 16 GB of driver memory",
     "conf-max-result-size": "spark.driver.maxResultSize=4g",
     "conf-broadcast-threshold": "spark.sql.autoBroadcastJoinThreshold=-1",
+    "conf-aqe-partition-size": "spark.sql.adaptive.advisoryPartitionSizeInBytes\t64",
     "conf-rpc-max-size": "spark.rpc.message.maxSize=512",
     "broadcast-of-size": "broadcasting a 2 GB table",
     "size-broadcast": "a 2 GB broadcast",

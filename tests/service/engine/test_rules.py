@@ -165,6 +165,14 @@ def test_large_tasks_in_several_stages_point_to_what_the_driver_kept(observer: O
     assert _weight(executor, rule, "driver_side_state") is None
 
 
+def test_an_aqe_partition_size_of_bytes_points_to_too_many_tasks(observer: Observer) -> None:
+    rule = "aqe-partition-size-of-bytes"
+    tiny = _fired(observer, aqe_partition_size_bytes="64")
+    assert _weight(tiny, rule, "too_many_tasks") == 0.5
+    default = _fired(observer, aqe_partition_size_bytes=str(64 << 20))
+    assert _weight(default, rule, "too_many_tasks") is None
+
+
 def test_a_broadcast_stored_while_serialising_tasks_is_not_the_programs(observer: Observer) -> None:
     rule = "broadcast-of-the-task-binary"
     binary = _fired(observer, task_serialization="failed", broadcast_written="yes")
