@@ -155,12 +155,8 @@ def test_large_tasks_in_several_stages_point_to_what_the_driver_kept(observer: O
     several = _fired(observer, large_task_stages="5", oom_side="driver")
     assert _weight(several, rule, "driver_side_state") == 0.35
     assert (_weight(several, rule, "large_closure") or 0) < 0
-    assert (
-        _weight(
-            _fired(observer, large_task_stages="1", oom_side="driver"), rule, "driver_side_state"
-        )
-        is None
-    )
+    single = _fired(observer, large_task_stages="1", oom_side="driver")
+    assert _weight(single, rule, "driver_side_state") is None
     executor = _fired(observer, large_task_stages="5", oom_side="executor")
     assert _weight(executor, rule, "driver_side_state") is None
 
