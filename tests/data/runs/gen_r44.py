@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (MAX_RESULT, PY_MEMORYERROR)
-import gen_shell as gs  # noqa: E402  (EXECUTOR_*, PARALLEL_GC_LIMIT, RESERVED_32M, main)
+import gen_shell as gs  # noqa: E402  (EXECUTOR_*, PARALLEL_GC_LIMIT, SMALL_DRIVER_RUN, main)
 import scenarios_r44  # noqa: E402  (SCALA and SQL scripts)
 
 SCENARIOS = {
@@ -75,10 +75,8 @@ SCENARIOS = {
         lang="sql",
         expect=ge.DRIVER_OOM,
         timeout=240,
-        mem="160m",
-        # the Serial GC thrashed without an OutOfMemoryError (below)
-        gc=gs.PARALLEL_GC_LIMIT,
-        conf=gs.RESERVED_32M,
+        # its gc: the Serial GC thrashed without an OutOfMemoryError (below)
+        **gs.SMALL_DRIVER_RUN,
     ),
     # (local-cluster only) Scala: groupByKey.mapGroups sorting each merchant's amounts, one
     # merchant with 90% of 45,000,000 payments, executors 768m.

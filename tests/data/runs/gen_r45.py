@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_extra as ge  # noqa: E402  (DRIVER_OOM)
 import gen_more as gm  # noqa: E402  (MAX_RESULT, PY_MEMORYERROR, OOM)
-import gen_shell as gs  # noqa: E402  (EXECUTOR_*, PARALLEL_GC_LIMIT, RESERVED_32M, main)
+import gen_shell as gs  # noqa: E402  (EXECUTOR_*, SMALL_DRIVER_RUN, main)
 import scenarios_r45  # noqa: E402  (SCALA and SQL scripts)
 
 SCENARIOS = {
@@ -65,9 +65,7 @@ SCENARIOS = {
         lang="sql",
         expect=ge.DRIVER_OOM,
         timeout=240,
-        mem="160m",
-        gc=gs.PARALLEL_GC_LIMIT,
-        conf=gs.RESERVED_32M,
+        **gs.SMALL_DRIVER_RUN,
     ),
     # Scala: --driver-memory 2g, the running JVM put by the script into a memory cgroup that
     # lets it touch 640 MiB more; an ordinary aggregation, sort and CSV write in local[*]. The

@@ -9,7 +9,8 @@ them); the script is written into the run's scratch dir. A PySpark run is gen_mo
 and the kill after the first OutOfMemoryError, meta.json, gen_more.finish, drop and the
 command line, without --list). It also holds what the rounds' scenario tables share:
 BROADCAST_OOM and EXECUTOR_LOST (expect patterns), UI_SMALL and RESERVED_32M (Spark conf),
-PARALLEL_GC_LIMIT (driver JVM options) and EXECUTOR_OOM_RUN (a scenario's run settings).
+PARALLEL_GC_LIMIT (driver JVM options), SMALL_DRIVER_RUN and EXECUTOR_OOM_RUN (a scenario's run
+settings).
 """
 
 import os
@@ -44,6 +45,9 @@ RESERVED_32M = {"spark.testing.reservedMemory": str(32 * 1024 * 1024)}
 # JVM's defaults are 98 % / 2 %), so a driver whose heap is full of live objects throws
 # instead of thrashing.
 PARALLEL_GC_LIMIT = "-XX:+UseParallelGC -XX:GCTimeLimit=80 -XX:GCHeapFreeLimit=10"
+# The run settings of a far too small driver: a 160m heap let through Spark's start-up check
+# by RESERVED_32M, with PARALLEL_GC_LIMIT so that the full heap throws instead of thrashing.
+SMALL_DRIVER_RUN = dict(mem="160m", gc=PARALLEL_GC_LIMIT, conf=RESERVED_32M)
 # The run settings of a scenario whose executors, not the driver, run out of memory (with
 # expect=EXECUTOR_LOST and its timeout): its local-cluster variants only, no kill after the
 # first OutOfMemoryError line (the driver only reports the executors' OOMs), the executors'
