@@ -22,6 +22,7 @@ from service.engine.extractors import (
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
+    program_passes,
     tasks_in_the_driver_jvm,
     work_before_oom,
 )
@@ -367,6 +368,7 @@ def analyze(text: str, budget: Budget | None = None, *, printed: bool = False) -
     facts.extend(numeric_maxima(lines))
     facts.extend(job_site_facts(lines))
     facts.extend(large_task_stages(lines))
+    facts.extend(program_passes(lines))
     facts.extend(work_before_oom(lines))
     facts.extend(batches_falling_behind(lines))
     facts.extend(oom_under_a_failed_job(lines))

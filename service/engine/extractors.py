@@ -975,6 +975,43 @@ def large_task_stages(lines: list[str]) -> list[Fact]:
     return [Fact(name="large_task_stages", value=str(len(stages)), line=last[0], text=last[1])]
 
 
+# A line of the program's own output: it starts with a word and holds a number, and is none of
+# what Spark, the JVM or Python print (a log line, a level, a frame, an exception).
+_PROGRAM_LINE = re.compile(r"^[A-Za-z][^\n]{0,200}\d")
+_NOT_PROGRAM = re.compile(
+    r"^(?:\d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE)\b|at |Caused by|Traceback"
+    r"|Exception|Error|[\w$]+(?:\.[\w$]+)+:)|Exception|Error|OutOfMemory"
+)
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+_OUT_OF_MEMORY = ("OutOfMemoryError", "MemoryError")
+
+
+def program_passes(lines: list[str]) -> list[Fact]:
+    """``program_passes``: before the first out-of-memory error, the most lines of one shape
+    that the program printed with other numbers each time ("day 3: 120000 prices kept", "day
+    4: ..."): a loop that ran pass after pass and reported each. The driver lived through those
+    passes, so what filled it grew across them (state kept from pass to pass) rather than in one
+    step. Cites the last of them; two or more count."""
+    seen: dict[str, set[str]] = {}
+    last: dict[str, tuple[int, str]] = {}
+    for number, raw in enumerate(lines, start=1):
+        if any(marker in raw for marker in _OUT_OF_MEMORY):
+            break
+        text = raw.strip()
+        if raw[:1].isspace() or not _PROGRAM_LINE.match(text) or _NOT_PROGRAM.search(text):
+            continue
+        shape = _NUMBERS.sub("#", text)
+        seen.setdefault(shape, set()).add(text)
+        last[shape] = (number, text[:300])
+    if not seen:
+        return []
+    shape, texts = max(seen.items(), key=lambda item: len(item[1]))
+    if len(texts) < 2:
+        return []
+    line, text = last[shape]
+    return [Fact(name="program_passes", value=str(len(texts)), line=line, text=text)]
+
+
 # Lines only the driver's own JVM logs (the scheduler, the block manager master, the context).
 _DRIVER_ONLY = (
     " DAGScheduler: ",

@@ -11,6 +11,7 @@ from service.engine.extractors import (
     line_facts,
     numeric_maxima,
     oom_under_a_failed_job,
+    program_passes,
     tasks_in_the_driver_jvm,
     work_before_oom,
 )
@@ -503,6 +504,32 @@ def test_stages_warned_for_a_task_of_very_large_size_are_counted_once_each() -> 
         large_task_stages(["WARN DAGScheduler: Broadcasting large task binary with size 4.5 MiB"])
         == []
     )
+
+
+def test_the_passes_a_program_printed_before_the_oom_are_counted() -> None:
+    log = [
+        "26/12/05 15:29:23 INFO SparkContext: Running Spark version 3.5.9",
+        "python VmSize 303 MiB, RLIMIT_AS set to 703 MiB",
+        *(f"price day {day}: 120000 skus, {day * 120000} price changes" for day in range(3)),
+        "26/12/05 15:29:30 INFO DAGScheduler: Job 3 finished: collect at app.py:41, took 1.2 s",
+        "[Stage 4:=======>                                                  (1 + 1) / 8]",
+        '  File "/jobs/prices.py", line 52, in history_by_sku',
+        "price day 3: 120000 skus, 360000 price changes",
+        "MemoryError",
+        "price day 4: 120000 skus, 480000 price changes",
+    ]
+    (fact,) = program_passes(log)
+    assert (fact.name, fact.value, fact.line, fact.text) == ("program_passes", "4", 9, log[8])
+    # The same line printed again without new numbers, Spark's own lines, frames and
+    # exceptions are not passes of the program.
+    assert program_passes(["Current mem limits: -1 of max -1"] * 6) == []
+    spark_only = [
+        "26/12/05 15:29:30 WARN TaskSetManager: Lost task 1.0 in stage 2.0 (TID 7)",
+        "java.lang.IllegalStateException: stage 3 failed",
+        "\tat org.apache.spark.rdd.RDD.collect(RDD.scala:1049)",
+        "ERROR Executor: Exception in task 2.0 in stage 4.0 (TID 9)",
+    ]
+    assert program_passes(spark_only * 3) == []
 
 
 @pytest.mark.parametrize(

@@ -161,6 +161,15 @@ def test_large_tasks_in_several_stages_point_to_what_the_driver_kept(observer: O
     assert _weight(executor, rule, "driver_side_state") is None
 
 
+def test_a_program_that_ran_pass_after_pass_points_to_what_it_kept(observer: Observer) -> None:
+    rule = "program-ran-pass-after-pass"
+    looped = _fired(observer, program_passes="11")
+    assert _weight(looped, rule, "driver_side_state") == 0.35
+    assert (_weight(looped, rule, "python_driver_oom") or 0) < 0
+    assert (_weight(looped, rule, "collect_to_driver") or 0) < 0
+    assert _weight(_fired(observer, program_passes="3"), rule, "driver_side_state") is None
+
+
 def test_an_aqe_partition_size_of_bytes_points_to_too_many_tasks(observer: Observer) -> None:
     rule = "aqe-partition-size-of-bytes"
     tiny = _fired(observer, aqe_partition_size_bytes="64")
