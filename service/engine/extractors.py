@@ -983,7 +983,6 @@ _NOT_PROGRAM = re.compile(
     r"|Exception|Error|[\w$]+(?:\.[\w$]+)+:)|Exception|Error|OutOfMemory"
 )
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
-_OUT_OF_MEMORY = ("OutOfMemoryError", "MemoryError")
 
 
 def program_passes(lines: list[str]) -> list[Fact]:
@@ -995,10 +994,13 @@ def program_passes(lines: list[str]) -> list[Fact]:
     seen: dict[str, set[str]] = {}
     last: dict[str, tuple[int, str]] = {}
     for number, raw in enumerate(lines, start=1):
-        if any(marker in raw for marker in _OUT_OF_MEMORY):
+        if "MemoryError" in raw:  # OutOfMemoryError too
             break
+        # Most lines of a log start with a timestamp: one cheap test leaves them out.
+        if not raw[:1].isalpha() or not _PROGRAM_LINE.match(raw):
+            continue
         text = raw.strip()
-        if raw[:1].isspace() or not _PROGRAM_LINE.match(text) or _NOT_PROGRAM.search(text):
+        if _NOT_PROGRAM.search(text):
             continue
         shape = _NUMBERS.sub("#", text)
         seen.setdefault(shape, set()).add(text)
