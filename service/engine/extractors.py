@@ -979,8 +979,8 @@ def large_task_stages(lines: list[str]) -> list[Fact]:
 # what Spark, the JVM or Python print (a log line, a level, a frame, an exception).
 _PROGRAM_LINE = re.compile(r"^[A-Za-z][^\n]{0,200}\d")
 _NOT_PROGRAM = re.compile(
-    r"^(?:\d|(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE)\b|at |Caused by|Traceback"
-    r"|Exception|Error|[\w$]+(?:\.[\w$]+)+:)|Exception|Error|OutOfMemory"
+    r"^(?:(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE)\b|at |Caused by|Traceback"
+    r"|[\w$]+(?:\.[\w$]+)+:)|Exception|Error"
 )
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
