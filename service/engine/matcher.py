@@ -8,6 +8,7 @@ import re
 # what required_literals reads a signature's pattern with.
 import re._constants as sre
 import re._parser as sre_parse
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,6 +18,11 @@ from service.engine.budget import Budget
 from service.engine.negation import affirmed
 
 QUIET_FACTOR = 0.3
+# An input of at most this many characters (lowercased, lines joined) is first cut into its
+# three-character pieces: only the signatures one of whose literals' chosen piece is among them
+# are looked at (a symptom in words reaches a handful of the KB's signatures).
+GRAM_CHARS = 4096
+GRAM = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,22 @@ class SignatureMatcher:
             )
             for sig in sorted(kb.signatures.values(), key=lambda s: s.id)
         ]
+        self._index_grams()
+
+    def _index_grams(self) -> None:
+        """Each signature under one three-character piece of each of its literals (the piece
+        fewest literals share), or among those always looked at when a literal is shorter."""
+        self._always: list[int] = []
+        self._by_gram: dict[str, list[int]] = {}
+        literals = [lit for _, _, lits in self.compiled for lit in lits or ()]
+        share = Counter(g for lit in set(literals) for g in set(_grams(lit)))
+        for position, (_, _, lits) in enumerate(self.compiled):
+            if lits is None or min(map(len, lits)) < GRAM:
+                self._always.append(position)
+                continue
+            for lit in lits:
+                gram = min(_grams(lit), key=lambda g: (share[g], g))
+                self._by_gram.setdefault(gram, []).append(position)
 
     def without(self, ids: Iterable[str]) -> SignatureMatcher:
         """The same matcher with the signatures ``ids`` left out (compiled patterns shared)."""
@@ -75,6 +97,7 @@ class SignatureMatcher:
             return self
         other = object.__new__(SignatureMatcher)
         other.compiled = [c for c in self.compiled if c[0].id not in leave]
+        other._index_grams()
         return other
 
     def match(
@@ -107,13 +130,39 @@ class SignatureMatcher:
         # pattern may match there without holding the literal in lowercase): always searched.
         folded = [(n, t, t.lower() if t.isascii() else None) for n, t in lines]
         folded_prose = [(n, t, t.lower() if t.isascii() else None) for n, t in prose]
-        for done, (signature, pattern, literals) in enumerate(self.compiled):
+        # All the lines' lowercased text at once, or None when a line is not ASCII: a
+        # signature none of whose literals is in it has no line to search (one substring test
+        # instead of one per line; most signatures end there).
+        every = _joined(folded)
+        every_prose = _joined(folded_prose)
+        order: Iterable[int] = range(len(self.compiled))
+        if (
+            every is not None
+            and every_prose is not None
+            and len(every) + len(every_prose) <= GRAM_CHARS
+        ):
+            present = set(_grams(every)) | set(_grams(every_prose))
+            reached = set(self._always)
+            for gram in present.intersection(self._by_gram):
+                reached.update(self._by_gram[gram])
+            order = sorted(reached)
+        for position in order:
+            signature, pattern, literals = self.compiled[position]
             if budget is not None and budget.spent():
-                cut = f"{done} of {len(self.compiled)} signatures were looked for"
+                # Those before it were looked for, or ruled out by their literals.
+                cut = f"{position} of {len(self.compiled)} signatures were looked for"
                 break
+            words = signature.kind == "words"
+            if literals is not None:
+                haystack = every_prose if words else every
+                if haystack is not None:
+                    for literal in literals:
+                        if literal in haystack:
+                            break
+                    else:
+                        continue
             best: SignatureHit | None = None
             # The first matching line wins; a quiet one only until a line that is not quiet.
-            words = signature.kind == "words"
             for number, text, lower in folded_prose if words else folded:
                 if literals is not None and lower is not None:
                     for literal in literals:
@@ -130,6 +179,18 @@ class SignatureMatcher:
             if best is not None:
                 hits.append(best)
         return hits, cut
+
+
+def _grams(text: str) -> list[str]:
+    return [text[i : i + GRAM] for i in range(len(text) - GRAM + 1)]
+
+
+def _joined(folded: list[tuple[int, str, str | None]]) -> str | None:
+    """The lowercased lines joined, or None when one of them is not ASCII."""
+    lowered = [lower for _, _, lower in folded]
+    if None in lowered:
+        return None
+    return "\n".join(lowered)  # type: ignore[arg-type]
 
 
 # --- literals a match must contain -------------------------------------------------------------

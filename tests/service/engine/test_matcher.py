@@ -277,3 +277,44 @@ def test_every_kb_signature_that_matches_a_real_line_passes_its_prefilter(
                 matched += 1
                 assert any(literal in line.lower() for literal in literals), (sig.id, line)
     assert matched > 500
+
+
+def test_short_input_reaches_the_signatures_a_long_one_would_match(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The three-character pieces only skip work: on the KB's own examples (each alone, as a
+    log line and as words) and on a 30-line driver log excerpt, the hits are those of the
+    path that looks at every signature."""
+    import gzip
+    from pathlib import Path
+
+    import service.engine.matcher as matcher_module
+
+    matcher = SignatureMatcher(kb)
+    inputs = [
+        [(1, line)]
+        for sig in sorted(kb.signatures.values(), key=lambda s: s.id)
+        for line in sig.examples.match + sig.examples.no_match
+    ]
+    log = sorted(Path("tests/data/spark/logs").glob("*"))[0]
+    opener = gzip.open if log.suffix == ".gz" else open
+    with opener(log, "rt", encoding="utf-8", errors="replace") as f:
+        text = [line.rstrip("\n") for line in f][-30:]
+    inputs.append(list(enumerate(text, 1)))
+    assert len(inputs) > 500
+
+    def hits_of(lines: list[tuple[int, str]]) -> list[tuple[str, int]]:
+        found = matcher.match(lines, lines)
+        return [(h.signature.id, h.line) for h in found]
+
+    reached = [hits_of(lines) for lines in inputs]
+    monkeypatch.setattr(matcher_module, "GRAM_CHARS", -1)
+    assert [hits_of(lines) for lines in inputs] == reached
+    assert sum(map(len, reached)) > 300
+
+
+def test_matcher_without_some_signatures_still_finds_the_others(kb: KnowledgeBase) -> None:
+    matcher = matcher_of(kb, signature("a", r"heap space"), signature("b", r"GC overhead"))
+    line = [(1, "java.lang.OutOfMemoryError: Java heap space; GC overhead limit exceeded")]
+    assert [h.signature.id for h in matcher.match(line, [])] == ["a", "b"]
+    assert [h.signature.id for h in matcher.without(["a"]).match(line, [])] == ["b"]
