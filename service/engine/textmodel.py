@@ -119,11 +119,16 @@ class TextModel:
                 columns = columns[known]
                 n = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
                 weight = (np.log(n) + 1.0) * vectorizer.idf_[columns]
-                logits = logits + self.coef[:, columns + offset] @ (
-                    weight / np.sqrt(weight @ weight)
+                logits = (
+                    logits + (weight / np.sqrt(weight @ weight)) @ self._by_term[columns + offset]
                 )
             offset += len(vocabulary)
         return logits
+
+    @cached_property
+    def _by_term(self) -> np.ndarray:
+        """The coefficients a term's row at a time: a text's terms gather few memory lines."""
+        return np.ascontiguousarray(self.coef.T)
 
     @cached_property
     def _analyzers(self) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
