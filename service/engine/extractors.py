@@ -978,6 +978,12 @@ def large_task_stages(lines: list[str]) -> list[Fact]:
 # A line of the program's own output: it starts with a word and holds a number, and is none of
 # what Spark, the JVM or Python print (a log line, a level, a frame, an exception).
 _PROGRAM_LINE = re.compile(r"^[A-Za-z][^\n]{0,200}\d")
+# Or it starts with the date a pass is about ("2026-01-05: 7-day sales 374989153.02") and goes
+# on in words: a date with no time of day after it is no log line's timestamp, and the words
+# leave out the rows of a printed table.
+_DATED_PROGRAM_LINE = re.compile(
+    r"^\d{4}([-/])\d{2}\1\d{2}(?![ T]?\d{1,2}:\d{2})\b[^\n]{0,200}?[A-Za-z]{3}"
+)
 _NOT_PROGRAM = re.compile(
     r"^(?:(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE)\b|at |Caused by|Traceback"
     r"|[\w$]+(?:\.[\w$]+)+:)|Exception|Error"
@@ -997,7 +1003,11 @@ def program_passes(lines: list[str]) -> list[Fact]:
         if "MemoryError" in raw:  # OutOfMemoryError too
             break
         # Most lines of a log start with a timestamp: one cheap test leaves them out.
-        if not raw[:1].isalpha() or not _PROGRAM_LINE.match(raw):
+        first = raw[:1]
+        if first.isalpha():
+            if not _PROGRAM_LINE.match(raw):
+                continue
+        elif not first.isdigit() or not _DATED_PROGRAM_LINE.match(raw):
             continue
         text = raw.strip()
         if _NOT_PROGRAM.search(text):

@@ -532,6 +532,20 @@ def test_the_passes_a_program_printed_before_the_oom_are_counted() -> None:
     assert program_passes(spark_only * 3) == []
 
 
+def test_passes_may_start_with_the_date_they_are_about() -> None:
+    """A backfill loop reports each day it did ("2026-01-05: 7-day sales ..."); log lines
+    start with a date and a time of day, and a printed table's rows hold no words."""
+    days = [f"2026-01-{day:02d}: 7-day sales {day * 74997017.76:.2f}" for day in range(1, 8)]
+    (fact,) = program_passes(["26/12/05 17:12:23 INFO SparkContext: started", *days])
+    assert (fact.value, fact.line, fact.text) == ("7", 8, days[-1])
+    logged = [
+        f"2026-12-05 17:12:{second:02d},120 INFO Executor: task {second}" for second in range(9)
+    ]
+    iso = [f"2026-12-05T17:12:{second:02d}.120Z WARN Driver: batch {second}" for second in range(9)]
+    table = [f"2026-01-{day:02d}    {day * 12.5}    {day * 3}" for day in range(1, 9)]
+    assert program_passes(logged + iso + table) == []
+
+
 @pytest.mark.parametrize(
     ("line", "count"),
     [
