@@ -21,6 +21,11 @@ MEMORY_FRACTION = 0.6
 USABLE_HEAP_SHARE = 0.9
 NEVER_APPLIED_BELOW = 0.5
 
+# Results that piled up: five jobs or more brought back more than the heap, each under an
+# eighth of it (one result alone could not have filled it).
+PILED_UP_JOBS = 5
+PILED_UP_PIECE = 8
+
 Rule = Callable[[Analysis], Iterable[Finding]]
 
 
@@ -49,6 +54,47 @@ def driver_memory_never_applied(facts: list[Fact]) -> Fact | None:
         f"manager has {format_size(got.number)} of storage memory: a heap of about "
         f"{format_size(heap)}",
     )
+
+
+def results_piled_up(facts: list[Fact]) -> Fact | None:
+    """``results_piled_up`` when the driver received, over five jobs or more, more task
+    results than its whole heap, and no job's result came near it: each result fit, so what
+    filled the heap is what the program kept from job after job."""
+    received = _number(facts, "results_received_bytes")
+    jobs = _number(facts, "num_jobs")
+    heap = _driver_heap(facts)
+    if received is None or jobs is None or heap is None or received.number is None:
+        return None
+    largest = _number(facts, "result_size_bytes")
+    piece = largest.number if largest is not None and largest.number is not None else 0.0
+    if (jobs.number or 0) < PILED_UP_JOBS or received.number <= heap:
+        return None
+    if piece * PILED_UP_PIECE >= heap:
+        return None
+    return Fact(
+        name="results_piled_up",
+        value="yes",
+        line=received.line,
+        text=f"the driver received {format_size(received.number)} of task results over "
+        f"{int(jobs.number or 0):,} jobs, more than its heap of {format_size(heap)}; the "
+        f"largest job's was {format_size(piece)}",
+    )
+
+
+def _number(facts: list[Fact], name: str) -> Fact | None:
+    return next((f for f in facts if f.name == name and f.number is not None), None)
+
+
+def _driver_heap(facts: list[Fact]) -> float | None:
+    """The driver's heap: spark.driver.memory, or else what its block manager's storage
+    memory tells."""
+    asked = _number(facts, "driver_memory_bytes")
+    if asked is not None and asked.number:
+        return asked.number
+    got = _number(facts, "driver_storage_memory_bytes")
+    if got is not None and got.number:
+        return got.number / MEMORY_FRACTION + RESERVED_HEAP
+    return None
 
 
 def driver_memory_vs_block_manager(analysis: Analysis) -> Iterable[Finding]:

@@ -113,6 +113,9 @@ class EventLogScan:
     largest_plan: _Max = field(default_factory=_Max)
     failures: list[Failure] = field(default_factory=list)
     stage_results: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    # Every task result the driver received (bytes, tasks, line of the last): over a loop of
+    # jobs, what it received and what it kept may be far more than any one job's result.
+    results_received: list[int] = field(default_factory=lambda: [0, 0, 0])
     jobs: dict[int, _Running] = field(default_factory=dict)
     queries: dict[int, _Running] = field(default_factory=dict)
     failed_actions: list[tuple[_Running, str]] = field(default_factory=list)
@@ -256,6 +259,10 @@ class EventLogScan:
             totals[0] += size
             totals[1] += 1
             totals[2] = line
+            received = self.results_received
+            received[0] += size
+            received[1] += 1
+            received[2] = line
             self.largest_task_result.offer(
                 size,
                 line,
@@ -551,6 +558,10 @@ class EventLogScan:
         ):
             if best.value >= 0:
                 facts.append(_fact(name, str(int(best.value)), best.line, best.text))
+        total, tasks, last = self.results_received
+        if total:
+            text = f"{tasks:,} task results received, {format_size(total)} in all"
+            facts.append(_fact("results_received_bytes", str(total), last, text))
         if self.largest_plan.value > 0:
             plan = self.largest_plan
             chars = str(int(plan.value))

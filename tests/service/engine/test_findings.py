@@ -7,6 +7,7 @@ from service.engine.findings import (
     BROADCAST_HEAP_SHARE,
     driver_memory_never_applied,
     find_problems,
+    results_piled_up,
 )
 from service.engine.types import Fact, Finding
 
@@ -239,3 +240,32 @@ def test_a_driver_memory_setting_the_jvm_never_got_is_a_fact_and_a_finding() -> 
     one_gig = Fact(name="driver_memory_bytes", value=str(1 << 30), line=3, text="1g")
     assert driver_memory_never_applied([one_gig, got]) is None
     assert driver_memory_never_applied([got]) is None
+
+
+def test_results_received_job_after_job_beyond_the_heap_piled_up() -> None:
+    def fact(name: str, value: float, line: int = 1) -> Fact:
+        return Fact(name=name, value=str(int(value)), line=line, text=name)
+
+    loop = [
+        fact("results_received_bytes", 1327 * MIB, line=40),
+        fact("num_jobs", 42),
+        fact("result_size_bytes", 32 * MIB),
+        fact("driver_memory_bytes", 512 * MIB),
+    ]
+    piled = results_piled_up(loop)
+    assert piled is not None and (piled.name, piled.value, piled.line) == (
+        "results_piled_up",
+        "yes",
+        40,
+    )
+    assert "1.3 GiB of task results over 42 jobs" in piled.text
+    assert "heap of 512.0 MiB" in piled.text and "32.0 MiB" in piled.text
+    # One job's result near the heap is a collect too big, not results kept.
+    assert results_piled_up([*loop[:2], fact("result_size_bytes", 100 * MIB), loop[3]]) is None
+    # Less than the heap in all, or too few jobs: nothing had to be kept.
+    assert results_piled_up([fact("results_received_bytes", 400 * MIB), *loop[1:]]) is None
+    assert results_piled_up([loop[0], fact("num_jobs", 4), *loop[2:]]) is None
+    # No spark.driver.memory: the heap the block manager's storage memory tells (1g here).
+    storage = fact("driver_storage_memory_bytes", 434031820)
+    assert results_piled_up([*loop[:3], storage]) is not None
+    assert results_piled_up(loop[:3]) is None

@@ -170,6 +170,16 @@ def test_a_program_that_ran_pass_after_pass_points_to_what_it_kept(observer: Obs
     assert _weight(_fired(observer, program_passes="3"), rule, "driver_side_state") is None
 
 
+def test_results_piled_up_job_after_job_point_to_what_the_driver_kept(
+    observer: Observer,
+) -> None:
+    rule = "results-kept-job-after-job"
+    piled = _fired(observer, results_piled_up="yes")
+    assert _weight(piled, rule, "driver_side_state") == 0.35
+    assert (_weight(piled, rule, "collect_to_driver") or 0) < 0
+    assert _weight(_fired(observer, num_jobs="42"), rule, "driver_side_state") is None
+
+
 def test_an_aqe_partition_size_of_bytes_points_to_too_many_tasks(observer: Observer) -> None:
     rule = "aqe-partition-size-of-bytes"
     tiny = _fired(observer, aqe_partition_size_bytes="64")

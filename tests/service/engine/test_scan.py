@@ -241,6 +241,9 @@ def test_task_results_give_largest_task_and_stage_totals() -> None:
     (total,) = facts_of(scan)["result_size_bytes"]
     assert (total.value, total.line) == (str(8 * MIB), 4)
     assert total.text == "stage 0: 2 task results, 8.0 MiB in total"
+    (received,) = facts_of(scan)["results_received_bytes"]
+    assert (received.value, received.line) == (str(12 * MIB), 3)
+    assert received.text == "3 task results received, 12.0 MiB in all"
 
 
 def test_failed_task_is_counted_with_its_exception() -> None:
