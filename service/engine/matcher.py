@@ -61,7 +61,9 @@ class SignatureMatcher:
 
     Each signature also keeps the literals one of which any match must contain (see
     :func:`required_literals`): a line that holds none of them (lowercased) is not searched.
-    Most signature-line pairs end there, at a substring test instead of a regex search.
+    Most signature-line pairs end there, at a substring test instead of a regex search. A short
+    input is first cut into its three-character pieces, and a signature none of whose literals'
+    chosen piece is among them is not looked at at all.
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
@@ -187,10 +189,12 @@ def _grams(text: str) -> list[str]:
 
 def _joined(folded: list[tuple[int, str, str | None]]) -> str | None:
     """The lowercased lines joined, or None when one of them is not ASCII."""
-    lowered = [lower for _, _, lower in folded]
-    if None in lowered:
-        return None
-    return "\n".join(lowered)  # type: ignore[arg-type]
+    lowered: list[str] = []
+    for _, _, lower in folded:
+        if lower is None:
+            return None
+        lowered.append(lower)
+    return "\n".join(lowered)
 
 
 # --- literals a match must contain -------------------------------------------------------------
