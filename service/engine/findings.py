@@ -38,14 +38,14 @@ def driver_memory_never_applied(facts: list[Fact]) -> Fact | None:
     """``driver_memory_ignored`` when spark.driver.memory asks for far more heap than the storage
     memory the driver's block manager reported allows: the value was set after the JVM started
     (SparkSession.builder or spark.conf in client or local mode) and never applied."""
-    asked = next((f for f in facts if f.name == "driver_memory_bytes" and f.number), None)
-    got = next((f for f in facts if f.name == "driver_storage_memory_bytes" and f.number), None)
+    asked = _number(facts, "driver_memory_bytes")
+    got = _number(facts, "driver_storage_memory_bytes")
     if asked is None or got is None or asked.number is None or got.number is None:
         return None
     expected = (asked.number * USABLE_HEAP_SHARE - RESERVED_HEAP) * MEMORY_FRACTION
     if expected <= 0 or got.number >= NEVER_APPLIED_BELOW * expected:
         return None
-    heap = got.number / MEMORY_FRACTION + RESERVED_HEAP
+    heap = _heap_of_storage(got.number)
     return Fact(
         name="driver_memory_ignored",
         value="yes",
@@ -82,7 +82,13 @@ def results_piled_up(facts: list[Fact]) -> Fact | None:
 
 
 def _number(facts: list[Fact], name: str) -> Fact | None:
-    return next((f for f in facts if f.name == name and f.number is not None), None)
+    """The first fact ``name`` with a number other than zero."""
+    return next((f for f in facts if f.name == name and f.number), None)
+
+
+def _heap_of_storage(storage: float) -> float:
+    """The heap a driver has, from the storage memory its block manager reports."""
+    return storage / MEMORY_FRACTION + RESERVED_HEAP
 
 
 def _driver_heap(facts: list[Fact]) -> float | None:
@@ -93,7 +99,7 @@ def _driver_heap(facts: list[Fact]) -> float | None:
         return asked.number
     got = _number(facts, "driver_storage_memory_bytes")
     if got is not None and got.number:
-        return got.number / MEMORY_FRACTION + RESERVED_HEAP
+        return _heap_of_storage(got.number)
     return None
 
 
