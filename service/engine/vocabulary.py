@@ -58,6 +58,8 @@ CALL_SITE_ACTIONS = {
     "first": "take",
     "tail": "take",
     "takeAsList": "take",
+    # A random sample of n rows, collected to the driver (RDD.takeSample).
+    "takeSample": "take",
     "collectAsMap": "collect_as_map",
     # A map of every distinct key (value) and its count, merged on the driver.
     "countByValue": "collect_as_map",
@@ -68,6 +70,8 @@ CALL_SITE_ACTIONS = {
     "showString": "show",
     "show": "show",
     "toLocalIterator": "to_local_iterator",
+    # The jobs a local iterator starts after its first: one per partition, from its hasNext.
+    "hasNext": "to_local_iterator",
     "save": "write",
     "saveAsTable": "write",
     "insertInto": "write",

@@ -174,6 +174,11 @@ def test_call_site_word_maps_to_action() -> None:
     # countByValue brings a map of every distinct value to the driver, like collectAsMap.
     scan = scan_of(job_start(0, "countByValue at x.py:40"), job_end(0, failed="boom"), END)
     assert values(scan, "action") == ["collect_as_map"]
+    # takeSample collects its sample of n rows; a local iterator starts its later jobs from hasNext.
+    scan = scan_of(job_start(0, "takeSample at Audit.scala:30"), job_end(0, failed="boom"), END)
+    assert values(scan, "action") == ["take"]
+    scan = scan_of(job_start(0, "hasNext at Export.scala:41"), job_end(0, failed="boom"), END)
+    assert values(scan, "action") == ["to_local_iterator"]
 
 
 def test_collect_actions_from_one_call_site_are_counted_once_per_action() -> None:
