@@ -46,7 +46,8 @@ CONFIG_FACTS = {
 }
 
 # The first word of a call site as Spark names it ("collect at app.py:12", a job's
-# callSite.short) and the ``action`` fact it is.
+# callSite.short) and the ``action`` fact it is. first() is left out: it fetches one row, so a
+# driver that ran out during its job did not run out of the result.
 CALL_SITE_ACTIONS = {
     "collect": "collect",
     "collectAsList": "collect",
@@ -55,7 +56,6 @@ CALL_SITE_ACTIONS = {
     "toPandas": "to_pandas",
     "take": "take",
     "head": "take",
-    "first": "take",
     "tail": "take",
     "takeAsList": "take",
     # A random sample of n rows, collected to the driver (RDD.takeSample).

@@ -179,6 +179,9 @@ def test_call_site_word_maps_to_action() -> None:
     assert values(scan, "action") == ["take"]
     scan = scan_of(job_start(0, "hasNext at Export.scala:41"), job_end(0, failed="boom"), END)
     assert values(scan, "action") == ["to_local_iterator"]
+    # first() fetches one row: no collect-like action, whatever the job ran before it.
+    scan = scan_of(job_start(0, "first at x.py:47"), job_end(0, failed="boom"), END)
+    assert values(scan, "action") == []
 
 
 def test_collect_actions_from_one_call_site_are_counted_once_per_action() -> None:
