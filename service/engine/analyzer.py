@@ -17,6 +17,7 @@ from service.engine.extractors import (
     JVM_LIBRARY,
     MAX_LINE,
     batches_falling_behind,
+    cached_blocks_lost,
     job_site_facts,
     large_task_stages,
     line_facts,
@@ -368,6 +369,7 @@ def analyze(text: str, budget: Budget | None = None, *, printed: bool = False) -
     facts.extend(numeric_maxima(lines))
     facts.extend(job_site_facts(lines))
     facts.extend(large_task_stages(lines))
+    facts.extend(cached_blocks_lost(lines))
     facts.extend(program_passes(lines))
     facts.extend(work_before_oom(lines))
     facts.extend(batches_falling_behind(lines))

@@ -975,6 +975,35 @@ def large_task_stages(lines: list[str]) -> list[Fact]:
     return [Fact(name="large_task_stages", value=str(len(stages)), line=last[0], text=last[1])]
 
 
+_LOST_BLOCK = re.compile(r"No more replicas available for rdd_(\d{1,9})_(\d{1,9})\b")
+
+
+def cached_blocks_lost(lines: list[str]) -> list[Fact]:
+    """When an executor goes away, the BlockManagerMaster on the driver warns "No more replicas
+    available for rdd_12_345" for each cached block whose only copy it held. ``lost_cached_rdds``:
+    how many cached RDDs those blocks belong to; ``lost_cached_partitions``: the highest
+    partition number among them plus one, how many partitions one cached RDD had at least. Both
+    cite the last such line. Blocks of several RDDs, or partition numbers in the thousands, are
+    a program that keeps much cached, every block of it tracked in the driver's heap."""
+    rdds: set[str] = set()
+    widest = 0
+    last: tuple[int, str] = (0, "")
+    for number, raw in enumerate(lines, start=1):
+        if "No more replicas" not in raw:
+            continue
+        match = _LOST_BLOCK.search(raw[:MAX_LINE])
+        if match is not None:
+            rdds.add(match.group(1))
+            widest = max(widest, int(match.group(2)) + 1)
+            last = (number, raw.strip()[:300])
+    if not rdds:
+        return []
+    return [
+        Fact(name="lost_cached_rdds", value=str(len(rdds)), line=last[0], text=last[1]),
+        Fact(name="lost_cached_partitions", value=str(widest), line=last[0], text=last[1]),
+    ]
+
+
 # A line of the program's own output: it starts with a word and holds a number, and is none of
 # what Spark, the JVM or Python print (a log line, a level, a frame, an exception).
 _PROGRAM_LINE = re.compile(r"^[A-Za-z][^\n]{0,200}\d")

@@ -6,6 +6,7 @@ import pytest
 
 from service.engine.extractors import (
     EXTRACTORS_BY_NAME,
+    cached_blocks_lost,
     job_site_facts,
     large_task_stages,
     line_facts,
@@ -504,6 +505,27 @@ def test_stages_warned_for_a_task_of_very_large_size_are_counted_once_each() -> 
         large_task_stages(["WARN DAGScheduler: Broadcasting large task binary with size 4.5 MiB"])
         == []
     )
+
+
+def test_cached_blocks_lost_with_an_executor_tell_how_much_was_cached() -> None:
+    warn = "26/12/06 02:22:29 WARN BlockManagerMasterEndpoint: No more replicas available for {}!"
+    log = [
+        "26/12/06 02:22:29 ERROR TaskSchedulerImpl: Lost executor 1 on 192.0.2.2: Command exited",
+        warn.format("rdd_298_20"),
+        warn.format("rdd_452_611"),
+        warn.format("rdd_228_2457"),
+        "26/12/06 02:22:29 WARN BlockManagerMasterEndpoint: No more replicas available for "
+        "rdd_298_7 !",  # 3.x puts a space before the mark
+        warn.format("broadcast_3_piece0"),  # no cached RDD block
+    ]
+    rdds, partitions = cached_blocks_lost(log)
+    assert (rdds.name, rdds.value, rdds.line) == ("lost_cached_rdds", "3", 5)
+    assert (partitions.name, partitions.value, partitions.text) == (
+        "lost_cached_partitions",
+        "2458",
+        log[4].strip(),
+    )
+    assert cached_blocks_lost(log[:1]) == []
 
 
 def test_the_passes_a_program_printed_before_the_oom_are_counted() -> None:

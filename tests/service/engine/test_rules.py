@@ -161,6 +161,25 @@ def test_large_tasks_in_several_stages_point_to_what_the_driver_kept(observer: O
     assert _weight(executor, rule, "driver_side_state") is None
 
 
+def test_cached_blocks_lost_with_an_executor_point_to_block_bookkeeping(
+    observer: Observer,
+) -> None:
+    several = "cached-blocks-of-several-rdds-lost"
+    wide = "cached-partitions-in-thousands-lost"
+    kept = _fired(observer, lost_cached_rdds="5", lost_cached_partitions="2618", oom_side="driver")
+    assert _weight(kept, several, "cached_block_metadata") == 0.45
+    assert _weight(kept, wide, "cached_block_metadata") == 0.35
+    few = _fired(observer, lost_cached_rdds="2", lost_cached_partitions="160", oom_side="driver")
+    assert _weight(few, several, "cached_block_metadata") is None
+    assert _weight(few, wide, "cached_block_metadata") is None
+    # An executor's own OOM loses its cached blocks too: the driver's heap must have run out.
+    executor = _fired(
+        observer, lost_cached_rdds="5", lost_cached_partitions="2618", oom_side="executor"
+    )
+    assert _weight(executor, several, "cached_block_metadata") is None
+    assert _weight(executor, wide, "cached_block_metadata") is None
+
+
 def test_a_program_that_ran_pass_after_pass_points_to_what_it_kept(observer: Observer) -> None:
     rule = "program-ran-pass-after-pass"
     looped = _fired(observer, program_passes="11")
