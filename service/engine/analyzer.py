@@ -18,6 +18,7 @@ from service.engine.extractors import (
     MAX_LINE,
     batches_falling_behind,
     cached_blocks_lost,
+    driver_memory_store,
     job_site_facts,
     large_task_stages,
     line_facts,
@@ -370,6 +371,7 @@ def analyze(text: str, budget: Budget | None = None, *, printed: bool = False) -
     facts.extend(job_site_facts(lines))
     facts.extend(large_task_stages(lines))
     facts.extend(cached_blocks_lost(lines))
+    facts.extend(driver_memory_store(lines))
     facts.extend(program_passes(lines))
     facts.extend(work_before_oom(lines))
     facts.extend(batches_falling_behind(lines))

@@ -288,6 +288,31 @@ _EXTRACTORS: list[Extractor] = [
         extract=_count("num_partitions"),
     ),
     Extractor(
+        # A bucketed table's bucket count: CLUSTERED BY (id) INTO 300000 BUCKETS, or
+        # df.write.bucketBy(300000, "id"); each bucket is a task of every stage over the table.
+        "bucket-count",
+        guard="bucket",
+        pattern=re.compile(
+            r"\bINTO\s+(\d[\d_,]{0,14})\s+BUCKETS\b|\bbucketBy\(\s*(?:numBuckets\s*=\s*)?"
+            r"(\d[\d_,]{0,14})\s*,",
+            _C,
+        ),
+        extract=lambda m: _count("num_partitions", 1 if m.group(1) else 2)(m),
+    ),
+    Extractor(
+        # SparkSession.builder...getOrCreate() over a session that already runs: settings other
+        # than runtime SQL ones (spark.driver.memory among them) are ignored. 2.x: "Using an
+        # existing SparkSession; some configuration may not take effect."
+        "existing-session-configs-ignored",
+        guard="using an existing spark",
+        pattern=re.compile(
+            r"Using an existing Spark ?Session; (?:only runtime SQL configurations will take "
+            r"effect|some (?:spark core )?configurations? may not take effect)",
+            _C,
+        ),
+        extract=_const(("session_configs_ignored", "yes")),
+    ),
+    Extractor(
         # A reader's or writer's partition option in code or as printed: spark.read.jdbc(...,
         # numPartitions=20000000), .option("numPartitions", "500000"), {"numPartitions": 8}.
         "num-partitions-option",
@@ -973,6 +998,35 @@ def large_task_stages(lines: list[str]) -> list[Fact]:
     if not stages:
         return []
     return [Fact(name="large_task_stages", value=str(len(stages)), line=last[0], text=last[1])]
+
+
+_MEMORY_STORE = re.compile(rf"MemoryStore started with capacity ({_SIZE})")
+# SparkEnv logs "Registering BlockManagerMaster" on the driver only (an executor looks it up);
+# the driver's MemoryStore starts a few lines after it.
+_DRIVER_ENV_LINES = 50
+
+
+def driver_memory_store(lines: list[str]) -> list[Fact]:
+    """``driver_storage_memory_bytes`` from "MemoryStore started with capacity 366.3 MiB" when
+    it is the driver's: within a few lines after SparkEnv registered the BlockManagerMaster,
+    which only the driver does (a log of the driver at INFO level without the block manager's
+    registration line, or an executor's log pasted with it, which has no such line)."""
+    registered = 0
+    for number, raw in enumerate(lines, start=1):
+        if "Registering BlockManagerMaster" in raw:
+            registered = number
+        elif "MemoryStore started" in raw and registered:
+            match = _MEMORY_STORE.search(raw[:MAX_LINE])
+            if match is None or number - registered > _DRIVER_ENV_LINES:
+                continue
+            size = parse_size(match.group(1))
+            if size is None:
+                return []
+            text = raw.strip()[:300]
+            return [
+                Fact(name="driver_storage_memory_bytes", value=str(size), line=number, text=text)
+            ]
+    return []
 
 
 _LOST_BLOCK = re.compile(r"No more replicas available for rdd_(\d{1,9})_(\d{1,9})\b")

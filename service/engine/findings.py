@@ -36,12 +36,27 @@ def _num(analysis: Analysis, name: str) -> Fact | None:
 
 def driver_memory_never_applied(facts: list[Fact]) -> Fact | None:
     """``driver_memory_ignored`` when spark.driver.memory asks for far more heap than the storage
-    memory the driver's block manager reported allows: the value was set after the JVM started
-    (SparkSession.builder or spark.conf in client or local mode) and never applied."""
+    memory the driver's block manager reported allows, or, with no such figure, when Spark
+    warned that the session builder found a session already running (only runtime SQL settings
+    take effect then): the value was set after the JVM started (SparkSession.builder or
+    spark.conf in client or local mode) and never applied."""
     asked = _number(facts, "driver_memory_bytes")
-    got = _number(facts, "driver_storage_memory_bytes")
-    if asked is None or got is None or asked.number is None or got.number is None:
+    if asked is None or asked.number is None:
         return None
+    got = _number(facts, "driver_storage_memory_bytes")
+    if got is None or got.number is None:
+        # No heap figure to compare with: Spark's own warning that the session builder found
+        # a session running says the settings given to it came too late.
+        ignored = next((f for f in facts if f.name == "session_configs_ignored"), None)
+        if ignored is None:
+            return None
+        return Fact(
+            name="driver_memory_ignored",
+            value="yes",
+            line=ignored.line,
+            text=f"spark.driver.memory asks for {format_size(asked.number)}, but the session "
+            "already existed when it was set: only runtime SQL settings took effect",
+        )
     expected = (asked.number * USABLE_HEAP_SHARE - RESERVED_HEAP) * MEMORY_FRACTION
     if expected <= 0 or got.number >= NEVER_APPLIED_BELOW * expected:
         return None

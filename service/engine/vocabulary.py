@@ -18,6 +18,9 @@ PARTITION_SETTINGS = {
     "spark.default.parallelism": "conf-default-parallelism",
     "spark.sql.adaptive.coalescePartitions.initialPartitionNum": "conf-aqe-initial-partitions",
     "spark.sql.leafNodeDefaultParallelism": "conf-leaf-node-parallelism",
+    # The most buckets a table may have (100,000 by default): raised, for a table of that many
+    # buckets, each one a task of every stage that reads or writes it.
+    "spark.sql.sources.bucketing.maxBuckets": "conf-max-buckets",
 }
 
 # AQE's target partition size after a shuffle, and its pre-3.0 name: a bytes setting (a

@@ -7,6 +7,7 @@ import pytest
 from service.engine.extractors import (
     EXTRACTORS_BY_NAME,
     cached_blocks_lost,
+    driver_memory_store,
     job_site_facts,
     large_task_stages,
     line_facts,
@@ -66,6 +67,10 @@ SAMPLE_LINES = {
     "conf-aqe-initial-partitions": "--conf "
     "spark.sql.adaptive.coalescePartitions.initialPartitionNum=8000000",
     "conf-leaf-node-parallelism": "--conf spark.sql.leafNodeDefaultParallelism=4000000",
+    "conf-max-buckets": "spark.sql.sources.bucketing.maxBuckets\t300000",
+    "bucket-count": "CREATE TABLE events USING parquet CLUSTERED BY (id) INTO 300000 BUCKETS",
+    "existing-session-configs-ignored": "WARN SparkSession: Using an existing Spark session; "
+    "only runtime SQL configurations will take effect.",
     "files-in-words": "reading 2 million tiny parquet files",
     "blocks-in-words": "there are 50000 cached blocks",
     "yarn-physical-memory-used": "11.2 GB of 11 GB physical memory used",
@@ -526,6 +531,35 @@ def test_cached_blocks_lost_with_an_executor_tell_how_much_was_cached() -> None:
         log[4].strip(),
     )
     assert cached_blocks_lost(log[:1]) == []
+
+
+def test_bucket_counts_and_an_ignored_session_config_are_read() -> None:
+    assert ("num_partitions", "300000") in pairs(
+        'df.write.bucketBy(300000, "customer_id").saveAsTable("events")'
+    )
+    assert ("num_partitions", "64") in pairs("CLUSTERED BY (id) SORTED BY (ts) into 64 buckets")
+    assert ("session_configs_ignored", "yes") in pairs(
+        "18/01/22 07:09:35 WARN SparkSession$Builder: Using an existing SparkSession; some "
+        "configuration may not take effect."
+    )
+
+
+def test_the_drivers_memory_store_tells_its_storage_memory() -> None:
+    driver = [
+        "26/12/06 02:31:10 INFO SparkContext: Running Spark version 3.5.9",
+        "26/12/06 02:31:10 INFO SparkEnv: Registering BlockManagerMaster",
+        "26/12/06 02:31:10 INFO DiskBlockManager: Created local directory at /tmp/blockmgr-6b0",
+        "26/12/06 02:31:10 INFO MemoryStore: MemoryStore started with capacity 366.3 MiB",
+    ]
+    (fact,) = driver_memory_store(driver)
+    assert (fact.name, fact.line, fact.text) == ("driver_storage_memory_bytes", 4, driver[3])
+    assert fact.value == str(int(366.3 * 1024**2))
+    # An executor looks the master up and logs no registration: its store is not the driver's.
+    executor = [
+        "26/12/06 02:31:12 INFO CoarseGrainedExecutorBackend: Started daemon with process name",
+        "26/12/06 02:31:12 INFO MemoryStore: MemoryStore started with capacity 93.3 MiB",
+    ]
+    assert driver_memory_store(executor) == []
 
 
 def test_the_passes_a_program_printed_before_the_oom_are_counted() -> None:

@@ -242,6 +242,25 @@ def test_a_driver_memory_setting_the_jvm_never_got_is_a_fact_and_a_finding() -> 
     assert driver_memory_never_applied([got]) is None
 
 
+def test_a_driver_memory_given_to_a_running_sessions_builder_never_applied() -> None:
+    asked = Fact(
+        name="driver_memory_bytes", value=str(8 << 30), line=10, text="spark.driver.memory=8g"
+    )
+    warned = Fact(
+        name="session_configs_ignored",
+        value="yes",
+        line=9,
+        text="WARN SparkSession: Using an existing Spark session; only runtime SQL ...",
+    )
+    fact = driver_memory_never_applied([warned, asked])
+    assert fact is not None and (fact.name, fact.line) == ("driver_memory_ignored", 9)
+    assert "8.0 GiB" in fact.text and "session already existed" in fact.text
+    # The heap, when printed, decides: 8g of heap reported means the setting did apply.
+    got = Fact(name="driver_storage_memory_bytes", value=str(4 << 30), line=4, text="4.0 GiB")
+    assert driver_memory_never_applied([warned, asked, got]) is None
+    assert driver_memory_never_applied([warned]) is None
+
+
 def test_results_received_job_after_job_beyond_the_heap_piled_up() -> None:
     def fact(name: str, value: float, line: int = 1) -> Fact:
         return Fact(name=name, value=str(int(value)), line=line, text=name)
