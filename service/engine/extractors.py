@@ -9,7 +9,7 @@ most lines of a large log.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from service.engine.negation import first_affirmed
@@ -988,16 +988,22 @@ def large_task_stages(lines: list[str]) -> list[Fact]:
     often kept, in its heap."""
     stages: set[str] = set()
     last: tuple[int, str] = (0, "")
-    for number, raw in enumerate(lines, start=1):
-        if "task of very large size" not in raw:
-            continue
-        match = _LARGE_TASK.search(raw[:MAX_LINE])
-        if match is not None:
-            stages.add(match.group(1))
-            last = (number, raw.strip()[:300])
+    for number, match, text in _marked_matches(lines, "task of very large size", _LARGE_TASK):
+        stages.add(match.group(1))
+        last = (number, text)
     if not stages:
         return []
     return [Fact(name="large_task_stages", value=str(len(stages)), line=last[0], text=last[1])]
+
+
+def _marked_matches(
+    lines: list[str], marker: str, pattern: re.Pattern[str]
+) -> Iterator[tuple[int, re.Match[str], str]]:
+    """(line number, match, the line as cited) for each line holding ``marker`` (a cheap test
+    first) that ``pattern`` matches."""
+    for number, raw in enumerate(lines, start=1):
+        if marker in raw and (match := pattern.search(raw[:MAX_LINE])) is not None:
+            yield number, match, raw.strip()[:300]
 
 
 _MEMORY_STORE = re.compile(rf"MemoryStore started with capacity ({_SIZE})")
@@ -1008,9 +1014,10 @@ _DRIVER_ENV_LINES = 50
 
 def driver_memory_store(lines: list[str]) -> list[Fact]:
     """``driver_storage_memory_bytes`` from "MemoryStore started with capacity 366.3 MiB" when
-    it is the driver's: within a few lines after SparkEnv registered the BlockManagerMaster,
-    which only the driver does (a log of the driver at INFO level without the block manager's
-    registration line, or an executor's log pasted with it, which has no such line)."""
+    it is the driver's: it starts within a few lines after SparkEnv registers the
+    BlockManagerMaster, which only the driver does (an executor's log has no such line). It
+    gives the heap of a driver log that lacks the block manager's registration line (read by
+    the "driver-block-manager-memory" extractor)."""
     registered = 0
     for number, raw in enumerate(lines, start=1):
         if "Registering BlockManagerMaster" in raw:
@@ -1042,14 +1049,10 @@ def cached_blocks_lost(lines: list[str]) -> list[Fact]:
     rdds: set[str] = set()
     widest = 0
     last: tuple[int, str] = (0, "")
-    for number, raw in enumerate(lines, start=1):
-        if "No more replicas" not in raw:
-            continue
-        match = _LOST_BLOCK.search(raw[:MAX_LINE])
-        if match is not None:
-            rdds.add(match.group(1))
-            widest = max(widest, int(match.group(2)) + 1)
-            last = (number, raw.strip()[:300])
+    for number, match, text in _marked_matches(lines, "No more replicas", _LOST_BLOCK):
+        rdds.add(match.group(1))
+        widest = max(widest, int(match.group(2)) + 1)
+        last = (number, text)
     if not rdds:
         return []
     return [
