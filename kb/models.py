@@ -216,6 +216,11 @@ class FactRule(Entity):
     too_many_tasks whether it came from a log line, the user's words or an event log."""
 
     when: list[FactCondition] = Field(min_length=1, description="All must hold.")
+    unless: list[FactCondition] = Field(
+        default_factory=list,
+        description="The rule stays silent when any of these holds: what the facts in 'when' "
+        "mean changes when the input says something else went wrong.",
+    )
     points_to: list[CauseWeight] = Field(min_length=1)
 
 

@@ -17,6 +17,8 @@ def _conditions(kb: KnowledgeBase) -> Iterator[tuple[str, str, Field, FactCondit
     for rule in kb.rules.values():
         for w, condition in enumerate(rule.when):
             yield "rules", rule.id, ("when", w), condition
+        for w, condition in enumerate(rule.unless):
+            yield "rules", rule.id, ("unless", w), condition
     for tree in kb.trees.values():
         for n, node in enumerate(tree.nodes):
             for o, option in enumerate(node.options):

@@ -197,7 +197,7 @@ class Observer:
         evidence: dict[str, list[Evidence]] = {}
         for rule in sorted(self.kb.rules.values(), key=lambda r: r.id):
             first = _witness(rule.when, by_name)
-            if first is None:
+            if first is None or any(_witness([c], by_name) for c in rule.unless):
                 continue
             for target in rule.points_to:
                 evidence.setdefault(target.cause, []).append(

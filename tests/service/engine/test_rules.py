@@ -325,6 +325,17 @@ def test_a_count_over_max_result_size_was_not_its_rows(observer: Observer) -> No
 def test_a_driver_memory_setting_never_applied_is_a_small_driver(observer: Observer) -> None:
     fired = _fired(observer, driver_memory_ignored="yes")
     assert _weight(fired, "driver-memory-never-applied", "client_mode_small_driver") == 0.6
+    # Out of memory in a broadcast: the small heap is why. A query that did not resolve is
+    # another failure, whatever the heap.
+    broadcast = _fired(
+        observer, driver_memory_ignored="yes", spark_error="broadcast_not_enough_memory"
+    )
+    assert _weight(broadcast, "driver-memory-never-applied", "client_mode_small_driver") == 0.6
+    for other in ("analysis_error", "task_not_serializable", "data_error"):
+        failed = _fired(observer, driver_memory_ignored="yes", spark_error=other)
+        assert not any(
+            e.signature == "driver-memory-never-applied" for v in failed.values() for e in v
+        )
 
 
 def test_a_stream_on_a_table_format_is_its_metadata_not_stream_state(observer: Observer) -> None:
