@@ -4,12 +4,14 @@ import pytest
 from kb_fixtures import FixtureKB, entity
 
 from kb.lint import VALIDATORS, LintIssue, check_id_for, run_lint
+from kb.lint.facts import FactNameValidator, FactValueValidator
 from kb.lint.issues import display_path
 from kb.lint.references import FixReferenceValidator
 from kb.lint.regex_safety import regex_risks
 from kb.lint.signatures import SignatureMatchValidator
 from kb.lint.trees import TreeCycleValidator
 from kb.loader import load_kb
+from kb.models import FactCondition
 
 CTD = "causes/collect_to_driver.yaml"
 TREE = "trees/cause-collect_to_driver.yaml"
@@ -329,3 +331,20 @@ def test_lint_reports_unused_exclusion_with_its_line(fixture_kb: FixtureKB) -> N
 )
 def test_regex_risks_flags_backtracking_shapes(pattern: str, risky: bool) -> None:
     assert bool(regex_risks(pattern)) is risky
+
+
+def test_a_rules_unless_conditions_are_checked_like_its_when() -> None:
+    kb = load_kb()
+    rule = kb.rules["driver-memory-never-applied"]
+    kb.rules[rule.id] = rule.model_copy(
+        update={
+            "unless": [
+                FactCondition(fact="spark_eror", one_of=["analysis_error"]),
+                FactCondition(fact="spark_error", one_of=["analysis_eror"]),
+            ]
+        }
+    )
+    names = [(i.check_id, i.field) for i in FactNameValidator().check(kb)]
+    values = [(i.check_id, i.field) for i in FactValueValidator().check(kb)]
+    assert names == [("fact-name", "unless.0.fact")]
+    assert values == [("fact-value", "unless.1.one_of.0")]
