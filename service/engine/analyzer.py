@@ -451,6 +451,14 @@ _TASK_FRAMES = (
 # Frames of the JDK and Scala's library: whose code they run is decided by the frames below.
 _JVM_LIBRARY = re.compile(JVM_LIBRARY)
 _ML_CODE = ("org.apache.spark.ml.", "org.apache.spark.mllib.")
+# Frames only a task runs: the executor's runner, the task itself, and an RDD computing its
+# partition (an event log keeps the top of a task's stack, which may stop at the RDD).
+_TASK_ONLY_FRAMES = (
+    "Executor$TaskRunner",
+    "Task.runTask",
+    "rdd.RDD.iterator",
+    "RDD.computeOrReadCheckpoint",
+)
 
 
 def _oom_in_ml_estimator(trace: StackTrace) -> bool:
@@ -460,7 +468,7 @@ def _oom_in_ml_estimator(trace: StackTrace) -> bool:
     return (
         first is not None
         and first.startswith(_ML_CODE)
-        and not any("Executor$TaskRunner" in f or "Task.runTask" in f for f in trace.frames)
+        and not any(task in f for f in trace.frames for task in _TASK_ONLY_FRAMES)
     )
 
 

@@ -414,7 +414,14 @@ def test_an_oom_in_an_ml_estimators_own_code_outside_any_task_is_read() -> None:
         "\tat org.apache.spark.scheduler.DAGScheduler.submitMissingTasks(x)",
         *head[4:],
     ]
-    for lines in (in_task, scheduler):
+    # An event log keeps the top of a task's stack: an RDD computing its partition is a task.
+    rdd = [
+        *head[:4],
+        "\tat org.apache.spark.ml.stat.SummarizerBuffer.add(Summarizer.scala:535)",
+        "\tat org.apache.spark.rdd.RDD.computeOrReadCheckpoint(RDD.scala:374)",
+        "\tat org.apache.spark.rdd.RDD.iterator(RDD.scala:338)",
+    ]
+    for lines in (in_task, scheduler, rdd):
         assert analyze("\n".join(lines)).values("oom_in") == []
 
 
