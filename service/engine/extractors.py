@@ -302,12 +302,14 @@ _EXTRACTORS: list[Extractor] = [
     Extractor(
         # SparkSession.builder...getOrCreate() over a session that already runs: settings other
         # than runtime SQL ones (spark.driver.memory among them) are ignored. 2.x: "Using an
-        # existing SparkSession; some configuration may not take effect."
+        # existing SparkSession; some configuration may not take effect." SparkContext.getOrCreate
+        # with a conf over a running context: "Using an existing SparkContext; some
+        # configuration may not take effect."
         "existing-session-configs-ignored",
         guard="using an existing spark",
         pattern=re.compile(
-            r"Using an existing Spark ?Session; (?:only runtime SQL configurations will take "
-            r"effect|some (?:spark core )?configurations? may not take effect)",
+            r"Using an existing Spark ?(?:Session|Context); (?:only runtime SQL configurations "
+            r"will take effect|some (?:spark core )?configurations? may not take effect)",
             _C,
         ),
         extract=_const(("session_configs_ignored", "yes")),

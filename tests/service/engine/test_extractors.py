@@ -542,6 +542,11 @@ def test_bucket_counts_and_an_ignored_session_config_are_read() -> None:
         "18/01/22 07:09:35 WARN SparkSession$Builder: Using an existing SparkSession; some "
         "configuration may not take effect."
     )
+    # SparkContext.getOrCreate(conf) over a running context, as a spark-shell script does.
+    assert ("session_configs_ignored", "yes") in pairs(
+        "26/12/06 04:44:57 WARN SparkContext: Using an existing SparkContext; some configuration "
+        "may not take effect."
+    )
 
 
 def test_the_drivers_memory_store_tells_its_storage_memory() -> None:
