@@ -37,16 +37,17 @@ def _num(analysis: Analysis, name: str) -> Fact | None:
 def driver_memory_never_applied(facts: list[Fact]) -> Fact | None:
     """``driver_memory_ignored`` when spark.driver.memory asks for far more heap than the storage
     memory the driver's block manager reported allows, or, with no such figure, when Spark
-    warned that the session builder found a session already running (only runtime SQL settings
-    take effect then): the value was set after the JVM started (SparkSession.builder or
-    spark.conf in client or local mode) and never applied."""
+    warned that the session builder (or SparkContext.getOrCreate) found one already running
+    (only runtime SQL settings take effect then): the value was set after the JVM started
+    (SparkSession.builder, SparkContext.getOrCreate or spark.conf in client or local mode) and
+    never applied."""
     asked = _number(facts, "driver_memory_bytes")
     if asked is None or asked.number is None:
         return None
     got = _number(facts, "driver_storage_memory_bytes")
     if got is None or got.number is None:
-        # No heap figure to compare with: Spark's own warning that the session builder found
-        # a session running says the settings given to it came too late.
+        # No heap figure to compare with: Spark's own warning that the session builder (or
+        # SparkContext.getOrCreate) found one running says the settings came too late.
         ignored = next((f for f in facts if f.name == "session_configs_ignored"), None)
         if ignored is None:
             return None
