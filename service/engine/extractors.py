@@ -240,6 +240,15 @@ _EXTRACTORS: list[Extractor] = [
         extract=lambda match: [("streaming_batches", str(int(match.group(1)) + 1))],
     ),
     Extractor(
+        # A micro-batch's write to a DataSource V2 sink names the batch id as its epoch
+        # (WriteToDataSourceV2Exec: "... MicroBatchWrite[epoch: 226, writer: ...] is aborting"),
+        # so a log trimmed of the commit lines still says how far the query had run.
+        "micro-batch-write-epoch",
+        guard="microbatchwrite[epoch:",
+        pattern=re.compile(r"MicroBatchWrite\[epoch: (\d{1,12})\b"),
+        extract=lambda match: [("streaming_batches", str(int(match.group(1)) + 1))],
+    ),
+    Extractor(
         "tasks-in-words",
         guard="task",
         pattern=re.compile(

@@ -53,6 +53,8 @@ SAMPLE_LINES = {
     "job-output-partitions": "INFO DAGScheduler: Got job 0 (collect at x.py:12) with 200 "
     "output partitions",
     "committed-micro-batch": "INFO MicroBatchExecution: Committed offsets for batch 41.",
+    "micro-batch-write-epoch": "ERROR WriteToDataSourceV2Exec: Data source write support "
+    "MicroBatchWrite[epoch: 226, writer: NoopStreamingWrite$@3809528b] is aborting.",
     "tasks-in-words": "the stage has 400k tasks",
     "partitions-in-words": "each with 20k shuffle partitions",
     "get-num-partitions": "df.rdd.getNumPartitions() returns 12000",
@@ -216,6 +218,12 @@ def test_driver_memory_key_does_not_read_overhead_as_heap() -> None:
         ("reading 2 million tiny parquet files", "num_files", "2000000"),
         ("there are 50,000 cached blocks", "num_cached_blocks", "50000"),
         ("INFO MicroBatchExecution: Committed offsets for batch 41.", "streaming_batches", "42"),
+        (
+            "ERROR WriteToDataSourceV2Exec: Data source write support MicroBatchWrite[epoch: 226, "
+            "writer: NoopStreamingWrite$@3809528b] is aborting.",
+            "streaming_batches",
+            "227",
+        ),
     ],
 )
 def test_count_yields_fact(text: str, name: str, value: str) -> None:
