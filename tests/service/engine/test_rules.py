@@ -401,3 +401,36 @@ def test_an_ml_estimator_that_ran_out_building_its_model_points_to_the_drivers_s
     assert _weight(fired, rule, "client_mode_small_driver") == 0.45
     assert _weight(fired, rule, "collect_to_driver") == -0.2
     assert _weight(_fired(observer, oom_task="result"), rule, "client_mode_small_driver") is None
+
+
+def test_a_local_mode_task_oom_after_a_dozen_stages_is_state_kept_across_jobs(
+    observer: Observer,
+) -> None:
+    rule = "local-mode-task-oom-after-a-dozen-stages"
+    local = {"deploy_mode": "local", "oom_side": "executor", "oom_kind": "java_heap_space"}
+    late = _fired(observer, stages_before_oom="12", **local)
+    assert _weight(late, rule, "driver_side_state") == 0.3
+    assert _weight(late, rule, "client_mode_small_driver") == -0.2
+    # In the first stages a job's own tasks did not fit; a stream's batches add stages.
+    assert (
+        _weight(_fired(observer, stages_before_oom="4", **local), rule, "driver_side_state") is None
+    )
+    stream = _fired(observer, stages_before_oom="40", streaming="yes", **local)
+    assert _weight(stream, rule, "driver_side_state") is None
+    cluster = _fired(observer, stages_before_oom="12", **{**local, "deploy_mode": "client"})
+    assert _weight(cluster, rule, "driver_side_state") is None
+
+
+def test_a_driver_failing_after_a_dozen_jobs_is_state_kept_across_them(observer: Observer) -> None:
+    oom = _fired(observer, oom_side="driver", num_jobs="14")
+    assert _weight(oom, "driver-oom-after-a-dozen-jobs", "driver_side_state") == 0.3
+    assert _weight(oom, "driver-oom-after-a-dozen-jobs", "collect_to_driver") == -0.15
+    died = _fired(observer, driver_died="yes", num_jobs="241")
+    assert _weight(died, "driver-died-after-a-dozen-jobs", "driver_side_state") == 0.35
+    assert _weight(died, "driver-died-after-a-dozen-jobs", "collect_to_driver") == -0.2
+    for few in (
+        _fired(observer, oom_side="driver", num_jobs="3"),
+        _fired(observer, driver_died="yes", num_jobs="11"),
+        _fired(observer, oom_side="driver", driver_died="yes", num_jobs="40", streaming="yes"),
+    ):
+        assert not any(e.signature.endswith("-a-dozen-jobs") for v in few.values() for e in v)
