@@ -159,6 +159,11 @@ def _const(*pairs: tuple[str, str]) -> Callable[[re.Match[str]], list[tuple[str,
     return lambda _match: list(pairs)
 
 
+def _batches_reached(match: re.Match[str]) -> list[tuple[str, str]]:
+    """``streaming_batches`` from a micro-batch id (ids count from 0, so batch N is the N+1th)."""
+    return [("streaming_batches", str(int(match.group(1)) + 1))]
+
+
 def _result_size(match: re.Match[str]) -> list[tuple[str, str]]:
     facts = [("spark_error", "max_result_size")]
     for name, group in (("result_size_bytes", "result"), ("max_result_size_bytes", "limit")):
@@ -237,7 +242,7 @@ _EXTRACTORS: list[Extractor] = [
         "committed-micro-batch",
         guard="committed offsets for batch",
         pattern=re.compile(r"Committed offsets for batch (\d{1,12})\b"),
-        extract=lambda match: [("streaming_batches", str(int(match.group(1)) + 1))],
+        extract=_batches_reached,
     ),
     Extractor(
         # A micro-batch's write to a DataSource V2 sink names the batch id as its epoch
@@ -246,7 +251,7 @@ _EXTRACTORS: list[Extractor] = [
         "micro-batch-write-epoch",
         guard="microbatchwrite[epoch:",
         pattern=re.compile(r"MicroBatchWrite\[epoch: (\d{1,12})\b"),
-        extract=lambda match: [("streaming_batches", str(int(match.group(1)) + 1))],
+        extract=_batches_reached,
     ),
     Extractor(
         "tasks-in-words",
