@@ -379,7 +379,7 @@ def analyze(text: str, budget: Budget | None = None, *, printed: bool = False) -
     if not any(f.name == "deploy_mode" for f in facts):
         facts.extend(tasks_in_the_driver_jvm(lines))
     facts.extend(gc_facts(lines))
-    facts.extend(_trace_facts(traces))
+    facts.extend(_trace_facts(traces, lines))
     words = " ".join(g.text.strip() for g in word_groups)[:2000]
     return Analysis(
         facts=_dedupe(facts),
@@ -472,7 +472,25 @@ def _oom_in_ml_estimator(trace: StackTrace) -> bool:
     )
 
 
-def _trace_facts(traces: list[StackTrace]) -> Iterable[Fact]:
+# The line above a Java error PySpark shows: the model fit (an estimator's fit, or one of the
+# RDD-based API's train* calls) that threw it on the driver's own thread.
+_PY4J_FIT_CALL = re.compile(
+    r"An error occurred while calling (?:o\d{1,9}|z:[\w.$]{1,200})\.(?:fit|train\w{0,60})\.\s*$"
+)
+
+
+def _frameless_fit_oom(trace: StackTrace, lines: list[str]) -> bool:
+    """An OutOfMemoryError printed without frames as the error of a PySpark fit call: the
+    call itself ran out on the thread that called fit (a task's or a job's failure comes back
+    as a SparkException, not as the error), and without frames no collect is seen under it."""
+    return (
+        not trace.frames
+        and trace.line >= 2
+        and _PY4J_FIT_CALL.search(lines[trace.line - 2][:MAX_LINE]) is not None
+    )
+
+
+def _trace_facts(traces: list[StackTrace], lines: list[str]) -> Iterable[Fact]:
     for trace in traces:
         if trace.thread:
             yield Fact(name="failing_thread", value=trace.thread, line=trace.line, text=trace.text)
@@ -486,7 +504,7 @@ def _trace_facts(traces: list[StackTrace]) -> Iterable[Fact]:
             task = next((k for f in trace.frames for frame, k in _TASK_FRAMES if frame in f), None)
             if task is not None:
                 yield Fact(name="oom_task", value=task, line=trace.line, text=trace.text)
-            elif _oom_in_ml_estimator(trace):
+            elif _oom_in_ml_estimator(trace) or _frameless_fit_oom(trace, lines):
                 yield Fact(name="oom_in", value="ml_estimator", line=trace.line, text=trace.text)
 
 

@@ -425,6 +425,22 @@ def test_an_oom_in_an_ml_estimators_own_code_outside_any_task_is_read() -> None:
         assert analyze("\n".join(lines)).values("oom_in") == []
 
 
+def test_an_oom_a_pyspark_fit_call_threw_without_frames_is_the_estimators() -> None:
+    """Round 65: a one-hot pipeline's fit ran out of a 1g driver, and the JVM printed the
+    error with no frames; the call that threw it was the fit itself."""
+    head = "py4j.protocol.Py4JJavaError: An error occurred while calling o64.fit."
+    oom = ": java.lang.OutOfMemoryError: Java heap space"
+    after = "26/12/06 08:47:11 INFO ExecutorRunner: Killing process!"
+    assert _fact("\n".join([head, oom, "", after]), "oom_in") == ("ml_estimator", 2)
+    train = "py4j.protocol.Py4JJavaError: An error occurred while calling o77.trainKMeansModel."
+    assert _fact("\n".join([train, oom]), "oom_in") == ("ml_estimator", 2)
+    # Another call's error, or the fit's with a collect's frames under it, is not.
+    count = head.replace("o64.fit", "o226.count")
+    collect = [head, oom, "\tat org.apache.spark.sql.execution.SparkPlan.executeCollect(x)"]
+    for lines in ([count, oom], collect, [head, "some other line", oom]):
+        assert analyze("\n".join(lines)).values("oom_in") == [], lines
+
+
 def test_a_warn_level_log_counts_the_micro_batches_the_trigger_warned_of() -> None:
     """At WARN level (a notebook's default) no batch commit is logged; the trigger executor's
     warnings of slow batches say a stream ran, and how many batches at least."""
