@@ -30,6 +30,7 @@ from service.engine.fitted import (
     fit_params,
     fit_ranking,
     fit_temperature,
+    fit_top_map,
     folds,
     kind_temperatures,
     knn_votes,
@@ -37,6 +38,7 @@ from service.engine.fitted import (
     not_driver_oom_offset,
     predict,
     save_fit,
+    top_mapped,
     words_temperature,
 )
 from service.storage.cases import CaseStore
@@ -138,6 +140,43 @@ def test_the_fitted_offset_moves_not_driver_oom_and_nothing_else() -> None:
     delta = moved.scores(feats) - fitted.scores(feats)
     assert delta[ND] == pytest.approx(-1 / fitted.temperature_for(feats.shared))
     assert np.allclose(np.delete(delta, ND), 0.0)
+
+
+def test_the_first_cause_map_moves_the_first_probability_and_keeps_the_order() -> None:
+    p = np.asarray([[0.49, 0.25, 0.26], [0.97, 0.02, 0.01]])
+    mapped = top_mapped(p, 0.57, 0.44)
+    assert mapped.sum(axis=1) == pytest.approx([1.0, 1.0])
+    assert list(mapped.argmax(axis=1)) == [0, 0]
+    assert mapped[0, 0] > 0.49 and mapped[1, 0] < 0.97
+    # The other causes keep their shares of the rest.
+    assert mapped[0, 1] / mapped[0, 2] == pytest.approx(0.25 / 0.26)
+    # A map that would put another cause first leaves the row as it was.
+    assert np.array_equal(top_mapped(p[:1], 1.0, -3.0), p[:1])
+
+
+def test_the_first_cause_map_learns_that_low_confidence_is_right_more_often() -> None:
+    # Named at 0.3 and right half the time; named at 0.95 and right 4 times in 5.
+    conf = [0.3] * 20 + [0.95] * 20
+    right = [n % 2 == 0 for n in range(20)] + [n % 5 != 0 for n in range(20)]
+    rows = []
+    for c in conf:
+        rest = (1 - c) / (C - 1)
+        rows.append([c] + [rest] * (C - 1))
+    y = np.asarray([0 if r else 1 for r in right])
+    a, b = fit_top_map(np.asarray(rows), y)
+    mapped = top_mapped(np.asarray([rows[0], rows[-1]]), a, b)[:, 0]
+    assert mapped == pytest.approx([0.5, 0.8], abs=0.02)
+
+
+def test_only_a_report_in_words_gets_the_first_cause_map() -> None:
+    fitted = fit_ranking(_samples(), kb_hash="k", library_hash="l", model="m", knn_k=8)
+    g = _samples()[1].features.per_cause
+    mapped = fitted.model_copy(update={"words_top_map": (0.5, 1.0)})
+    for kind, moved in (("kind:words", True), ("kind:mixed", True), ("kind:log", False)):
+        feats = Features(g, {"sig:b": 1.0, kind: 1.0})
+        before, after = fitted.probabilities(feats), mapped.probabilities(feats)
+        assert after.argmax() == before.argmax()
+        assert (not np.allclose(after, before)) is moved, kind
 
 
 def test_a_report_in_words_is_calibrated_less_sharply_than_a_log() -> None:
