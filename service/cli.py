@@ -282,9 +282,7 @@ def _fit(args: argparse.Namespace) -> int:
     print(
         f"fitted the ranking on {r['samples']} tune samples from {r['groups']} sources in "
         f"{time.perf_counter() - started:.1f} s: cross-validated top-1 {r['cv_top1_fitted']:.3f} "
-        f"(hand weights {r['cv_top1_hand']:.3f}; without the not_driver_oom offset of "
-        f"{fitted.not_driver_oom_offset:g}, {r['cv_top1_without_offset']:.3f}), "
-        f"ECE {r['cv_ece']:.3f}, "
+        f"(hand weights {r['cv_top1_hand']:.3f}), ECE {r['cv_ece']:.3f}, "
         f"temperature {fitted.temperature:.2f} (reports in words "
         f"{fitted.words_temperature:.2f}, logs {fitted.kind_temperatures['log']:.2f}, "
         f"event logs {fitted.kind_temperatures['event_log']:.2f}), penalty {r['penalty']}"

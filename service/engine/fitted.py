@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from kb import CAUSE_IDS
 from service.engine.textmodel import TextModel
 
-FORMAT = 10
+FORMAT = 11
 # ``knn`` is the solved cases' vote for a report in words (or words and lines), ``knn_log``
 # for a log or an event log: the solved cases are reports, and they speak less to a log.
 # ``text`` is the bag-of-words model of the tune reports (service/engine/textmodel.py), for a
@@ -102,18 +102,6 @@ KIND_TEMPERATURES = ("log", "event_log")
 UNSEEN_KIND_SCALES = {"log": 1.7, "event_log": 1.6}
 # A kind with fewer samples than this keeps the one temperature (too few to fit its own).
 MIN_KIND_SAMPLES = 30
-# What is added to not_driver_oom's score, chosen among these by the out-of-fold top-1 on tune
-# (the one nearest 0 among the best). Calling a driver OOM not_driver_oom sends the user away
-# from the driver, and the fit, which minimises log-loss, names not_driver_oom first too often
-# for a report in words. Grouped CV on tune, 2026-12-06 (1822 samples): at -0.5, reports top-1
-# 0.732 -> 0.753, driver-OOM reports named not_driver_oom 34 -> 16 of 317, not_driver_oom
-# recall unchanged (132 of 161); driver logs 0.914 -> 0.916 (4 -> 2 named not_driver_oom),
-# event logs unchanged; reports' log-loss 0.942 -> 0.956 (ECE 0.083 -> 0.089). Chosen in each
-# of the five folds from the other four, -0.5 every time (nested top-1 0.753). On first contact
-# (the tune runs of rounds 43 to 64, each scored by the commit before its round) no run's
-# first cause changes between 0 and -0.75.
-NOT_DRIVER_OOM = "not_driver_oom"
-NOT_DRIVER_OOM_OFFSETS = (0.0, -0.25, -0.5, -0.75, -1.0, -1.25, -1.5)
 
 
 @dataclass(frozen=True)
@@ -146,8 +134,6 @@ class FittedRanking(BaseModel):
     kind_temperatures: dict[str, float]
     knn_k: int
     report: dict[str, Any]
-    # Added to not_driver_oom's score (see NOT_DRIVER_OOM_OFFSETS).
-    not_driver_oom_offset: float = 0.0
     # (a, b) of a report in words' first-cause map (see top_mapped); None: no map.
     words_top_map: tuple[float, float] | None = None
     # The text model saved beside the fit (textmodel.TEXT_FILE): its sha256, so a fit is never
@@ -234,8 +220,7 @@ class _Arrays:
         theta = dict(zip(fit.per_cause, fit.theta, strict=False))
         return cls(
             theta=np.asarray(fit.theta, dtype=float),
-            bias=np.asarray(fit.bias, dtype=float)
-            + np.asarray([fit.not_driver_oom_offset * (c == NOT_DRIVER_OOM) for c in fit.causes]),
+            bias=np.asarray(fit.bias, dtype=float),
             weights=np.asarray(fit.weights, dtype=float).reshape(len(fit.causes), len(fit.shared)),
             shared_at={name: i for i, name in enumerate(fit.shared)},
             cause_at={cause: i for i, cause in enumerate(fit.causes)},
@@ -477,9 +462,7 @@ def fit_ranking(
     for number, penalty in enumerate(PENALTY_GRID):
         oof = out_of_fold_scores(samples, penalty)
         tried.append((log_loss(oof, y, fit_temperature(oof, y)), number, penalty, oof))
-    _, _, penalty, fitted_oof = min(tried, key=lambda t: (t[0], t[1]))
-    offset = not_driver_oom_offset(fitted_oof, y)
-    oof = with_not_driver_oom_offset(fitted_oof, offset)
+    _, _, penalty, oof = min(tried, key=lambda t: (t[0], t[1]))
     temperature = fit_temperature(oof, y)
     cv_kinds = kind_temperatures(samples, oof, y, temperature)
     # Out of fold, each sample at its kind's CV temperature (the unseen scales are for inputs
@@ -495,7 +478,6 @@ def fit_ranking(
         "per_label": {c: int((y == i).sum()) for i, c in enumerate(CAUSE_IDS)},
         "penalty": {"theta": penalty.theta, "weights": penalty.weights, "bias": penalty.bias},
         "cv_top1_fitted": float((oof.argmax(axis=1) == y).mean()),
-        "cv_top1_without_offset": float((fitted_oof.argmax(axis=1) == y).mean()),
         "cv_top1_hand": float((hand.argmax(axis=1) == y).mean()),
         "cv_log_loss": log_loss(oof, y, temperature),
         "cv_ece": expected_calibration_error(calibrated, y),
@@ -521,7 +503,6 @@ def fit_ranking(
         kind_temperatures=_served_kind_temperatures(samples, cv_kinds),
         knn_k=knn_k,
         report=report,
-        not_driver_oom_offset=offset,
     )
 
 
@@ -564,35 +545,19 @@ def words_top_map(
     """The first-cause map of reports in words (top_mapped), fitted on their out-of-fold
     scores at their temperature; None with fewer than MIN_KIND_SAMPLES of them.
 
-    One temperature cannot fix both ends: out of fold the tune reports named at 0.26 were
-    right in 0.46 of cases, those named at 0.97 in 0.93. Grouped CV on tune, 2026-12-06 (480
-    reports, the map fitted on four folds and scored on the fifth): ECE 0.075 -> 0.025,
-    log-loss 0.897 -> 0.877; fitted on all, a = 0.57 and b = 0.44. Logs and event logs keep
-    their temperatures alone: those were set softer than CV for runs the KB was not written
-    from (UNSEEN_KIND_SCALES), and a map fitted out of fold would undo that."""
+    One temperature cannot fix both ends: out of fold the tune reports named at 0.3 to 0.7
+    were right more often than that (0.40 -> 0.46, 0.60 -> 0.68), those named above 0.9 less
+    often (0.97 -> 0.93). Grouped CV on tune, 2026-12-06 (480 reports, the map fitted on four
+    folds and scored on the fifth): ECE 0.051 -> 0.040, log-loss 0.882 -> 0.877; fitted on
+    all, a = 0.67 and b = 0.23. Logs and event logs keep their temperatures alone: those were
+    set softer than CV for runs the KB was not written from (UNSEEN_KIND_SCALES), and a map
+    fitted out of fold would undo that."""
     mask = np.zeros(len(samples), dtype=bool)
     for kind in WORDS_KINDS:
         mask |= _of_kind(samples, kind)
     if int(mask.sum()) < MIN_KIND_SAMPLES:
         return None
     return fit_top_map(softmax(oof[mask] / temperature), y[mask])
-
-
-def with_not_driver_oom_offset(scores: np.ndarray, offset: float) -> np.ndarray:
-    """``scores`` (samples x CAUSE_IDS) with ``offset`` added to not_driver_oom's column."""
-    out = scores.copy()
-    out[:, CAUSE_IDS.index(NOT_DRIVER_OOM)] += offset
-    return out
-
-
-def not_driver_oom_offset(oof: np.ndarray, y: np.ndarray) -> float:
-    """Of NOT_DRIVER_OOM_OFFSETS, the one naming the most samples right out of fold (the
-    nearest 0 among equals)."""
-    right = [
-        (int((with_not_driver_oom_offset(oof, o).argmax(axis=1) == y).sum()), -abs(o), o)
-        for o in NOT_DRIVER_OOM_OFFSETS
-    ]
-    return max(right)[2]
 
 
 def kind_temperatures(

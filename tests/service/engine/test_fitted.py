@@ -35,7 +35,6 @@ from service.engine.fitted import (
     kind_temperatures,
     knn_votes,
     load_fit,
-    not_driver_oom_offset,
     predict,
     save_fit,
     top_mapped,
@@ -109,37 +108,6 @@ def test_a_copy_with_new_weights_is_scored_by_its_own_weights() -> None:
     assert not np.allclose(flat.scores(feats), fitted.scores(feats))
     same = fitted.model_copy(update={"text_model_sha256": "abc"})
     assert np.array_equal(same.scores(feats), fitted.scores(feats))
-
-
-ND = CAUSE_IDS.index("not_driver_oom")
-COLLECT = CAUSE_IDS.index("collect_to_driver")
-
-
-def _scores(*rows: tuple[float, float]) -> np.ndarray:
-    """Out-of-fold scores of collect_to_driver and not_driver_oom, the rest far below."""
-    out = np.full((len(rows), C), -5.0)
-    for n, (collect, nd) in enumerate(rows):
-        out[n, COLLECT], out[n, ND] = collect, nd
-    return out
-
-
-def test_not_driver_oom_gets_the_offset_that_names_the_most_samples_right() -> None:
-    # Two driver OOMs not_driver_oom leads by 0.3 and 0.6, two not_driver_oom cases it leads
-    # by 1.2 and 2: -0.75 names all four right, -0.5 only three, -1.5 loses a case.
-    oof = _scores((0.0, 0.3), (0.0, 0.6), (0.0, 1.2), (0.0, 2.0))
-    y = np.asarray([COLLECT, COLLECT, ND, ND])
-    assert not_driver_oom_offset(oof, y) == -0.75
-    # When no offset names more samples right, none is added.
-    assert not_driver_oom_offset(_scores((0.0, 2.0), (1.0, 0.0)), np.asarray([ND, COLLECT])) == 0
-
-
-def test_the_fitted_offset_moves_not_driver_oom_and_nothing_else() -> None:
-    fitted = fit_ranking(_samples(), kb_hash="k", library_hash="l", model="m", knn_k=8)
-    feats = _samples()[1].features
-    moved = fitted.model_copy(update={"not_driver_oom_offset": fitted.not_driver_oom_offset - 1})
-    delta = moved.scores(feats) - fitted.scores(feats)
-    assert delta[ND] == pytest.approx(-1 / fitted.temperature_for(feats.shared))
-    assert np.allclose(np.delete(delta, ND), 0.0)
 
 
 def test_the_first_cause_map_moves_the_first_probability_and_keeps_the_order() -> None:
