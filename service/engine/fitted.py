@@ -514,15 +514,15 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 def top_mapped(probabilities: np.ndarray, a: float, b: float) -> np.ndarray:
     """Each row's first probability p mapped to sigmoid(a * logit(p) + b), the others scaled to
-    share the rest as they shared it before; a row whose first cause the map would change
-    keeps its probabilities."""
+    share the rest as they shared it before; a row whose first cause the map would change, or
+    whose other causes have nothing to share, keeps its probabilities."""
     top = probabilities.max(axis=1)
     first = probabilities.argmax(axis=1)
     mapped = 1 / (1 + np.exp(-(a * _logit(top) + b)))
-    rest = np.where(top < 1, (1 - mapped) / np.maximum(1 - top, 1e-12), 0.0)
-    out = probabilities * rest[:, None]
+    others = 1 - top
+    out: np.ndarray = probabilities * ((1 - mapped) / np.maximum(others, 1e-12))[:, None]
     out[np.arange(len(out)), first] = mapped
-    kept = out.argmax(axis=1) == first
+    kept = (out.argmax(axis=1) == first) & (others > 1e-12)
     out[~kept] = probabilities[~kept]
     return out
 

@@ -118,8 +118,11 @@ def test_the_first_cause_map_moves_the_first_probability_and_keeps_the_order() -
     assert mapped[0, 0] > 0.49 and mapped[1, 0] < 0.97
     # The other causes keep their shares of the rest.
     assert mapped[0, 1] / mapped[0, 2] == pytest.approx(0.25 / 0.26)
-    # A map that would put another cause first leaves the row as it was.
+    # A map that would put another cause first leaves the row as it was, and so does a row
+    # whose other causes have nothing to share.
     assert np.array_equal(top_mapped(p[:1], 1.0, -3.0), p[:1])
+    certain = np.asarray([[1.0, 0.0, 0.0]])
+    assert np.array_equal(top_mapped(certain, 0.57, 0.44), certain)
 
 
 def test_the_first_cause_map_learns_that_low_confidence_is_right_more_often() -> None:
