@@ -16,6 +16,7 @@ from service.engine.budget import Budget
 from service.engine.extractors import (
     JVM_LIBRARY,
     MAX_LINE,
+    PY4J_CALL,
     batches_falling_behind,
     cached_blocks_lost,
     driver_memory_store,
@@ -472,22 +473,16 @@ def _oom_in_ml_estimator(trace: StackTrace) -> bool:
     )
 
 
-# The line above a Java error PySpark shows: the model fit (an estimator's fit, or one of the
-# RDD-based API's train* calls) that threw it on the driver's own thread.
-_PY4J_FIT_CALL = re.compile(
-    r"An error occurred while calling (?:o\d{1,9}|z:[\w.$]{1,200})\.(?:fit|train\w{0,60})\.\s*$"
-)
-
-
 def _frameless_fit_oom(trace: StackTrace, lines: list[str]) -> bool:
     """An OutOfMemoryError printed without frames as the error of a PySpark fit call: the
     call itself ran out on the thread that called fit (a task's or a job's failure comes back
     as a SparkException, not as the error), and without frames no collect is seen under it."""
-    return (
-        not trace.frames
-        and trace.line >= 2
-        and _PY4J_FIT_CALL.search(lines[trace.line - 2][:MAX_LINE]) is not None
-    )
+    if trace.frames or trace.line < 2:
+        return False
+    # The line above is the PySpark call that threw it: a model fit (an estimator's fit, or
+    # one of the RDD-based API's train* calls).
+    call = PY4J_CALL.search(lines[trace.line - 2][:MAX_LINE])
+    return call is not None and (call.group(1) == "fit" or call.group(1).startswith("train"))
 
 
 def _trace_facts(traces: list[StackTrace], lines: list[str]) -> Iterable[Fact]:

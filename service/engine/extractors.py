@@ -159,6 +159,12 @@ def _const(*pairs: tuple[str, str]) -> Callable[[re.Match[str]], list[tuple[str,
     return lambda _match: list(pairs)
 
 
+# Py4J names the JVM method a PySpark call was running when it failed (group 1).
+PY4J_CALL = re.compile(
+    r"An error occurred while calling (?:o\d{1,9}|z:[\w.$]{1,200})\.(\w{1,80})\."
+)
+
+
 def _batches_reached(match: re.Match[str]) -> list[tuple[str, str]]:
     """``streaming_batches`` from a micro-batch id (ids count from 0, so batch N is the N+1th)."""
     return [("streaming_batches", str(int(match.group(1)) + 1))]
@@ -741,9 +747,7 @@ _EXTRACTORS: list[Extractor] = [
         # "... calling z:org.apache.spark.api.python.PythonRDD.collectAndServe." (a static one).
         "py4j-call",
         guard="error occurred while calling",
-        pattern=re.compile(
-            r"An error occurred while calling (?:o\d{1,9}|z:[\w.$]{1,200})\.(\w{1,80})\."
-        ),
+        pattern=PY4J_CALL,
         extract=lambda match: [("py4j_call", match.group(1))],
     ),
 ]

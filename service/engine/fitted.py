@@ -164,7 +164,7 @@ class FittedRanking(BaseModel):
 
     def temperature_for(self, shared: Mapping[str, float]) -> float:
         """The calibrating temperature of an input of this kind (``kind:...`` in ``shared``)."""
-        if any(shared.get(f"kind:{kind}") for kind in WORDS_KINDS):
+        if _in_words(shared):
             return self.words_temperature
         return _kind_temperature(shared, self.kind_temperatures, self.temperature)
 
@@ -180,9 +180,7 @@ class FittedRanking(BaseModel):
 
     def probabilities(self, features: Features) -> np.ndarray:
         p = softmax(self.scores(features))
-        if self.words_top_map is not None and any(
-            features.shared.get(f"kind:{kind}") for kind in WORDS_KINDS
-        ):
+        if self.words_top_map is not None and _in_words(features.shared):
             mapped: np.ndarray = top_mapped(p[None, :], *self.words_top_map)[0]
             return mapped
         return p
@@ -552,9 +550,7 @@ def words_top_map(
     all, a = 0.67 and b = 0.23. Logs and event logs keep their temperatures alone: those were
     set softer than CV for runs the KB was not written from (UNSEEN_KIND_SCALES), and a map
     fitted out of fold would undo that."""
-    mask = np.zeros(len(samples), dtype=bool)
-    for kind in WORDS_KINDS:
-        mask |= _of_kind(samples, kind)
+    mask = _of_words(samples)
     if int(mask.sum()) < MIN_KIND_SAMPLES:
         return None
     return fit_top_map(softmax(oof[mask] / temperature), y[mask])
@@ -588,9 +584,7 @@ def words_temperature(
     2026-12-05 (408 reports) they wanted 1.35 with the hand ranking clipped at 0.02, close to
     the 1.44 the scale gave, and 1.23 clipped at 0.1 (WORDS_HAND_EPS), where 1.44 left them
     underconfident (out-of-fold ECE 0.090 against 0.070)."""
-    mask = np.zeros(len(samples), dtype=bool)
-    for kind in WORDS_KINDS:
-        mask |= _of_kind(samples, kind)
+    mask = _of_words(samples)
     if int(mask.sum()) < MIN_KIND_SAMPLES:
         return default * UNSEEN_WORDS_SCALE
     return fit_temperature(oof[mask], y[mask])
@@ -598,6 +592,15 @@ def words_temperature(
 
 def _of_kind(samples: Sequence[Sample], kind: str) -> np.ndarray:
     return np.asarray([bool(s.features.shared.get(f"kind:{kind}")) for s in samples], dtype=bool)
+
+
+def _in_words(shared: Mapping[str, float]) -> bool:
+    """Whether an input is a report in words (or words and lines), by its ``kind:...``."""
+    return any(shared.get(f"kind:{kind}") for kind in WORDS_KINDS)
+
+
+def _of_words(samples: Sequence[Sample]) -> np.ndarray:
+    return np.asarray([_in_words(s.features.shared) for s in samples], dtype=bool)
 
 
 def _served_kind_temperatures(
