@@ -746,8 +746,18 @@ def _storage_level(level: dict[str, Any]) -> str:
     return name + (f"_{replication}" if replication > 1 else "")
 
 
+# A task end reason the event log records by its name alone, as Spark prints it (the reason's
+# toErrorString in TaskEndReason.scala): the words a driver log and the UI show for it.
+_PRINTED_REASONS = {
+    "TaskResultLost": "TaskResultLost (result lost from block manager)",
+    "Resubmitted": "Resubmitted (resubmitted due to lost executor)",
+}
+
+
 def _task_failure(reason: dict[str, Any]) -> str:
     kind = str(reason.get("Reason", "unknown"))
+    if kind in _PRINTED_REASONS:
+        return _PRINTED_REASONS[kind]
     if kind == "ExceptionFailure":
         full = reason.get("Full Stack Trace")
         if full:

@@ -267,6 +267,15 @@ def test_failed_task_is_counted_with_its_exception() -> None:
     assert scan.failures[0].where == "task 7 of stage 0"
 
 
+def test_a_reason_the_log_gives_by_name_reads_as_spark_prints_it() -> None:
+    """TaskResultLost is a bare name in the event log; the driver log and the UI print it with
+    its words, which the signatures read."""
+    scan = scan_of(task_end(0, 7, 0, {"Reason": "TaskResultLost"}), END)
+    assert values(scan, "failure_reason") == ["TaskResultLost (result lost from block manager)"]
+    scan = scan_of(task_end(0, 8, 0, {"Reason": "SomeFutureReason"}), END)
+    assert values(scan, "failure_reason") == ["SomeFutureReason"]
+
+
 def test_stages_before_oom_is_the_highest_stage_id_up_to_the_first_oom() -> None:
     """As in a driver log: stage ids count every stage submitted, skipped ones included."""
     oom = {
