@@ -769,14 +769,52 @@ def _task_failure(reason: dict[str, Any]) -> str:
         ]
         head = f"{reason.get('Class Name', 'Exception')}: {reason.get('Description', '')}"
         return "\n".join([head, *frames])
+    printed = _printed_failure(kind, reason)
+    if printed is not None:
+        return printed
     details = [
         f"{key}: {reason[key]}"
         for key in ("Kill Reason", "Loss Reason", "Message", "Exit Caused By App")
         if reason.get(key) not in (None, "")
     ]
-    if kind == "ExecutorLostFailure":
-        details.insert(0, f"executor {reason.get('Executor ID')} lost")
     return f"{kind}: " + "; ".join(details) if details else kind
+
+
+def _printed_failure(kind: str, reason: dict[str, Any]) -> str | None:
+    """A task failure with fields of its own, in the words Spark prints for it (toErrorString
+    in TaskEndReason.scala, from the fields JsonProtocol writes); None for any other kind."""
+    if kind == "ExecutorLostFailure":
+        how = (
+            "caused by one of the running tasks"
+            if reason.get("Exit Caused By App", True)
+            else "unrelated to the running tasks"
+        )
+        loss = reason.get("Loss Reason")
+        return f"ExecutorLostFailure (executor {reason.get('Executor ID')} exited {how})" + (
+            f" Reason: {loss}" if loss else ""
+        )
+    if kind == "TaskKilled":
+        return f"TaskKilled ({reason.get('Kill Reason') or 'killed intentionally'})"
+    if kind == "TaskCommitDenied":
+        return (
+            f"TaskCommitDenied (Driver denied task commit) for job: {reason.get('Job ID')}, "
+            f"partition: {reason.get('Partition ID')}, "
+            f"attemptNumber: {reason.get('Attempt Number')}"
+        )
+    if kind == "FetchFailed":
+        address = reason.get("Block Manager Address")
+        manager = (
+            f"BlockManagerId({address.get('Executor ID')}, {address.get('Host')}, "
+            f"{address.get('Port')}, None)"
+            if isinstance(address, dict)
+            else "null"
+        )
+        return (
+            f"FetchFailed({manager}, shuffleId={reason.get('Shuffle ID')}, "
+            f"mapIndex={reason.get('Map Index', 'Unknown')}, mapId={reason.get('Map ID')}, "
+            f"reduceId={reason.get('Reduce ID')}, message=\n{reason.get('Message', '')}\n)"
+        )
+    return None
 
 
 _HANDLERS: dict[str, Callable[[EventLogScan, int, dict[str, Any]], None]] = {

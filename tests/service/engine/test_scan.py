@@ -276,6 +276,38 @@ def test_a_reason_the_log_gives_by_name_reads_as_spark_prints_it() -> None:
     assert values(scan, "failure_reason") == ["SomeFutureReason"]
 
 
+def test_a_failure_with_fields_reads_as_spark_prints_it() -> None:
+    lost = {
+        "Reason": "ExecutorLostFailure",
+        "Executor ID": "3",
+        "Exit Caused By App": True,
+        "Loss Reason": "Command exited with code 52",
+    }
+    killed = {"Reason": "TaskKilled", "Kill Reason": "Stage cancelled"}
+    fetch = {
+        "Reason": "FetchFailed",
+        "Block Manager Address": {"Executor ID": "1", "Host": "10.0.0.7", "Port": 7337},
+        "Shuffle ID": 2,
+        "Map Index": 5,
+        "Map ID": 41,
+        "Reduce ID": 9,
+        "Message": "java.io.IOException: Connection reset by peer",
+    }
+    scan = scan_of(
+        task_end(0, 1, 0, lost), task_end(0, 2, 0, killed), task_end(0, 3, 0, fetch), END
+    )
+    assert values(scan, "failure_reason") == [
+        "ExecutorLostFailure (executor 3 exited caused by one of the running tasks) "
+        "Reason: Command exited with code 52",
+        "TaskKilled (Stage cancelled)",
+        "FetchFailed(BlockManagerId(1, 10.0.0.7, 7337, None), shuffleId=2, mapIndex=5, mapId=41, "
+        "reduceId=9, message=",
+    ]
+    assert scan.failures[2].text.endswith(
+        "message=\njava.io.IOException: Connection reset by peer\n)"
+    )
+
+
 def test_stages_before_oom_is_the_highest_stage_id_up_to_the_first_oom() -> None:
     """As in a driver log: stage ids count every stage submitted, skipped ones included."""
     oom = {
