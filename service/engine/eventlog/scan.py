@@ -756,8 +756,6 @@ _PRINTED_REASONS = {
 
 def _task_failure(reason: dict[str, Any]) -> str:
     kind = str(reason.get("Reason", "unknown"))
-    if kind in _PRINTED_REASONS:
-        return _PRINTED_REASONS[kind]
     if kind == "ExceptionFailure":
         full = reason.get("Full Stack Trace")
         if full:
@@ -772,17 +770,16 @@ def _task_failure(reason: dict[str, Any]) -> str:
     printed = _printed_failure(kind, reason)
     if printed is not None:
         return printed
-    details = [
-        f"{key}: {reason[key]}"
-        for key in ("Kill Reason", "Loss Reason", "Message", "Exit Caused By App")
-        if reason.get(key) not in (None, "")
-    ]
-    return f"{kind}: " + "; ".join(details) if details else kind
+    # A reason this reader does not know: its name and whatever message it carries.
+    message = reason.get("Message")
+    return f"{kind}: {message}" if message not in (None, "") else kind
 
 
 def _printed_failure(kind: str, reason: dict[str, Any]) -> str | None:
-    """A task failure with fields of its own, in the words Spark prints for it (toErrorString
-    in TaskEndReason.scala, from the fields JsonProtocol writes); None for any other kind."""
+    """A task failure other than an exception, in the words Spark prints for it (toErrorString
+    in TaskEndReason.scala, from the fields JsonProtocol writes); None for a kind not known."""
+    if kind in _PRINTED_REASONS:
+        return _PRINTED_REASONS[kind]
     if kind == "ExecutorLostFailure":
         how = (
             "caused by one of the running tasks"
