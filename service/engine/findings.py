@@ -26,6 +26,11 @@ NEVER_APPLIED_BELOW = 0.5
 PILED_UP_JOBS = 5
 PILED_UP_PIECE = 8
 
+# One job's serialized result of a quarter of the heap or more: while it is gathered its rows are
+# on the driver several times over (the task results as received, the rows decoded from them,
+# the array or list handed to the program), so that result alone fills the heap.
+RESULT_HEAP_SHARE = 0.25
+
 Rule = Callable[[Analysis], Iterable[Finding]]
 
 
@@ -94,6 +99,25 @@ def results_piled_up(facts: list[Fact]) -> Fact | None:
         text=f"the driver received {format_size(received.number)} of task results over "
         f"{int(jobs.number or 0):,} jobs, more than its heap of {format_size(heap)}; the "
         f"largest job's was {format_size(piece)}",
+    )
+
+
+def result_filled_heap(facts: list[Fact]) -> Fact | None:
+    """``result_filled_heap`` when one job's serialized result was at least RESULT_HEAP_SHARE of
+    the driver's heap: gathered on the driver, it fills the heap on its own."""
+    largest = _number(facts, "result_size_bytes")
+    heap = _driver_heap(facts)
+    if largest is None or largest.number is None or heap is None:
+        return None
+    if largest.number < RESULT_HEAP_SHARE * heap:
+        return None
+    return Fact(
+        name="result_filled_heap",
+        value="yes",
+        line=largest.line,
+        text=f"one job sent the driver {format_size(largest.number)} of serialized results, "
+        f"{largest.number / heap:.0%} of its heap of {format_size(heap)}: decoded into rows, "
+        "that result fills the heap on its own",
     )
 
 

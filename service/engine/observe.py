@@ -26,7 +26,11 @@ from service.engine.analyzer import (
 from service.engine.budget import Budget
 from service.engine.conditions import first_satisfying
 from service.engine.eventlog import STATEMENT_KINDS, EventLogSummary
-from service.engine.findings import driver_memory_never_applied, results_piled_up
+from service.engine.findings import (
+    driver_memory_never_applied,
+    result_filled_heap,
+    results_piled_up,
+)
 from service.engine.matcher import SignatureHit, SignatureMatcher, in_driver_jvm
 from service.engine.ranker import Similar
 from service.engine.types import Evidence, Fact, InputKind, InputStats
@@ -349,7 +353,11 @@ def signature_facts(hits: list[SignatureHit]) -> list[Fact]:
 
 def with_derived(facts: list[Fact]) -> list[Fact]:
     """The facts, plus those that only two of them together establish."""
-    derived = [driver_memory_never_applied(facts), results_piled_up(facts)]
+    derived = [
+        driver_memory_never_applied(facts),
+        results_piled_up(facts),
+        result_filled_heap(facts),
+    ]
     return [*facts, *(fact for fact in derived if fact is not None)]
 
 

@@ -7,6 +7,7 @@ from service.engine.findings import (
     BROADCAST_HEAP_SHARE,
     driver_memory_never_applied,
     find_problems,
+    result_filled_heap,
     results_piled_up,
 )
 from service.engine.types import Fact, Finding
@@ -288,3 +289,26 @@ def test_results_received_job_after_job_beyond_the_heap_piled_up() -> None:
     storage = fact("driver_storage_memory_bytes", 434031820)
     assert results_piled_up([*loop[:3], storage]) is not None
     assert results_piled_up(loop[:3]) is None
+
+
+def test_one_result_of_a_quarter_of_the_heap_fills_it() -> None:
+    def fact(name: str, value: float, line: int = 1) -> Fact:
+        return Fact(name=name, value=str(int(value)), line=line, text=name)
+
+    heap = fact("driver_memory_bytes", 512 * MIB)
+    filled = result_filled_heap([fact("result_size_bytes", 194 * MIB, line=12), heap])
+    assert filled is not None and (filled.name, filled.value, filled.line) == (
+        "result_filled_heap",
+        "yes",
+        12,
+    )
+    assert "194.0 MiB" in filled.text and "38%" in filled.text and "512.0 MiB" in filled.text
+    # Under a quarter of the heap: the result alone does not fill it.
+    assert result_filled_heap([fact("result_size_bytes", 100 * MIB), heap]) is None
+    # No spark.driver.memory: the heap the block manager's storage memory tells (1g here).
+    storage = fact("driver_storage_memory_bytes", 434031820)
+    assert result_filled_heap([fact("result_size_bytes", 300 * MIB), storage]) is not None
+    assert result_filled_heap([fact("result_size_bytes", 200 * MIB), storage]) is None
+    # No heap to compare with, or no result: nothing to say.
+    assert result_filled_heap([fact("result_size_bytes", 300 * MIB)]) is None
+    assert result_filled_heap([heap]) is None

@@ -199,6 +199,14 @@ def test_results_piled_up_job_after_job_point_to_what_the_driver_kept(
     assert _weight(_fired(observer, num_jobs="42"), rule, "driver_side_state") is None
 
 
+def test_one_result_of_a_quarter_of_the_heap_points_to_the_collect(observer: Observer) -> None:
+    rule = "one-result-a-quarter-of-the-heap"
+    filled = _fired(observer, result_filled_heap="yes")
+    assert _weight(filled, rule, "collect_to_driver") == 0.3
+    small = _fired(observer, result_size_bytes=str(8 << 20))
+    assert _weight(small, rule, "collect_to_driver") is None
+
+
 def test_an_aqe_partition_size_of_bytes_points_to_too_many_tasks(observer: Observer) -> None:
     rule = "aqe-partition-size-of-bytes"
     tiny = _fired(observer, aqe_partition_size_bytes="64")
